@@ -1,0 +1,53 @@
+// runtime/mpagealloc.go @ go1.21 · chunkIdx, chunkIndex, chunkBase,
+// chunkPageIndex, (chunkIdx).l1/l2, offAddrToLevelIndex, levelIndexToOffAddr.
+//
+// A chunk index is the global index of a palloc chunk in the offset address
+// space: chunkIndex(p) = (p - arenaBaseOffset) / pallocChunkBytes.
+
+import type { Geometry } from './geometry.js';
+import { OffAddr } from './mranges.js';
+
+/** chunkIndex returns the global index of the palloc chunk containing p. */
+export function chunkIndex(g: Geometry, p: number): number {
+  return Math.floor((p - g.arenaBaseOffset) / g.pallocChunkBytes);
+}
+
+/** chunkBase returns the base address of chunk ci. */
+export function chunkBase(g: Geometry, ci: number): number {
+  return ci * g.pallocChunkBytes + g.arenaBaseOffset;
+}
+
+/** chunkPageIndex returns the index within its chunk of the page containing p. */
+export function chunkPageIndex(g: Geometry, p: number): number {
+  return Math.floor((p - g.arenaBaseOffset) / g.pageSize) % g.pallocChunkPages;
+}
+
+/** ci.l1(): the index into the first level of pageAlloc.chunks. */
+export function chunkL1(g: Geometry, ci: number): number {
+  return g.pallocChunksL1Bits === 0 ? 0 : Math.floor(ci / 2 ** g.pallocChunksL1Shift);
+}
+
+/** ci.l2(): the index into the second level of pageAlloc.chunks. */
+export function chunkL2(g: Geometry, ci: number): number {
+  return g.pallocChunksL1Bits === 0 ? ci : ci % 2 ** g.pallocChunksL2Bits;
+}
+
+/** offAddrToLevelIndex: the index into summary[level] of the entry containing addr. */
+export function offAddrToLevelIndex(g: Geometry, level: number, addr: OffAddr): number {
+  return Math.floor((addr.a - g.arenaBaseOffset) / 2 ** g.levelShift[level]!);
+}
+
+/** levelIndexToOffAddr: the first address covered by summary[level][idx]. */
+export function levelIndexToOffAddr(g: Geometry, level: number, idx: number): OffAddr {
+  return new OffAddr(idx * 2 ** g.levelShift[level]! + g.arenaBaseOffset);
+}
+
+/** The page number, in the offset space, of the page containing p: a global page index. */
+export function pageIndex(g: Geometry, p: number): number {
+  return Math.floor((p - g.arenaBaseOffset) / g.pageSize);
+}
+
+/** The address of global page index pi. */
+export function pageAddr(g: Geometry, pi: number): number {
+  return pi * g.pageSize + g.arenaBaseOffset;
+}

@@ -1,0 +1,373 @@
+// runtime/mpagealloc.go @ go1.21 · type pageAlloc: the page allocator.
+//
+// Go's header comment, in short: pages are tracked by a bitmap sharded into
+// chunks (1 = in use, 0 = free), searched with a radix tree of summaries
+// (start, max, end free pages) for address-ordered first fit. searchAddr is a
+// lower bound: every valid heap address below it is allocated.
+//
+// What the model adds: every entry point validates its inputs first and
+// refuses (ModelError) what Go would crash or corrupt on, leaving the
+// allocator unchanged; and a ghost set of outstanding page caches, so that
+// freeing pages a cache still owns is refused too.
+
+import { chunkBase, chunkIndex, chunkL1, chunkL2, chunkPageIndex } from './chunks.js';
+import type { Geometry } from './geometry.js';
+import { defaultGeometry, hex } from './geometry.js';
+import { ScavengeIndex } from './mgcscavenge_index.js';
+import { find as findFirstFit } from './mpagealloc_find.js';
+import { SummaryLevel, addrsToSummaryRange, sysGrowSummaries, sysInitSummaries } from './mpagealloc_64bit.js';
+import { scavenge } from './mgcscavenge.js';
+import type { PageCache } from './mpagecache.js';
+import { allocToCache } from './mpagecache.js';
+import { PallocData } from './mpallocbits.js';
+import { SumCodec, mergeSummaries } from './mpallocsum.js';
+import { mutant } from './mutants.js';
+import { AddrRanges, OffAddr, makeAddrRange, maxOffAddr } from './mranges.js';
+import { refuse, throwGo } from './throw.js';
+
+const site = 'runtime/mpagealloc.go';
+
+/** Hooks the surrounding heap gives the page allocator (none in tests). */
+export interface PageAllocHooks {
+  /** Go's mheap_.arenas lookup in findMappedAddr: is addr in a mapped heap arena? */
+  arenaMapped?: (addr: number) => boolean;
+  /** scavengeOne outside tests: sysUnused and the released/committed stats. */
+  onScavenged?: (addr: number, npages: number) => void;
+}
+
+export class PageAlloc {
+  readonly g: Geometry;
+  /** Packing of pallocSum values for this geometry. */
+  readonly sums: SumCodec;
+  /** The radix tree: summary[0] is the root, summary[summaryLevels-1] the leaves (one per chunk). */
+  readonly summary: SummaryLevel[];
+  /** The sparse chunk map: chunks[l1][l2] is a chunk's pallocData. */
+  readonly chunks: (Array<PallocData | undefined> | undefined)[];
+  /** Where an allocation search starts: every heap address below it is allocated. */
+  searchAddr: OffAddr;
+  /** Chunk indices [start, end) that the allocator knows about. */
+  start = 0;
+  end = 0;
+  /** Address ranges passed to grow, sorted and coalesced. */
+  readonly inUse: AddrRanges;
+  readonly scav: { index: ScavengeIndex; releasedBg: number; releasedEager: number };
+  /** Bytes of summary and index memory mapped so far. */
+  summaryMappedReady = 0;
+  /** Whether this allocator is used in tests (Go's NewPageAlloc): findMappedAddr consults inUse, scavengeOne skips sys* and stats. */
+  readonly test: boolean;
+  /** Ghost state: page caches handed out by allocToCache and not yet flushed. */
+  readonly ghostCaches = new Set<PageCache>();
+  private readonly hooks: PageAllocHooks;
+
+  /** init: Go's (*pageAlloc).init(mheapLock, sysStat, test). */
+  constructor(g: Geometry = defaultGeometry, test = true, hooks: PageAllocHooks = {}) {
+    if (g.levelLogPages[0]! > g.logMaxPackedValue) {
+      throwGo("root level max pages doesn't fit in summary", `${site} · (*pageAlloc).init`);
+    }
+    this.g = g;
+    this.sums = new SumCodec(g);
+    this.hooks = hooks;
+    this.inUse = new AddrRanges(g);
+    this.summary = sysInitSummaries(g);
+    this.chunks = new Array<Array<PallocData | undefined> | undefined>(2 ** g.pallocChunksL1Bits);
+    this.searchAddr = maxOffAddr(g);
+    this.scav = { index: new ScavengeIndex(g, test), releasedBg: 0, releasedEager: 0 };
+    this.summaryMappedReady += this.scav.index.init();
+    this.test = test;
+  }
+
+  /** tryChunkOf returns chunk ci's bitmaps, or undefined if its L2 block is not mapped. */
+  tryChunkOf(ci: number): PallocData | undefined {
+    const l2 = this.chunks[chunkL1(this.g, ci)];
+    if (l2 === undefined) return undefined;
+    const i = chunkL2(this.g, ci);
+    // Memory in a mapped L2 block reads as zero until written.
+    return (l2[i] ??= new PallocData(this.g.pallocChunkPages));
+  }
+
+  /** chunkOf returns chunk ci's bitmaps; ci's L2 block must be mapped. */
+  chunkOf(ci: number): PallocData {
+    const c = this.tryChunkOf(ci);
+    if (c === undefined) refuse('pageAlloc.chunkOf', `invalid memory address: chunk ${ci} has no L2 block`);
+    return c;
+  }
+
+  /** Chunk ci's bitmaps without materializing zero memory: undefined means all zero (for pure readers). */
+  peekChunk(ci: number): PallocData | undefined {
+    return this.chunks[chunkL1(this.g, ci)]?.[chunkL2(this.g, ci)];
+  }
+
+  /**
+   * grow sets up metadata for [base, base+size): maps summaries and index,
+   * records the range in inUse, lowers searchAddr, and makes the new pages
+   * free and scavenged. The model requires chunk-aligned, never-grown memory
+   * inside the address space.
+   */
+  grow(base: number, size: number): void {
+    this.validateGrow(base, size);
+    const g = this.g;
+    const limit = base + size;
+    // Summaries, then the index (Go maps the index twice: once in sysGrow, once in index.grow; the second is a no-op).
+    this.sysGrow(base, limit);
+    this.summaryMappedReady += this.scav.index.grow(base, limit);
+    const firstGrowth = this.start === 0;
+    const start = chunkIndex(g, base);
+    const end = chunkIndex(g, limit);
+    if (firstGrowth || start < this.start) this.start = start;
+    if (end > this.end) this.end = end;
+    this.inUse.add(makeAddrRange(g, base, limit));
+    // A grow is a lot like a free.
+    const b = new OffAddr(base);
+    if (b.lessThan(this.searchAddr)) this.searchAddr = b;
+    // Newly-grown memory is always considered scavenged.
+    for (let c = start; c < end; c++) {
+      const l1 = chunkL1(g, c);
+      this.chunks[l1] ??= new Array<PallocData | undefined>(2 ** g.pallocChunksL2Bits);
+      this.chunkOf(c).scavenged.setRange(0, g.pallocChunkPages);
+    }
+    this.update(base, size / g.pageSize, true, false);
+  }
+
+  /** sysGrow (64-bit): map the summary memory [base, limit) needs, then the index's. */
+  private sysGrow(base: number, limit: number): void {
+    const g = this.g;
+    if (base % g.pallocChunkBytes !== 0 || limit % g.pallocChunkBytes !== 0) {
+      throwGo('sysGrow bounds not aligned to pallocChunkBytes', 'runtime/mpagealloc_64bit.go · (*pageAlloc).sysGrow', `base = ${hex(base)}, limit = ${hex(limit)}`);
+    }
+    const inUseIndex = this.inUse.findSucc(base);
+    this.summaryMappedReady += sysGrowSummaries(g, this.summary, this.inUse.ranges, inUseIndex, base, limit);
+    this.summaryMappedReady += this.scav.index.sysGrow(base, limit);
+  }
+
+  /**
+   * update recomputes the summaries after the bitmap changed for
+   * [base, base+npages*pageSize): the leaves first, then up the tree while
+   * something changed. contig says the change was one contiguous alloc or
+   * free, so whole chunks in between are all-allocated or all-free.
+   */
+  update(base: number, npages: number, contig: boolean, alloc: boolean): void {
+    const g = this.g;
+    const c = this.sums;
+    const limit = base + npages * g.pageSize - 1;
+    const sc = chunkIndex(g, base);
+    const ec = chunkIndex(g, limit);
+    const leaf = this.summary[g.summaryLevels - 1]!;
+    if (sc === ec) {
+      // Fast path: one chunk; if its summary did not change, nothing above does.
+      if (!this.setSummary(leaf, sc, this.chunkOf(sc).summarize())) return;
+    } else if (contig) {
+      this.setSummary(leaf, sc, this.chunkOf(sc).summarize());
+      const whole = alloc ? ([0, 0, 0] as const) : c.freeChunk;
+      for (let i = sc + 1; i < ec; i++) this.setSummary(leaf, i, whole);
+      this.setSummary(leaf, ec, this.chunkOf(ec).summarize());
+    } else {
+      for (let i = sc; i <= ec; i++) this.setSummary(leaf, i, this.chunkOf(i).summarize());
+    }
+    // mutant: updateSkipsParents
+    if (mutant.updateSkipsParents) return;
+    // Walk up the radix tree.
+    let changed = true;
+    for (let l = g.summaryLevels - 2; l >= 0 && changed; l--) {
+      changed = false;
+      const children = this.summary[l + 1]!;
+      const entriesPerBlock = 2 ** g.levelBits[l + 1]!;
+      const logMaxPages = g.levelLogPages[l + 1]!;
+      const [lo, hi] = addrsToSummaryRange(g, l, base, limit + 1);
+      for (let i = lo; i < hi; i++) {
+        const first = i * entriesPerBlock;
+        const sum = mergeSummaries(c, children.page(first), first % children.perPage, entriesPerBlock, logMaxPages);
+        if (this.setSummary(this.summary[l]!, i, sum)) changed = true;
+      }
+    }
+  }
+
+  /** summary[level][i] = sum (packed); reports whether the stored value changed. */
+  private setSummary(level: SummaryLevel, i: number, sum: readonly [number, number, number]): boolean {
+    const pg = level.page(i);
+    const k = level.slot(i);
+    const lo = this.sums.packLo(sum[0], sum[1], sum[2]);
+    const hi = this.sums.packHi(sum[0], sum[1], sum[2]);
+    if (pg[k] === lo && pg[k + 1] === hi) return false;
+    pg[k] = lo;
+    pg[k + 1] = hi;
+    return true;
+  }
+
+  /**
+   * allocRange marks [base, base+npages*pageSize) allocated, updates the
+   * summaries and the index, and returns the scavenged bytes it covered.
+   */
+  allocRange(base: number, npages: number): number {
+    const g = this.g;
+    const parts = this.chunkParts(base, npages);
+    // The index's throw must come before any bit changes.
+    for (const [ci, , n] of parts) this.scav.index.checkAlloc(ci, n);
+    let scav = 0;
+    for (const [ci, si, n] of parts) {
+      const chunk = this.chunkOf(ci);
+      scav += chunk.scavenged.popcntRange(si, n);
+      if (n === g.pallocChunkPages) chunk.allocAll();
+      else chunk.allocRange(si, n);
+      this.scav.index.alloc(ci, n);
+    }
+    this.update(base, npages, true, true);
+    return scav * g.pageSize;
+  }
+
+  /** The per-chunk pieces [chunk, first page, pages] of a page range, as allocRange and free split it. */
+  chunkParts(base: number, npages: number): [ci: number, si: number, n: number][] {
+    const g = this.g;
+    const limit = base + npages * g.pageSize - 1;
+    const sc = chunkIndex(g, base);
+    const ec = chunkIndex(g, limit);
+    const si = chunkPageIndex(g, base);
+    const ei = chunkPageIndex(g, limit);
+    if (sc === ec) return [[sc, si, ei + 1 - si]];
+    const parts: [number, number, number][] = [[sc, si, g.pallocChunkPages - si]];
+    for (let c = sc + 1; c < ec; c++) parts.push([c, 0, g.pallocChunkPages]);
+    parts.push([ec, 0, ei + 1]);
+    return parts;
+  }
+
+  /** findMappedAddr returns the smallest mapped address >= addr, or maxOffAddr. */
+  findMappedAddr(addr: OffAddr): OffAddr {
+    if (this.test || !(this.hooks.arenaMapped?.(addr.addr()) ?? false)) {
+      const [vAddr, ok] = this.inUse.findAddrGreaterEqual(addr.addr());
+      return ok ? new OffAddr(vAddr) : maxOffAddr(this.g);
+    }
+    return addr;
+  }
+
+  /**
+   * find searches the radix tree for the first (address-ordered) run of
+   * npages free pages; it returns its base (0 on failure) and a candidate
+   * searchAddr. See mpagealloc_find.ts.
+   */
+  find(npages: number): [number, OffAddr] {
+    return findFirstFit(this, npages);
+  }
+
+  /**
+   * alloc allocates npages pages: the lowest-addressed run of npages free
+   * pages. Returns the base (0 on failure) and the scavenged bytes in it.
+   */
+  alloc(npages: number): [addr: number, scav: number] {
+    validatePages('pageAlloc.alloc', npages);
+    const g = this.g;
+    // searchAddr above every known chunk: out of memory.
+    if (chunkIndex(g, this.searchAddr.addr()) >= this.end) return [0, 0];
+    let addr = 0;
+    let searchAddr = new OffAddr(g.minOffAddr);
+    let found = false;
+    // npages might fit in searchAddr's chunk: search it directly.
+    if (g.pallocChunkPages - chunkPageIndex(g, this.searchAddr.addr()) >= npages) {
+      const i = chunkIndex(g, this.searchAddr.addr());
+      const leaf = this.summary[g.summaryLevels - 1]!;
+      const pg = leaf.page(i);
+      const k = leaf.slot(i);
+      const max = this.sums.max(pg[k]!, pg[k + 1]!);
+      if (max >= npages) {
+        const [j, searchIdx] = this.chunkOf(i).find(npages, chunkPageIndex(g, this.searchAddr.addr()));
+        if (j === -1) {
+          throwGo('bad summary data', `${site} · (*pageAlloc).alloc`, `max = ${max}, npages = ${npages}, searchIdx = ${chunkPageIndex(g, this.searchAddr.addr())}, p.searchAddr = ${hex(this.searchAddr.addr())}`);
+        }
+        addr = chunkBase(g, i) + j * g.pageSize;
+        searchAddr = new OffAddr(chunkBase(g, i) + searchIdx * g.pageSize);
+        found = true;
+      }
+    }
+    if (!found) {
+      // The slow path.
+      [addr, searchAddr] = this.find(npages);
+      if (addr === 0) {
+        // Not even one page: the heap is exhausted.
+        if (npages === 1) this.searchAddr = maxOffAddr(g);
+        return [0, 0];
+      }
+    }
+    const scav = this.allocRange(addr, npages);
+    // Everything below the new searchAddr is allocated.
+    if (this.searchAddr.lessThan(searchAddr)) this.searchAddr = searchAddr;
+    return [addr, scav];
+  }
+
+  /** allocToCache hands the free pages of the first 64-page block with any to a new page cache. See mpagecache.ts. */
+  allocToCache(): PageCache {
+    return allocToCache(this);
+  }
+
+  /** scavenge releases at least nbytes (or all it can) of free memory to the OS. See mgcscavenge.ts. */
+  scavenge(nbytes: number, force: boolean): number {
+    return scavenge(this, nbytes, force);
+  }
+
+  /** free returns npages pages at base to the heap. They must all be allocated and owned by no page cache. */
+  free(base: number, npages: number): void {
+    this.validateFree(base, npages);
+    const g = this.g;
+    const parts = this.chunkParts(base, npages);
+    for (const [ci, , n] of parts) this.scav.index.checkFree(ci, n);
+    // Freeing below searchAddr lowers it.
+    const b = new OffAddr(base);
+    // mutant: freeKeepsSearchAddr
+    if (b.lessThan(this.searchAddr) && !mutant.freeKeepsSearchAddr) this.searchAddr = b;
+    if (npages === 1) {
+      // Fast path: one bit.
+      const i = chunkIndex(g, base);
+      const pi = chunkPageIndex(g, base);
+      this.chunkOf(i).free1(pi);
+      this.scav.index.free(i, pi, 1);
+    } else {
+      for (const [ci, si, n] of parts) {
+        if (n === g.pallocChunkPages) this.chunkOf(ci).freeAll();
+        else this.chunkOf(ci).free(si, n);
+        this.scav.index.free(ci, si, n);
+      }
+    }
+    this.update(base, npages, true, false);
+  }
+
+  /** What scavengeOne calls outside tests, after a release. */
+  notifyScavenged(addr: number, npages: number): void {
+    if (!this.test) this.hooks.onScavenged?.(addr, npages);
+  }
+
+  private validateGrow(base: number, size: number): void {
+    const g = this.g;
+    const op = 'pageAlloc.grow';
+    if (!Number.isSafeInteger(base) || !Number.isSafeInteger(size)) refuse(op, 'base and size must be integers');
+    if (size <= 0) refuse(op, `size ${size} must be positive`);
+    if ((base - g.arenaBaseOffset) % g.pallocChunkBytes !== 0 || size % g.pallocChunkBytes !== 0) {
+      refuse(op, `[${hex(base)}, +${size}) is not aligned to pallocChunkBytes (${g.pallocChunkBytes})`);
+    }
+    if (!g.inAddressSpace(base) || !g.inAddressSpace(base + size - 1)) refuse(op, `[${hex(base)}, +${size}) is outside the ${g.heapAddrBits}-bit address space`);
+    if (base < 0 !== base + size - 1 < 0 && g.arenaBaseOffset !== 0) refuse(op, `[${hex(base)}, +${size}) crosses the address space's segment boundary`);
+    for (const r of this.inUse.ranges) {
+      if (base < r.limit.addr() && r.base.addr() < base + size) refuse(op, `[${hex(base)}, +${size}) overlaps memory already grown [${hex(r.base.addr())}, ${hex(r.limit.addr())})`);
+    }
+  }
+
+  private validateFree(base: number, npages: number): void {
+    const g = this.g;
+    const op = 'pageAlloc.free';
+    validatePages(op, npages);
+    if (!Number.isSafeInteger(base) || (base - g.arenaBaseOffset) % g.pageSize !== 0) refuse(op, `base ${String(base)} is not a page-aligned address`);
+    const limit = base + npages * g.pageSize;
+    const r = this.inUse.ranges[this.inUse.findSucc(base) - 1];
+    if (r === undefined || !r.contains(base) || limit > r.limit.addr()) {
+      refuse(op, `[${hex(base)}, +${npages} pages) is not inside memory the page allocator has grown`);
+    }
+    let allocated = 0;
+    for (const [ci, si, n] of this.chunkParts(base, npages)) allocated += this.chunkOf(ci).popcntRange(si, n);
+    if (allocated !== npages) refuse(op, `${npages - allocated} of the ${npages} pages at ${hex(base)} are not allocated`);
+    for (const c of this.ghostCaches) {
+      const owned = c.ownedIn(base, limit);
+      if (owned !== 0) refuse(op, `${owned} of the pages at [${hex(base)}, +${npages}) are owned by the page cache at ${hex(c.base)}`);
+    }
+  }
+}
+
+/** npages must be a positive integer: Go crashes or corrupts its heap on 0. */
+export function validatePages(op: string, npages: number): void {
+  if (!Number.isSafeInteger(npages) || npages < 1) refuse(op, `npages must be a positive integer, got ${String(npages)}`);
+}

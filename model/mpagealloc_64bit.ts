@@ -1,0 +1,124 @@
+// runtime/mpagealloc_64bit.go @ go1.21: the summary levels' backing store.
+//
+// Go reserves each summary level's whole array up front (sysInit) and maps
+// the physical pages a grown range needs (sysGrow). The model keeps the same
+// shape: a level has a len (Go's slice len), a cap (the reservation), and a
+// sparse set of mapped physical pages of summary memory. Reading an entry on
+// an unmapped page is a fault, as in Go; mapping an already-mapped page zeroes
+// it, as mmap(MAP_FIXED) would, so a pruning mistake shows up as lost data.
+
+import type { Geometry } from './geometry.js';
+import { alignDown, alignUp, pallocSumBytes } from './geometry.js';
+import { AddrRange, OffAddr } from './mranges.js';
+import { ModelError } from './throw.js';
+
+/** One level of the radix tree: Go's `summary[l] []pallocSum`. */
+export class SummaryLevel {
+  /** len(p.summary[l]): the highest summary index the allocator knows about, plus one. */
+  len = 0;
+  /** cap(p.summary[l]): entries reserved. */
+  readonly cap: number;
+  /**
+   * Summaries per mapping unit: a physical page of summary memory, or the
+   * whole block when a block is larger (the root level, which sysGrow always
+   * maps whole), so that a block never straddles two units.
+   */
+  readonly perPage: number;
+  /** Mapped units of summary memory, by unit number; each holds perPage packed entries as (lo, hi) halves. */
+  private readonly pages = new Map<number, Uint32Array>();
+
+  constructor(
+    readonly level: number,
+    entries: number,
+    physPageSize: number,
+    blockEntries: number,
+  ) {
+    this.cap = entries;
+    this.perPage = Math.max(physPageSize / pallocSumBytes, blockEntries);
+  }
+
+  /** The mapped page holding entry i; a fault if i is out of range or unmapped. */
+  page(i: number): Uint32Array {
+    if (i < 0 || i >= this.len) {
+      throw new ModelError('pageAlloc.summary', `index out of range [${i}] with length ${this.len} at level ${this.level}`);
+    }
+    const pg = this.pages.get(Math.floor(i / this.perPage));
+    if (pg === undefined) {
+      throw new ModelError('pageAlloc.summary', `unexpected fault address: summary[${this.level}][${i}] is not mapped`);
+    }
+    return pg;
+  }
+
+  /** Entry i's position in its page, in uint32 halves. */
+  slot(i: number): number {
+    return 2 * (i % this.perPage);
+  }
+
+  /** Whether entry i is readable without a fault. */
+  readable(i: number): boolean {
+    return i >= 0 && i < this.len && this.pages.has(Math.floor(i / this.perPage));
+  }
+
+  /** sysMap + sysUsed of the summary memory at byte offsets [lo, hi): fresh memory reads as zero. */
+  map(lo: number, hi: number): void {
+    const unit = this.perPage * pallocSumBytes;
+    for (let p = Math.floor(lo / unit); p < Math.ceil(hi / unit); p++) this.pages.set(p, new Uint32Array(2 * this.perPage));
+  }
+
+  /** Mapped page numbers, ascending. */
+  mappedPages(): number[] {
+    return [...this.pages.keys()].sort((a, b) => a - b);
+  }
+}
+
+/** sysInit: reserve every level, len 0. */
+export function sysInitSummaries(g: Geometry): SummaryLevel[] {
+  return g.levelShift.map((shift, l) => new SummaryLevel(l, 2 ** (g.heapAddrBits - shift), g.physPageSize, 2 ** g.levelBits[l]!));
+}
+
+/** addrsToSummaryRange: entries [lo, hi) of level l that describe [base, limit). */
+export function addrsToSummaryRange(g: Geometry, level: number, base: number, limit: number): [number, number] {
+  const sh = 2 ** g.levelShift[level]!;
+  const lo = Math.floor((base - g.arenaBaseOffset) / sh);
+  const hi = Math.floor((limit - 1 - g.arenaBaseOffset) / sh) + 1;
+  return [lo, hi];
+}
+
+/** blockAlignSummaryRange aligns [lo, hi) down and up to the level's block width. */
+export function blockAlignSummaryRange(g: Geometry, level: number, lo: number, hi: number): [number, number] {
+  const e = 2 ** g.levelBits[level]!;
+  return [alignDown(lo, e), alignUp(hi, e)];
+}
+
+/**
+ * sysGrow maps the summary memory that [base, limit) needs at every level,
+ * skipping what its neighbours in inUse already mapped. Returns the bytes
+ * newly mapped (Go adds them to summaryMappedReady).
+ */
+export function sysGrowSummaries(g: Geometry, summary: SummaryLevel[], inUse: readonly AddrRange[], inUseIndex: number, base: number, limit: number): number {
+  // Byte ranges inside a level's reservation, as addrRanges from offset 0.
+  const sumBytes = (lo: number, hi: number): AddrRange => {
+    const b = alignDown(lo * pallocSumBytes, g.physPageSize);
+    const e = alignUp(hi * pallocSumBytes, g.physPageSize);
+    return new AddrRange(new OffAddr(b), new OffAddr(e));
+  };
+  const rangeBytes = (l: number, r: AddrRange): AddrRange => {
+    const [lo, hi] = blockAlignSummaryRange(g, l, ...addrsToSummaryRange(g, l, r.base.addr(), r.limit.addr()));
+    return sumBytes(lo, hi);
+  };
+  let mapped = 0;
+  for (let l = 0; l < summary.length; l++) {
+    const lvl = summary[l]!;
+    const [needIdxBase, needIdxLimit] = blockAlignSummaryRange(g, l, ...addrsToSummaryRange(g, l, base, limit));
+    // Tight bounds on the top end, whether or not anything new is mapped.
+    if (needIdxLimit > lvl.len) lvl.len = needIdxLimit;
+    let need = sumBytes(needIdxBase, needIdxLimit);
+    // Prune what the neighbouring ranges already mapped (never a split).
+    if (inUseIndex > 0) need = need.subtract(rangeBytes(l, inUse[inUseIndex - 1]!));
+    if (inUseIndex < inUse.length) need = need.subtract(rangeBytes(l, inUse[inUseIndex]!));
+    if (need.size() === 0) continue;
+    lvl.map(need.base.addr(), need.limit.addr());
+    mapped += need.size();
+  }
+  return mapped;
+}

@@ -1,0 +1,150 @@
+// runtime/mpagealloc.go @ go1.21 · (*pageAlloc).find: the radix-tree search.
+//
+// From the root down, each level scans one block of entries (the whole root
+// level, then the 2^levelBits children of the entry chosen above) for either
+// a run of npages free pages straddling entry boundaries (done: compute the
+// address) or an entry whose max >= npages (descend into it). At the leaf,
+// the chunk's bitmap is searched. Along the way firstFree narrows the window
+// certain to contain the first free page, which becomes the candidate
+// searchAddr.
+
+import { chunkBase, levelIndexToOffAddr, offAddrToLevelIndex } from './chunks.js';
+import { hex } from './geometry.js';
+import type { PageAlloc } from './mpagealloc.js';
+import { mutant } from './mutants.js';
+import { OffAddr, maxOffAddr, minOffAddr } from './mranges.js';
+import { throwGo } from './throw.js';
+
+const site = 'runtime/mpagealloc.go · (*pageAlloc).find';
+
+/**
+ * find returns the base address of the first run of npages free pages (0 if
+ * there is none) and a candidate searchAddr, valid only on success. It
+ * assumes no chunk below chunkIndex(p.searchAddr) has free memory.
+ */
+export function find(p: PageAlloc, npages: number): [number, OffAddr] {
+  const g = p.g;
+  const c = p.sums;
+  // The beginning of the block of entries searched at the current level.
+  let i = 0;
+  // The window certain to hold the first free page: [base, bound], inclusive.
+  let ffBase = minOffAddr(g);
+  let ffBound = maxOffAddr(g);
+  const foundFree = (addr: OffAddr, size: number): void => {
+    const last = addr.add(size - 1);
+    if (ffBase.lessEqual(addr) && last.lessEqual(ffBound)) {
+      // Inside the window: narrow it.
+      ffBase = addr;
+      ffBound = last;
+    } else if (!(last.lessThan(ffBase) || ffBound.lessThan(addr))) {
+      throwGo('range partially overlaps', site, `addr = ${hex(addr.addr())}, size = ${size}, base = ${hex(ffBase.addr())}, bound = ${hex(ffBound.addr())}`);
+    }
+  };
+  // The summary that sent us down a level, for the "bad summary data" report.
+  let lastSum: [number, number, number] = [0, 0, 0];
+  let lastSumIdx = -1;
+
+  nextLevel: for (let l = 0; l < g.summaryLevels; l++) {
+    const level = p.summary[l]!;
+    // At the root, the block is the whole level.
+    const entriesPerBlock = 2 ** g.levelBits[l]!;
+    const logMaxPages = g.levelLogPages[l]!;
+    i *= entriesPerBlock;
+    const entries = level.page(i);
+    const k0 = level.slot(i);
+
+    // Start at searchAddr's entry if searchAddr lies in this block.
+    let j0 = 0;
+    const searchIdx = offAddrToLevelIndex(g, l, p.searchAddr);
+    if (searchIdx - (searchIdx % entriesPerBlock) === i) j0 = searchIdx % entriesPerBlock;
+
+    // base: the first page (relative to the block) of the run being considered; size: its length.
+    let base = 0;
+    let size = 0;
+    // mutant: findBestFit (descend into the fitting entry with the smallest max)
+    let bestJ = -1;
+    let bestMax = Infinity;
+    for (let j = j0; j < entriesPerBlock; j++) {
+      const lo = entries[k0 + 2 * j]!;
+      const hi = entries[k0 + 2 * j + 1]!;
+      if (lo === 0 && hi === 0) {
+        // A full entry breaks any run.
+        size = 0;
+        continue;
+      }
+      // Free memory: narrow firstFree.
+      foundFree(levelIndexToOffAddr(g, l, i + j), 2 ** logMaxPages * g.pageSize);
+      const s = c.start(lo, hi);
+      if (size + s >= npages && !mutant.findIgnoresStraddle && bestJ < 0) {
+        // The run reaches npages across the boundary; base is this entry's first page if no run was started.
+        if (size === 0) base = j * 2 ** logMaxPages;
+        size += s;
+        break;
+      }
+      const max = c.max(lo, hi);
+      if (max >= npages) {
+        if (mutant.findBestFit) {
+          if (max < bestMax) [bestJ, bestMax] = [j, max];
+          size = 0;
+          continue;
+        }
+        // The entry itself holds the run: descend.
+        i += j;
+        lastSumIdx = i;
+        lastSum = [s, max, c.end(lo, hi)];
+        continue nextLevel;
+      }
+      const full = 2 ** logMaxPages;
+      if (size === 0 || s < full) {
+        // No run yet, or this entry is not wholly free: start a new run from its end.
+        size = c.end(lo, hi);
+        base = (j + 1) * full - size;
+        continue;
+      }
+      // Wholly free: the run continues.
+      size += full;
+    }
+    if (bestJ >= 0) {
+      i += bestJ;
+      lastSumIdx = i;
+      lastSum = [0, bestMax, 0];
+      continue nextLevel;
+    }
+    if (size >= npages) {
+      // A run straddling entries.
+      const addr = levelIndexToOffAddr(g, l, i).add(base * g.pageSize).addr();
+      return [addr, p.findMappedAddr(ffBase)];
+    }
+    if (l === 0) {
+      // The whole heap was searched.
+      return [0, maxOffAddr(g)];
+    }
+    // The level above promised a run this level does not have.
+    const dump: string[] = [];
+    for (let j = 0; j < entriesPerBlock; j++) {
+      const lo = entries[k0 + 2 * j]!;
+      const hi = entries[k0 + 2 * j + 1]!;
+      dump.push(`summary[${l}][${i + j}] = (${c.start(lo, hi)}, ${c.max(lo, hi)}, ${c.end(lo, hi)})`);
+    }
+    throwGo(
+      'bad summary data',
+      site,
+      `summary[${l - 1}][${lastSumIdx}] = ${lastSum.join(', ')}; level = ${l}, npages = ${npages}, j0 = ${j0}; p.searchAddr = ${hex(p.searchAddr.addr())}, i = ${i}; ${dump.join('; ')}`,
+    );
+  }
+
+  // The last summary inspected has a large enough max: search its chunk.
+  const ci = i;
+  const [j, searchIdx] = p.chunkOf(ci).find(npages, 0);
+  if (j === -1) {
+    const leaf = p.summary[g.summaryLevels - 1]!;
+    const pg = leaf.page(i);
+    const k = leaf.slot(i);
+    throwGo('bad summary data', site, `summary[${g.summaryLevels - 1}][${i}] = (${c.unpack(pg[k]!, pg[k + 1]!).join(', ')}), npages = ${npages}`);
+  }
+  const addr = chunkBase(g, ci) + j * g.pageSize;
+  // The chunk search may have narrowed the free window further.
+  const searchAddr = chunkBase(g, ci) + searchIdx * g.pageSize;
+  foundFree(new OffAddr(searchAddr), chunkBase(g, ci + 1) - searchAddr);
+  return [addr, p.findMappedAddr(ffBase)];
+}

@@ -1,0 +1,430 @@
+// runtime/mpallocbits.go @ go1.21: one chunk's page bitmaps.
+//
+// A pageBits is Go's [pallocChunkPages/64]uint64. The model stores it as a
+// Uint32Array of twice as many halves (see sys.ts): bit i of the chunk is bit
+// i%32 of w[i>>5], which is exactly bit i%64 of Go's word i/64. Operations that
+// only touch a range of bits (setRange, clearRange, popcntRange) work on the
+// halves directly; the search algorithms keep Go's 64-bit word structure
+// because their results depend on it (find's searchIdx is word-granular).
+
+import {
+  leadingZeros64,
+  lowOnes32,
+  onesCount32,
+  onesCount64,
+  shrHi,
+  shrLo,
+  toU64,
+  trailingZeros64,
+  u64Hi,
+  u64Lo,
+} from './sys.js';
+
+/** Go's ^uint(0): find's "nothing found" index. */
+export const notFound = -1;
+
+/** pageBits: one bit per page in a palloc chunk. */
+export class PageBits {
+  /** The bitmap as uint32 halves: word k of Go's array is (w[2k], w[2k+1]). */
+  readonly w: Uint32Array;
+
+  constructor(chunkPages: number) {
+    this.w = new Uint32Array(chunkPages / 32);
+  }
+
+  /** len(b): the number of 64-bit words. */
+  get words(): number {
+    return this.w.length >>> 1;
+  }
+
+  /** get returns bit i. */
+  get(i: number): number {
+    return (this.w[i >>> 5]! >>> (i & 31)) & 1;
+  }
+
+  /** block64 returns the 64-bit aligned word containing bit i. */
+  block64(i: number): bigint {
+    const k = (i >>> 6) << 1;
+    return toU64(this.w[k]!, this.w[k + 1]!);
+  }
+
+  /** set sets bit i. */
+  set(i: number): void {
+    this.w[i >>> 5]! |= 1 << (i & 31);
+  }
+
+  /** setRange sets bits [i, i+n). */
+  setRange(i: number, n: number): void {
+    const w = this.w;
+    const j = i + n - 1;
+    let k = i >>> 5;
+    const kj = j >>> 5;
+    if (k === kj) {
+      w[k]! |= lowOnes32(n) << (i & 31);
+      return;
+    }
+    w[k]! |= 0xffffffff << (i & 31);
+    for (k++; k < kj; k++) w[k] = 0xffffffff;
+    w[kj]! |= lowOnes32((j & 31) + 1);
+  }
+
+  /** setAll sets every bit. */
+  setAll(): void {
+    this.w.fill(0xffffffff);
+  }
+
+  /** setBlock64 sets, in the 64-bit word containing bit i, the bits set in v. */
+  setBlock64(i: number, v: bigint): void {
+    const k = (i >>> 6) << 1;
+    this.w[k]! |= u64Lo(v);
+    this.w[k + 1]! |= u64Hi(v);
+  }
+
+  /** clear clears bit i. */
+  clear(i: number): void {
+    this.w[i >>> 5]! &= ~(1 << (i & 31));
+  }
+
+  /** clearRange clears bits [i, i+n). */
+  clearRange(i: number, n: number): void {
+    const w = this.w;
+    const j = i + n - 1;
+    let k = i >>> 5;
+    const kj = j >>> 5;
+    if (k === kj) {
+      w[k]! &= ~(lowOnes32(n) << (i & 31));
+      return;
+    }
+    w[k]! &= ~(0xffffffff << (i & 31));
+    for (k++; k < kj; k++) w[k] = 0;
+    w[kj]! &= ~lowOnes32((j & 31) + 1);
+  }
+
+  /** clearAll clears every bit. */
+  clearAll(): void {
+    this.w.fill(0);
+  }
+
+  /** clearBlock64 clears, in the 64-bit word containing bit i, the bits set in v. */
+  clearBlock64(i: number, v: bigint): void {
+    const k = (i >>> 6) << 1;
+    this.w[k]! &= ~u64Lo(v);
+    this.w[k + 1]! &= ~u64Hi(v);
+  }
+
+  /** popcntRange counts the set bits in [i, i+n). */
+  popcntRange(i: number, n: number): number {
+    const w = this.w;
+    const j = i + n - 1;
+    let k = i >>> 5;
+    const kj = j >>> 5;
+    if (k === kj) return onesCount32((w[k]! >>> (i & 31)) & lowOnes32(n));
+    let s = onesCount32(w[k]! >>> (i & 31));
+    for (k++; k < kj; k++) s += onesCount32(w[k]!);
+    return s + onesCount32(w[kj]! & lowOnes32((j & 31) + 1));
+  }
+
+  /** The 64-bit words as bigints (Go's array), for traces and tests. */
+  toWords(): bigint[] {
+    const out: bigint[] = [];
+    for (let k = 0; k < this.w.length; k += 2) out.push(toU64(this.w[k]!, this.w[k + 1]!));
+    return out;
+  }
+
+  /** Overwrite with Go's words (tests and trace set-up). */
+  setWords(words: readonly bigint[]): void {
+    words.forEach((x, k) => {
+      this.w[2 * k] = u64Lo(x);
+      this.w[2 * k + 1] = u64Hi(x);
+    });
+  }
+}
+
+/**
+ * pallocBits: the allocation bitmap of one chunk; 0 is a free page, 1 an
+ * allocated page.
+ */
+export class PallocBits extends PageBits {
+  /** summarize returns the chunk's (start, max, end): free pages at the start, longest free run, free pages at the end. */
+  summarize(): [start: number, max: number, end: number] {
+    const w = this.w;
+    const nw = this.words;
+    let start = -1; // notSetYet
+    let max = 0;
+    let cur = 0;
+    for (let i = 0; i < nw; i++) {
+      const lo = w[2 * i]!;
+      const hi = w[2 * i + 1]!;
+      if (lo === 0 && hi === 0) {
+        cur += 64;
+        continue;
+      }
+      const t = trailingZeros64(lo, hi);
+      const l = leadingZeros64(lo, hi);
+      // Finish any region spanning the words.
+      cur += t;
+      if (start === -1) start = cur;
+      if (cur > max) max = cur;
+      // Final region that might span to the next word.
+      cur = l;
+    }
+    if (start === -1) {
+      // Not a single 1 bit.
+      const n = 64 * nw;
+      return [n, n, n];
+    }
+    if (cur > max) max = cur;
+    if (max >= 64 - 2) {
+      // No run inside one word could beat max.
+      return [start, max, cur];
+    }
+    // Look inside each word for runs of zeros. Every word is non-zero here.
+    outer: for (let i = 0; i < nw; i++) {
+      let lo = w[2 * i]!;
+      let hi = w[2 * i + 1]!;
+      // Remove the trailing zeros; they are no longer than max.
+      const tz = trailingZeros64(lo, hi) & 63;
+      lo = shrLo(lo, hi, tz);
+      hi = shrHi(hi, tz);
+      if (lowOnesOnly(lo, hi)) continue;
+      // Shrink all runs of zeros by max; any zeros left mean a larger maximum.
+      let p = max; // zeros still to shrink by
+      let k = 1; // current minimum length of runs of ones in x
+      for (;;) {
+        while (p > 0) {
+          if (p <= k) {
+            // Shift p ones down into the top of each run of zeros.
+            const s = p & 63;
+            const nlo = (lo | shrLo(lo, hi, s)) >>> 0;
+            hi = (hi | shrHi(hi, s)) >>> 0;
+            lo = nlo;
+            if (lowOnesOnly(lo, hi)) continue outer;
+            break;
+          }
+          // Shift k ones down into the top of each run of zeros.
+          const s = k & 63;
+          const nlo = (lo | shrLo(lo, hi, s)) >>> 0;
+          hi = (hi | shrHi(hi, s)) >>> 0;
+          lo = nlo;
+          if (lowOnesOnly(lo, hi)) continue outer;
+          p -= k;
+          // The minimum length of 1-runs just doubled.
+          k *= 2;
+        }
+        // The lowest-order zero run is an increment to our maximum.
+        let j = trailingZeros64(~lo >>> 0, ~hi >>> 0); // trailing ones
+        lo = shrLo(lo, hi, j & 63);
+        hi = shrHi(hi, j & 63);
+        j = trailingZeros64(lo, hi); // trailing zeros
+        lo = shrLo(lo, hi, j & 63);
+        hi = shrHi(hi, j & 63);
+        max += j;
+        if (lowOnesOnly(lo, hi)) continue outer;
+        p = j; // remove j more zeros from each zero run
+      }
+    }
+    return [start, max, cur];
+  }
+
+  /**
+   * find searches for npages contiguous free pages and returns the index where
+   * that run starts and the index of the first free page seen. searchIdx is
+   * the first known free page; the search starts at its 64-bit word. On
+   * failure the first result is notFound and the second must be ignored.
+   */
+  find(npages: number, searchIdx: number): [number, number] {
+    if (npages === 1) {
+      const addr = this.find1(searchIdx);
+      return [addr, addr];
+    } else if (npages <= 64) {
+      return this.findSmallN(npages, searchIdx);
+    }
+    return this.findLargeN(npages, searchIdx);
+  }
+
+  /** find1 finds a single free page at or after searchIdx's word. */
+  find1(searchIdx: number): number {
+    const w = this.w;
+    const nw = this.words;
+    for (let i = searchIdx >>> 6; i < nw; i++) {
+      const nlo = ~w[2 * i]! >>> 0;
+      const nhi = ~w[2 * i + 1]! >>> 0;
+      if (nlo === 0 && nhi === 0) continue;
+      return i * 64 + trailingZeros64(nlo, nhi);
+    }
+    return notFound;
+  }
+
+  /** findSmallN finds npages <= 64 free pages; such a run crosses at most one word boundary. */
+  findSmallN(npages: number, searchIdx: number): [number, number] {
+    const w = this.w;
+    const nw = this.words;
+    let end = 0;
+    let newSearchIdx = notFound;
+    for (let i = searchIdx >>> 6; i < nw; i++) {
+      const lo = w[2 * i]!;
+      const hi = w[2 * i + 1]!;
+      const nlo = ~lo >>> 0;
+      const nhi = ~hi >>> 0;
+      if (nlo === 0 && nhi === 0) {
+        end = 0;
+        continue;
+      }
+      // The new searchIdx is in this word, after any 1s.
+      if (newSearchIdx === notFound) newSearchIdx = i * 64 + trailingZeros64(nlo, nhi);
+      // Can the run fit in this word's trailing zeros plus the previous word's end?
+      const start = trailingZeros64(lo, hi);
+      if (end + start >= npages) return [i * 64 - end, newSearchIdx];
+      // Next, the interior of the word.
+      const j = findBitRange64(nlo, nhi, npages);
+      if (j < 64) return [i * 64 + j, newSearchIdx];
+      end = leadingZeros64(lo, hi);
+    }
+    return [notFound, newSearchIdx];
+  }
+
+  /** findLargeN finds npages > 64 free pages; such a run crosses at least one word boundary. */
+  findLargeN(npages: number, searchIdx: number): [number, number] {
+    const w = this.w;
+    const nw = this.words;
+    let start = notFound;
+    let size = 0;
+    let newSearchIdx = notFound;
+    for (let i = searchIdx >>> 6; i < nw; i++) {
+      const lo = w[2 * i]!;
+      const hi = w[2 * i + 1]!;
+      if (lo === 0xffffffff && hi === 0xffffffff) {
+        size = 0;
+        continue;
+      }
+      if (newSearchIdx === notFound) newSearchIdx = i * 64 + trailingZeros64(~lo >>> 0, ~hi >>> 0);
+      if (size === 0) {
+        size = leadingZeros64(lo, hi);
+        start = i * 64 + 64 - size;
+        continue;
+      }
+      const s = trailingZeros64(lo, hi);
+      if (s + size >= npages) {
+        size += s;
+        return [start, newSearchIdx];
+      }
+      if (s < 64) {
+        size = leadingZeros64(lo, hi);
+        start = i * 64 + 64 - size;
+        continue;
+      }
+      size += 64;
+    }
+    if (size < npages) return [notFound, newSearchIdx];
+    return [start, newSearchIdx];
+  }
+
+  /** allocRange allocates pages [i, i+n). */
+  allocRange(i: number, n: number): void {
+    this.setRange(i, n);
+  }
+
+  /** allocAll allocates every page. */
+  allocAll(): void {
+    this.setAll();
+  }
+
+  /** free1 frees page i. */
+  free1(i: number): void {
+    this.clear(i);
+  }
+
+  /** free frees pages [i, i+n). */
+  free(i: number, n: number): void {
+    this.clearRange(i, n);
+  }
+
+  /** freeAll frees every page. */
+  freeAll(): void {
+    this.clearAll();
+  }
+
+  /** pages64 returns the 64-page aligned block containing page i; a 1 bit is an in-use page. */
+  pages64(i: number): bigint {
+    return this.block64(i);
+  }
+
+  /** allocPages64 allocates, in the block containing page i, the pages set in alloc. */
+  allocPages64(i: number, alloc: bigint): void {
+    this.setBlock64(i, alloc);
+  }
+}
+
+/** Go's x&(x+1) == 0 on the uint64 (lo, hi): x is a run of ones at the bottom (or zero). */
+function lowOnesOnly(lo: number, hi: number): boolean {
+  if (lo >>> 0 === 0xffffffff) return ((hi & (hi + 1)) >>> 0) === 0;
+  return (hi >>> 0) === 0 && ((lo & (lo + 1)) >>> 0) === 0;
+}
+
+/**
+ * findBitRange64 returns the index of the first run of n consecutive 1 bits
+ * in c = (lo, hi), or an integer >= 64 if there is none. n must be > 0.
+ * It removes the top n-1 ones of every run, then finds the first one left.
+ */
+export function findBitRange64(lo: number, hi: number, n: number): number {
+  let p = n - 1; // number of 1s to remove
+  let k = 1; // current minimum width of runs of 0 in c
+  lo >>>= 0;
+  hi >>>= 0;
+  while (p > 0) {
+    if (p <= k) {
+      // Shift p 0s down into the top of each run of 1s.
+      const s = p & 63;
+      const nlo = (lo & shrLo(lo, hi, s)) >>> 0;
+      hi = (hi & shrHi(hi, s)) >>> 0;
+      lo = nlo;
+      break;
+    }
+    // Shift k 0s down into the top of each run of 1s.
+    const s = k & 63;
+    const nlo = (lo & shrLo(lo, hi, s)) >>> 0;
+    hi = (hi & shrHi(hi, s)) >>> 0;
+    lo = nlo;
+    if (lo === 0 && hi === 0) return 64;
+    p -= k;
+    // The minimum length of 0-runs just doubled.
+    k *= 2;
+  }
+  // The first remaining 1 is where its run started.
+  return trailingZeros64(lo, hi);
+}
+
+/** pallocData: a chunk's allocation bits plus its scavenged bits. */
+export class PallocData extends PallocBits {
+  /** scavenged: 1 means the page has been released to the OS. */
+  readonly scavenged: PageBits;
+
+  constructor(chunkPages: number) {
+    super(chunkPages);
+    this.scavenged = new PageBits(chunkPages);
+  }
+
+  /** allocRange allocates [i, i+n) and clears those pages' scavenged bits. */
+  override allocRange(i: number, n: number): void {
+    super.allocRange(i, n);
+    this.scavenged.clearRange(i, n);
+  }
+
+  /** allocAll allocates every page and clears every scavenged bit. */
+  override allocAll(): void {
+    super.allocAll();
+    this.scavenged.clearAll();
+  }
+
+  /** Whether no page is allocated or scavenged: the zero value, as in never-written memory. */
+  isZero(): boolean {
+    return this.w.every((x) => x === 0) && this.scavenged.w.every((x) => x === 0);
+  }
+}
+
+/** Popcount of a whole bitmap. */
+export function popcount(b: PageBits): number {
+  let s = 0;
+  for (let k = 0; k < b.w.length; k += 2) s += onesCount64(b.w[k]!, b.w[k + 1]!);
+  return s;
+}

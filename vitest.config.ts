@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests sit next to the file they test; stateful suites live in properties/.
+export default defineConfig({
+  test: {
+    include: ['model/**/*.test.ts', 'spec/**/*.test.ts', 'properties/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts', 'conformance/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

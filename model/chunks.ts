@@ -24,12 +24,12 @@ export function chunkPageIndex(g: Geometry, p: number): number {
 
 /** ci.l1(): the index into the first level of pageAlloc.chunks. */
 export function chunkL1(g: Geometry, ci: number): number {
-  return g.pallocChunksL1Bits === 0 ? 0 : Math.floor(ci / 2 ** g.pallocChunksL1Shift);
+  return g.pallocChunksL1Bits === 0 ? 0 : Math.floor(ci / g.chunksL1Div);
 }
 
 /** ci.l2(): the index into the second level of pageAlloc.chunks. */
 export function chunkL2(g: Geometry, ci: number): number {
-  return g.pallocChunksL1Bits === 0 ? ci : ci % 2 ** g.pallocChunksL2Bits;
+  return g.pallocChunksL1Bits === 0 ? ci : ci % g.chunksL2Size;
 }
 
 /** offAddrToLevelIndex: the index into summary[level] of the entry containing addr. */

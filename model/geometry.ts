@@ -110,6 +110,9 @@ export class Geometry {
   readonly pallocChunksL1Bits: number;
   readonly pallocChunksL2Bits: number;
   readonly pallocChunksL1Shift: number;
+  /** 2^pallocChunksL1Shift and 2^pallocChunksL2Bits, for chunkIdx.l1/l2. */
+  readonly chunksL1Div: number;
+  readonly chunksL2Size: number;
   readonly levelBits: readonly number[];
   readonly levelShift: readonly number[];
   readonly levelLogPages: readonly number[];
@@ -152,6 +155,8 @@ export class Geometry {
     this.pallocChunksL1Bits = p.pallocChunksL1Bits;
     this.pallocChunksL2Bits = p.heapAddrBits - this.logPallocChunkBytes - p.pallocChunksL1Bits;
     this.pallocChunksL1Shift = this.pallocChunksL2Bits;
+    this.chunksL1Div = 2 ** this.pallocChunksL1Shift;
+    this.chunksL2Size = 2 ** this.pallocChunksL2Bits;
     const levels = [...Array(p.summaryLevels).keys()];
     this.levelBits = levels.map((l) => (l === 0 ? this.summaryL0Bits : p.summaryLevelBits));
     this.levelShift = levels.map((l) => p.heapAddrBits - this.summaryL0Bits - l * p.summaryLevelBits);

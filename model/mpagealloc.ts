@@ -122,7 +122,7 @@ export class PageAlloc {
     // Newly-grown memory is always considered scavenged.
     for (let c = start; c < end; c++) {
       const l1 = chunkL1(g, c);
-      this.chunks[l1] ??= new Array<PallocData | undefined>(2 ** g.pallocChunksL2Bits);
+      this.chunks[l1] ??= new Array<PallocData | undefined>(g.chunksL2Size);
       this.chunkOf(c).scavenged.setRange(0, g.pallocChunkPages);
     }
     this.update(base, size / g.pageSize, true, false);

@@ -75,7 +75,10 @@ export class PageCache {
    * scavenged), lowers p.searchAddr like a free, and empties the cache.
    */
   flush(p: PageAlloc): void {
-    if (this.empty()) return;
+    if (this.empty()) {
+      p.ghostCaches.delete(this);
+      return;
+    }
     validateFlush(p, this);
     const g = p.g;
     const ci = chunkIndex(g, this.base);
@@ -102,14 +105,13 @@ export class PageCache {
   /** Ghost: how many pages in [base, limit) this cache owns. */
   ownedIn(base: number, limit: number): number {
     if (this.cache === 0n) return 0;
-    let n = 0;
-    for (let i = 0; i < 64; i++) {
-      if ((this.cache >> BigInt(i)) & 1n) {
-        const a = this.base + i * this.g.pageSize;
-        if (a >= base && a < limit) n++;
-      }
-    }
-    return n;
+    const ps = this.g.pageSize;
+    const lo = Math.max(0, Math.ceil((base - this.base) / ps));
+    const hi = Math.min(64, Math.ceil((limit - this.base) / ps));
+    if (lo >= hi) return 0;
+    const mask = ((1n << BigInt(hi - lo)) - 1n) << BigInt(lo);
+    const owned = this.cache & mask;
+    return onesCount64(u64Lo(owned), u64Hi(owned));
   }
 
   /** A copy (Go's pageCache is a value type). */

@@ -31,6 +31,12 @@ function field(lo: number, hi: number, o: number, L: number): number {
   return (v & lowOnes32(L)) >>> 0;
 }
 
+/** A field value v of width L placed at offset o relative to a 32-bit half (o may be negative). */
+function place(v: number, o: number, L: number): number {
+  if (o >= 32 || o + L <= 0) return 0;
+  return o >= 0 ? v << o : v >>> -o;
+}
+
 /** The packer for one geometry: all of Go's pallocSum methods. */
 export class SumCodec {
   readonly L: number;
@@ -96,16 +102,8 @@ export class SumCodec {
    */
   private bitsAt(start: number, max: number, end: number, at: number): number {
     const L = this.L;
-    const mask = 2 ** L - 1;
-    let out = 0;
-    const fields = [start % (mask + 1), max % (mask + 1), end % (mask + 1)];
-    for (let f = 0; f < 3; f++) {
-      const v = fields[f]!;
-      const o = f * L - at; // the field's offset relative to this half
-      if (o >= 32 || o + L <= 0) continue;
-      out |= o >= 0 ? v << o : v >>> -o;
-    }
-    return out >>> 0;
+    const m = this.maxPackedValue;
+    return (place(start % m, -at, L) | place(max % m, L - at, L) | place(end % m, 2 * L - at, L)) >>> 0;
   }
 }
 

@@ -1,0 +1,197 @@
+// Builds and runs the real-Go trace replayer (trace_test.go, compiled into Go's
+// own runtime test package with `go test -c -overlay`), so the model's
+// `mheap-spec trace` output can be compared with the real runtime's page
+// allocator line by line. See README.md in this folder for the conventions.
+
+import { execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Debian's go1.19 (the only runtime the notes verified), preferred over `go` on PATH. */
+export const DEBIAN_GO_119 = '/usr/lib/go-1.19/bin/go';
+
+/** Exit status of the replayer for a malformed trace (one stderr line names the op). */
+export const EXIT_MALFORMED = 1;
+/** Exit status when the real runtime throws or panics (Go's own status for a fatal error). */
+export const EXIT_GO_THROW = 2;
+/** Exit status for an op the real go1.19 runtime cannot replay deterministically (README: "Unsupported"). */
+export const EXIT_UNSUPPORTED = 3;
+
+/** The test binary's name for the replayer test (`-test.run` pattern). */
+export const REPLAYER_TEST = 'TestMheapSpecTrace';
+
+/** Name the overlay gives trace_test.go inside GOROOT/src/runtime. */
+const OVERLAY_NAME = 'zz_mheapspec_trace_test.go';
+
+export interface ReplayerResult {
+  /** Only the replayer's JSON lines (lines starting with `{`), each ending in "\n". */
+  stdout: string;
+  /** Everything the binary wrote on stderr (one line for a malformed trace; a Go traceback after a throw). */
+  stderr: string;
+  /** Exit status, or null when the process was killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The go command to use: Debian's go1.19 if installed, else `go` on PATH, else undefined. */
+export function findGo(): string | undefined {
+  if (isExecutable(DEBIAN_GO_119)) return DEBIAN_GO_119;
+  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, 'go');
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The project root: the nearest ancestor of this module holding
+ * conformance/realgo/trace_test.go (works from the sources and from dist/).
+ */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'conformance', 'realgo', 'trace_test.go'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('conformance/realgo/trace_test.go not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+/** Path of the Go replayer source. */
+export function replayerSource(): string {
+  return path.join(projectRoot(), 'conformance', 'realgo', 'trace_test.go');
+}
+
+/** Directory holding the cached binaries, overlays and source snapshots. */
+export function cacheDir(): string {
+  return path.join(projectRoot(), '.cache', 'conformance');
+}
+
+function goEnv(root: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GOCACHE: path.join(root, '.cache', 'go-build'),
+    GOFLAGS: '',
+    GOWORK: 'off',
+  };
+  // Without HOME the go command cannot derive a GOPATH; std builds need none.
+  if (env['HOME'] === undefined && env['GOPATH'] === undefined) env['GOPATH'] = path.join(root, '.cache', 'gopath');
+  return env;
+}
+
+function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { env, cwd, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+const builds = new Map<string, Promise<string>>();
+
+/**
+ * Compiles the runtime test binary with trace_test.go overlaid into
+ * GOROOT/src/runtime, once: the binary is cached under .cache/conformance/,
+ * keyed by a hash of trace_test.go, the Go version and GOROOT, and rebuilt
+ * only when one of them changes. Resolves to the binary's path.
+ */
+export function buildReplayer(): Promise<string> {
+  const go = findGo();
+  if (go === undefined) return Promise.reject(new Error('Go not installed: cannot build the real-runtime replayer'));
+  let pending = builds.get(go);
+  if (pending === undefined) {
+    pending = build(go);
+    builds.set(go, pending);
+    pending.catch(() => builds.delete(go));
+  }
+  return pending;
+}
+
+async function build(go: string): Promise<string> {
+  const root = projectRoot();
+  const dir = cacheDir();
+  mkdirSync(dir, { recursive: true });
+  const env = goEnv(root);
+  const version = (await run(go, ['version'], env, dir)).trim();
+  const goroot = (await run(go, ['env', 'GOROOT'], env, dir)).trim();
+  if (goroot === '') throw new Error(`${go} env GOROOT printed nothing`);
+  const source = readFileSync(replayerSource());
+  const key = createHash('sha256')
+    .update(source)
+    .update('\0' + version + '\0' + goroot + '\0' + go)
+    .digest('hex')
+    .slice(0, 16);
+  const bin = path.join(dir, `mheapspec-replayer-${key}.test`);
+  if (isExecutable(bin)) return bin;
+
+  // Snapshot the source so an edit during the build cannot desync it from the key.
+  const snapshot = path.join(dir, `trace-${key}_test.go`);
+  writeFileSync(snapshot, source);
+  const overlay = path.join(dir, `overlay-${key}.json`);
+  writeFileSync(overlay, JSON.stringify({ Replace: { [path.join(goroot, 'src', 'runtime', OVERLAY_NAME)]: snapshot } }) + '\n');
+  const tmp = `${bin}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    // -vet=off: go1.19's vet ignores overlays and fails on the overlaid file.
+    await run(go, ['test', '-c', '-vet=off', '-overlay', overlay, '-o', tmp, 'runtime'], env, dir);
+    renameSync(tmp, bin); // atomic: concurrent builders race harmlessly
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  removeStale(dir, key);
+  return bin;
+}
+
+/** Deletes binaries, overlays and snapshots built for other keys. */
+function removeStale(dir: string, key: string): void {
+  for (const name of readdirSync(dir)) {
+    const m = /^(?:mheapspec-replayer-([0-9a-f]{16})\.test|overlay-([0-9a-f]{16})\.json|trace-([0-9a-f]{16})_test\.go)$/.exec(name);
+    const k = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (k !== undefined && k !== key) rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Keeps only the replayer's JSON lines. The test binary also prints testing's
+ * own lines ("PASS", "FAIL", "--- FAIL: ...", "testing: warning: ..."), none of
+ * which starts with `{`; every replayer line does and is written whole.
+ */
+export function jsonLines(stdout: string): string {
+  const lines = stdout.split('\n').filter((l) => l.startsWith('{'));
+  return lines.map((l) => l + '\n').join('');
+}
+
+/** Runs the replayer binary on a trace file (one or more concatenated trace objects). */
+export function runReplayer(bin: string, traceFile: string): Promise<ReplayerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['-test.run', `^${REPLAYER_TEST}$`], {
+      env: { ...process.env, MHEAP_SPEC_TRACE: path.resolve(traceFile) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      resolve({
+        stdout: jsonLines(Buffer.concat(out).toString('utf8')),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code,
+        signal,
+      });
+    });
+  });
+}

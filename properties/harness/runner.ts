@@ -1,0 +1,193 @@
+// The one runner: executes commands on a world and checks every catalog
+// entry after every executed step. The first entry that fails ends the run
+// with a Failure naming it; a model throw in a legal run is a failure too.
+
+import { GoThrow, ModelError } from '../../model/throw.js';
+import type { GoCitation } from '../../spec/catalog.js';
+import { formatCitation } from '../../spec/catalog.js';
+import type { CommandCall, CommandDef, Suite } from './suite.js';
+
+/** One printed line of a run: the Go-like statement and its result. */
+export interface TraceLine {
+  readonly go: string;
+  readonly comment: string;
+  /** Named figures after the step (filled when replaying). */
+  readonly figures?: Record<string, string | number>;
+}
+
+/** What failed, in the catalog's words. */
+export interface FailureInfo {
+  /** Catalog ID, or `throw("...")` / `ModelError` for a model that refused a legal step. */
+  readonly id: string;
+  readonly kind: 'state' | 'action' | 'throw';
+  /** "spec/... · runtime/FILE.go · symbol @ go1.21". */
+  readonly where: string;
+  /** Why, in one sentence. */
+  readonly why: string;
+  /** Index (0-based) of the step after which it failed; -1 for the initial state. */
+  readonly step: number;
+}
+
+/** Thrown out of a run so fast-check shrinks it; carries the run's trace. */
+export class Failure extends Error {
+  constructor(
+    readonly info: FailureInfo,
+    readonly prelude: readonly string[],
+    readonly trace: readonly TraceLine[],
+    readonly executed: readonly CommandCall[],
+  ) {
+    super(`FAIL ${info.id}: ${info.why}`);
+  }
+}
+
+/** Per-entry counts, across runs. */
+export class Stats {
+  runs = 0;
+  steps = 0;
+  /** Steps run while shrinking (counted in steps too). */
+  shrinkSteps = 0;
+  readonly checked = new Map<string, number>();
+  readonly violated = new Map<string, number>();
+  /** Runs in which each witness was reached (committed runs only). */
+  readonly witnessRuns = new Map<string, number>();
+  /** Times each witness was reached (committed runs only). */
+  readonly witnessHits = new Map<string, number>();
+  readonly commandCounts = new Map<string, number>();
+  /** True once a run failed: later runs are shrink attempts and do not count as runs. */
+  failed = false;
+
+  add(m: Map<string, number>, k: string, n = 1): void {
+    m.set(k, (m.get(k) ?? 0) + n);
+  }
+}
+
+function citation(specFile: string, go: GoCitation): string {
+  return `${specFile} · ${formatCitation(go)}`;
+}
+
+/** One run: a fresh world, the steps executed so far, and the checker. */
+export class RunContext<W, S, Step> {
+  readonly world: W;
+  readonly trace: TraceLine[] = [];
+  readonly executed: CommandCall[] = [];
+  private readonly prelude: string[];
+  private readonly witnessReached = new Map<string, number>();
+  private readonly commandsRun = new Map<string, number>();
+  private checks = 0;
+
+  constructor(
+    readonly suite: Suite<W, S, Step>,
+    private readonly stats: Stats,
+    private readonly withFigures = false,
+  ) {
+    this.world = suite.newWorld();
+    this.prelude = suite.prelude(this.world);
+    this.checkState(-1);
+  }
+
+  /** Execute one command and check the whole catalog. Throws Failure. */
+  exec(cmd: CommandDef<W, Step>, args: readonly number[]): void {
+    const { suite, world } = this;
+    const index = this.executed.length;
+    this.executed.push({ name: cmd.name, args: [...args] });
+    this.commandsRun.set(cmd.name, (this.commandsRun.get(cmd.name) ?? 0) + 1);
+    const before = suite.snapshot(world);
+    let ex;
+    try {
+      ex = cmd.run(world, args);
+    } catch (e) {
+      if (e instanceof GoThrow || e instanceof ModelError) {
+        this.trace.push({ go: `${cmd.name}(${args.join(', ')})`, comment: e.message });
+        const id = e instanceof GoThrow ? `throw(${JSON.stringify(e.goMessage)})` : 'ModelError';
+        const where = e instanceof GoThrow ? e.site : e.op;
+        this.fail({ id, kind: 'throw', where, why: e instanceof GoThrow ? e.detail || e.goMessage : e.reason, step: index });
+      }
+      throw e;
+    }
+    const line: TraceLine = this.withFigures ? { go: ex.go, comment: ex.comment, figures: suite.figures(world) } : { go: ex.go, comment: ex.comment };
+    this.trace.push(line);
+    const after = suite.snapshot(world);
+    this.stats.steps++;
+    if (this.stats.failed) this.stats.shrinkSteps++;
+    for (const a of suite.catalog.action) {
+      this.checks++;
+      let ok: boolean;
+      try {
+        ok = a.holds(before, after, ex.step);
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        let why = '';
+        try {
+          why = a.why?.(before, after, ex.step) ?? '';
+        } catch (e) {
+          why = `(why threw: ${String(e)})`;
+        }
+        this.fail({ id: a.id, kind: 'action', where: citation(a.specFile, a.go), why, step: index });
+      }
+    }
+    this.checkState(index);
+    for (const w of suite.catalog.witness) {
+      let hit = false;
+      try {
+        hit = w.reached(before, after, ex.step);
+      } catch {
+        hit = false;
+      }
+      if (hit) this.witnessReached.set(w.id, (this.witnessReached.get(w.id) ?? 0) + 1);
+    }
+  }
+
+  private checkState(index: number): void {
+    for (const inv of this.suite.catalog.state) {
+      this.checks++;
+      let ok: boolean;
+      try {
+        ok = inv.holds(this.world);
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        let why = '';
+        try {
+          why = inv.why?.(this.world) ?? '';
+        } catch (e) {
+          why = `(why threw: ${String(e)})`;
+        }
+        this.fail({ id: inv.id, kind: 'state', where: citation(inv.specFile, inv.go), why, step: index });
+      }
+    }
+  }
+
+  private fail(info: FailureInfo): never {
+    this.stats.add(this.stats.violated, info.id);
+    this.stats.failed = true;
+    throw new Failure(info, this.prelude, this.trace, this.executed);
+  }
+
+  /** A run ended without failure: its counts join the campaign's (unless it is a shrink attempt). */
+  commit(): void {
+    const s = this.stats;
+    if (s.failed) return;
+    s.runs++;
+    const perEntry = this.executed.length + 1;
+    for (const a of this.suite.catalog.action) s.add(s.checked, a.id, this.executed.length);
+    for (const i of this.suite.catalog.state) s.add(s.checked, i.id, perEntry);
+    for (const [id, n] of this.witnessReached) {
+      s.add(s.witnessRuns, id);
+      s.add(s.witnessHits, id, n);
+    }
+    for (const [name, n] of this.commandsRun) s.add(s.commandCounts, name, n);
+  }
+
+  /** Catalog predicate evaluations in this run. */
+  get checkCount(): number {
+    return this.checks;
+  }
+
+  /** The Go-like prelude of this run. */
+  get preludeLines(): readonly string[] {
+    return this.prelude;
+  }
+}

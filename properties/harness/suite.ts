@@ -1,0 +1,61 @@
+// A stateful suite: a world (the model under test and its shadow), commands
+// that drive both, and the catalog checked after every step.
+//
+// Commands take positional, small integer arguments (indices are taken
+// modulo what is live), so a shrunk or edited sequence stays meaningful and
+// a saved counterexample is just names and numbers.
+
+import type fc from 'fast-check';
+import type { Catalog } from '../../spec/catalog.js';
+
+/** What one executed command did, for the checker and the printer. */
+export interface Executed<Step> {
+  /** What the catalog's action properties and witnesses look at. */
+  readonly step: Step;
+  /** The Go-like statement, e.g. `a1, _ := p.alloc(3)`. */
+  readonly go: string;
+  /** Its result, printed as a trailing comment, e.g. `a1 = 0x3000000000, scav = 0`. */
+  readonly comment: string;
+}
+
+export interface CommandDef<W, Step> {
+  /** The Go entry point it drives, e.g. "alloc". */
+  readonly name: string;
+  /** Relative frequency in generated sequences. */
+  readonly weight: number;
+  /** Positional integer arguments. */
+  readonly args: fc.Arbitrary<number[]>;
+  /** Whether it can run now (e.g. free needs a live allocation). */
+  applies(w: W, args: readonly number[]): boolean;
+  /** Run it on the model and the shadow. Never asserts: the runner checks the catalog. */
+  run(w: W, args: readonly number[]): Executed<Step>;
+}
+
+export interface Suite<W, S, Step> {
+  /** The suite's name, e.g. "pagealloc"; counterexample files are named after it. */
+  readonly name: string;
+  /** One line: what it drives. */
+  readonly title: string;
+  readonly commands: readonly CommandDef<W, Step>[];
+  readonly catalog: Catalog<W, S, Step>;
+  /** Default sequence length. */
+  readonly maxCommands: number;
+  /** A fresh world. */
+  newWorld(): W;
+  /** Go-like lines before the first step (e.g. `p := newPageAlloc()`). */
+  prelude(w: W): string[];
+  /** The small projection action properties see. */
+  snapshot(w: W): S;
+  /** A few named figures of the world, for replay's per-step "what changed" (e.g. free pages). */
+  figures(w: W): Record<string, string | number>;
+}
+
+/** A command as data: what counterexample files and the corpus store. */
+export interface CommandCall {
+  readonly name: string;
+  readonly args: readonly number[];
+}
+
+/** Any suite, for registries. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySuite = Suite<any, any, any>;

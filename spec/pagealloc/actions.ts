@@ -1,0 +1,153 @@
+// Action properties of the page allocator: claims about one step, given
+// what the spec says the step should have done.
+
+import { hexWord } from '../../model/sys.js';
+import type { ActionProperty } from '../catalog.js';
+import { go } from '../catalog.js';
+import type { PageAllocSnapshot, PageAllocStep } from './world.js';
+
+const specFile = 'spec/pagealloc/actions.ts';
+type Act = ActionProperty<PageAllocSnapshot, PageAllocStep>;
+
+function gotPage(step: { addr: number; handedOut?: { firstPage: number } }): number {
+  return step.addr === 0 ? -1 : (step.handedOut?.firstPage ?? -1);
+}
+
+export const allocIsFirstFit: Act = {
+  id: 'allocIsFirstFit',
+  kind: 'action',
+  go: go('mpagealloc.go', 'package comment'),
+  quote: 'Allocation is performed using an address-ordered first-fit approach.',
+  statement: 'pageAlloc.alloc(n) returns the lowest address that starts n consecutive free pages in grown memory, or 0 when there is none.',
+  specFile,
+  holds: (_b, _a, s) => s.op !== 'alloc' || gotPage(s) === s.want.page,
+  why: (_b, _a, s) => (s.op === 'alloc' ? `alloc(${s.npages}) returned page ${gotPage(s)}; first fit is page ${s.want.page}` : ''),
+};
+
+export const allocReportsScavengedBytes: Act = {
+  id: 'allocReportsScavengedBytes',
+  kind: 'action',
+  go: go('mpagealloc.go', '(*pageAlloc).alloc'),
+  quote: 'alloc allocates npages worth of memory from the page heap, returning the base address for the allocation and the amount of scavenged memory in bytes contained in the region',
+  statement: 'A successful alloc reports exactly the scavenged pages of the run it returns, in bytes.',
+  specFile,
+  holds: (_b, _a, s) => s.op !== 'alloc' || s.addr === 0 || s.scav === s.want.scavBytes,
+  why: (_b, _a, s) => (s.op === 'alloc' ? `alloc(${s.npages}) reported ${s.scav} scavenged bytes; the run held ${s.want.scavBytes}` : ''),
+};
+
+export const noPageHandedOutTwice: Act = {
+  id: 'noPageHandedOutTwice',
+  kind: 'action',
+  go: go('mpagealloc.go', '(*pageAlloc).allocRange'),
+  quote: 'allocRange marks the range of memory [base, base+npages*pageSize) as allocated.',
+  statement: 'Every page alloc, allocToCache or a page cache hands out was free (not allocated, not cached) just before.',
+  specFile,
+  holds: (_b, _a, s) => {
+    if (s.op === 'alloc' || s.op === 'cacheAlloc') return (s.handedOut?.heldBefore ?? 0) === 0;
+    if (s.op === 'allocToCache') return s.heldBefore === 0;
+    return true;
+  },
+  why: (_b, _a, s) => `${s.op} handed out pages that were already held`,
+};
+
+export const allocToCacheTakesFirstFreeBlock: Act = {
+  id: 'allocToCacheTakesFirstFreeBlock',
+  kind: 'action',
+  go: go('mpagecache.go', '(*pageAlloc).allocToCache'),
+  quote: 'allocToCache acquires a pageCachePages-aligned chunk of free pages which may not be contiguous, and returns a pageCache structure which owns the chunk.',
+  statement: 'allocToCache takes the 64-page aligned block holding the lowest free page, and the cache gets exactly that block\'s free pages with their scavenged bits (an empty cache when nothing is free).',
+  specFile,
+  holds: (_b, _a, s) => s.op !== 'allocToCache' || (s.got.basePage === s.want.basePage && s.got.cache === s.want.cache && s.got.scav === s.want.scav),
+  why: (_b, _a, s) =>
+    s.op === 'allocToCache'
+      ? `allocToCache gave block ${s.got.basePage} cache ${hexWord(s.got.cache)} scav ${hexWord(s.got.scav)}; want block ${s.want.basePage} cache ${hexWord(s.want.cache)} scav ${hexWord(s.want.scav)}`
+      : '',
+};
+
+export const cacheAllocIsLowestRun: Act = {
+  id: 'cacheAllocIsLowestRun',
+  kind: 'action',
+  go: go('mpagecache.go', '(*pageCache).allocN'),
+  quote: 'allocN is a helper which attempts to allocate npages worth of pages from the cache.',
+  statement: "pageCache.alloc(n) returns the lowest run of n of the cache's free pages (0 when there is none) and the scavenged bytes in it.",
+  specFile,
+  holds: (_b, _a, s) => s.op !== 'cacheAlloc' || (gotPage(s) === s.want.page && (s.addr === 0 || s.scav === s.want.scavBytes)),
+  why: (_b, _a, s) => (s.op === 'cacheAlloc' ? `cache ${s.id}.alloc(${s.npages}) returned page ${gotPage(s)} (${s.scav} scavenged bytes); want page ${s.want.page} (${s.want.scavBytes} scavenged bytes)` : ''),
+};
+
+export const scavengeReleasesOnlyFreePages: Act = {
+  id: 'scavengeReleasesOnlyFreePages',
+  kind: 'action',
+  go: go('mgcscavenge.go', '(*pageAlloc).scavengeOne'),
+  quote: 'scavengeOne walks over the chunk at chunk index ci and searches for a contiguous run of pages to scavenge.',
+  statement: 'A scavenge turns only free, unscavenged pages into scavenged ones, changes nothing else, and reports exactly the bytes it released.',
+  specFile,
+  holds: (_b, _a, s) => {
+    if (s.op !== 'scavenge') return true;
+    if (s.otherChanges.length > 0) return false;
+    const before = new Set(s.scavengeableBefore);
+    if (!s.newlyScavenged.every((p) => before.has(p))) return false;
+    return s.released === s.newlyScavenged.length * s.pageSize;
+  },
+  why: (_b, _a, s) => {
+    if (s.op !== 'scavenge') return '';
+    if (s.otherChanges.length > 0) return `pages [${s.otherChanges.slice(0, 8).join(', ')}] changed in a way scavenging must not change them`;
+    const before = new Set(s.scavengeableBefore);
+    const bad = s.newlyScavenged.filter((p) => !before.has(p));
+    if (bad.length > 0) return `pages [${bad.slice(0, 8).join(', ')}] were scavenged but were not free and unscavenged`;
+    return `released ${s.released} bytes for ${s.newlyScavenged.length} pages`;
+  },
+};
+
+/** Pages a forced scavenge is expected to find: free, unscavenged, and not orphaned by a background scavenge. */
+function expectedScavengeable(s: Extract<PageAllocStep, { op: 'scavenge' }>): number[] {
+  const orphaned = new Set(s.orphanedAfter);
+  return s.scavengeableAfter.filter((p) => !orphaned.has(p));
+}
+
+function highestFirstProblem(s: PageAllocStep): string | undefined {
+  if (s.op !== 'scavenge' || s.newlyScavenged.length === 0) return undefined;
+  const lowestReleased = s.newlyScavenged[0]!;
+  const above = expectedScavengeable(s).find((p) => p > lowestReleased);
+  return above === undefined ? undefined : `page ${above} is still free and unscavenged, above page ${lowestReleased} that was released`;
+}
+
+export const scavengeReleasesHighestFirst: Act = {
+  id: 'scavengeReleasesHighestFirst',
+  kind: 'action',
+  go: go('mgcscavenge.go', '(*pageAlloc).scavenge'),
+  quote: 'scavenge scavenges nbytes worth of free pages, starting with the highest address first.',
+  statement:
+    'After a forced scavenge that released pages, no free, unscavenged page remains above the lowest page it released (pages a background scavenge orphaned excepted: see scavIndexCoversScavengeablePages).',
+  specFile,
+  holds: (_b, _a, s) => s.op !== 'scavenge' || !s.force || highestFirstProblem(s) === undefined,
+  why: (_b, _a, s) => highestFirstProblem(s) ?? '',
+};
+
+export const forcedScavengeIsComplete: Act = {
+  id: 'forcedScavengeIsComplete',
+  kind: 'action',
+  go: go('mgcscavenge.go', '(*pageAlloc).scavenge'),
+  quote: 'scavenge always tries to scavenge nbytes worth of memory, and will only fail to do so if the heap is exhausted for now.',
+  statement:
+    'A forced scavenge that released less than it was asked for leaves no free, unscavenged page behind (pages a background scavenge orphaned excepted: see scavIndexCoversScavengeablePages).',
+  specFile,
+  holds: (_b, _a, s) => s.op !== 'scavenge' || !s.force || s.released >= s.nbytes || expectedScavengeable(s).length === 0,
+  why: (_b, _a, s) => {
+    if (s.op !== 'scavenge') return '';
+    const left = expectedScavengeable(s);
+    return `scavenge(${s.nbytes}) released ${s.released} bytes, but ${left.length} pages remain free and unscavenged (e.g. page ${left[left.length - 1]})`;
+  },
+};
+
+/** The page allocator's action properties, in catalog order. */
+export const pageAllocActionProperties: readonly Act[] = [
+  allocIsFirstFit,
+  allocReportsScavengedBytes,
+  noPageHandedOutTwice,
+  allocToCacheTakesFirstFreeBlock,
+  cacheAllocIsLowestRun,
+  scavengeReleasesOnlyFreePages,
+  scavengeReleasesHighestFirst,
+  forcedScavengeIsComplete,
+];

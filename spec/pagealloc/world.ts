@@ -1,0 +1,89 @@
+// What the page allocator's catalog talks about: the model under test (h),
+// the abstract page heap it must refine (shadow), the live page caches, and
+// what one step did.
+
+import type { PageAlloc } from '../../model/mpagealloc.js';
+import type { PageCache } from '../../model/mpagecache.js';
+import type { AbstractCache, AbstractPageHeap } from './pageHeap.js';
+
+export interface PageAllocWorld {
+  /** The model under test. */
+  readonly h: PageAlloc;
+  /** The abstract page heap h must refine. */
+  readonly shadow: AbstractPageHeap;
+  /** Live page caches by id: each stands for one P's pcache. */
+  readonly caches: ReadonlyMap<number, PageCache>;
+  /**
+   * Ghost: free, unscavenged pages (global page indices) that a background
+   * scavenge left where the index no longer leads any scavenger: their chunk
+   * marked empty (setEmpty, "for now") or themselves above the forced cursor.
+   * A page leaves the set once the index covers it again or it stops being
+   * free and unscavenged. See scavIndexCoversScavengeablePages.
+   */
+  readonly orphaned: ReadonlySet<number>;
+}
+
+/** A small projection of the world before and after a step. */
+export interface PageAllocSnapshot {
+  readonly searchAddr: number;
+  readonly start: number;
+  readonly end: number;
+  readonly inUseRanges: number;
+}
+
+/** A page range handed out, in global page indices. */
+export interface HandedOut {
+  readonly firstPage: number;
+  readonly npages: number;
+  /** Pages of the range the spec saw not free before the step (must be 0). */
+  readonly heldBefore: number;
+}
+
+export type PageAllocStep =
+  | { readonly op: 'grow'; readonly base: number; readonly size: number }
+  | {
+      readonly op: 'alloc';
+      readonly npages: number;
+      readonly addr: number;
+      readonly scav: number;
+      /** The spec's answer: first page (-1 for none) and the scavenged bytes in the run. */
+      readonly want: { readonly page: number; readonly scavBytes: number };
+      readonly handedOut?: HandedOut;
+    }
+  | { readonly op: 'free'; readonly base: number; readonly npages: number }
+  | {
+      readonly op: 'allocToCache';
+      readonly id: number;
+      readonly got: AbstractCache;
+      readonly want: AbstractCache;
+      readonly heldBefore: number;
+    }
+  | {
+      readonly op: 'cacheAlloc';
+      readonly id: number;
+      readonly npages: number;
+      readonly addr: number;
+      readonly scav: number;
+      readonly want: { readonly page: number; readonly scavBytes: number };
+      readonly handedOut?: HandedOut;
+    }
+  | { readonly op: 'cacheFlush'; readonly id: number }
+  | {
+      readonly op: 'scavenge';
+      readonly nbytes: number;
+      readonly force: boolean;
+      readonly released: number;
+      readonly pageSize: number;
+      /** Pages whose scavenged bit went 0 -> 1, ascending. */
+      readonly newlyScavenged: readonly number[];
+      /** Pages whose bits changed in any other way (must be none). */
+      readonly otherChanges: readonly number[];
+      /** Free, unscavenged pages per the spec (what a scavenger may release) before and after, ascending. */
+      readonly scavengeableBefore: readonly number[];
+      readonly scavengeableAfter: readonly number[];
+      /** Ghost: pages orphaned by background scavenges after the step (see PageAllocWorld.orphaned). */
+      readonly orphanedAfter: readonly number[];
+      /** Ghost: pages this (background) scavenge orphaned. */
+      readonly newlyOrphaned: readonly number[];
+    }
+  | { readonly op: 'nextGen' };

@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['model/**/*.test.ts', 'spec/**/*.test.ts', 'properties/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts', 'conformance/**/*.test.ts'],
+    setupFiles: ['./vitest.setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -74,6 +74,26 @@ export const tiny: GeometryParams = Object.freeze({
   physHugePageSize: 0,
 });
 
+/**
+ * A small heap: 64-page chunks, three summary levels of 4 entries each and
+ * a 30-bit address space (2048 chunks, 1 GiB) starting at address 0, so the
+ * low chunk indices Go's amd64 offset keeps out of reach are in use (this is
+ * where the seed's scavenge-index growth bug, Go issue 63385, bites).
+ */
+export const small: GeometryParams = Object.freeze({
+  pageShift: 13,
+  logPallocChunkPages: 6,
+  summaryLevels: 3,
+  summaryLevelBits: 2,
+  heapAddrBits: 30,
+  arenaBaseOffset: 0,
+  pallocChunksL1Bits: 0,
+  logHeapArenaBytes: 13 + 6 + 3,
+  arenaL1Bits: 0,
+  physPageSize: 4096,
+  physHugePageSize: 0,
+});
+
 /** maxPhysPageSize (mheap.go): the largest physical page the runtime supports. */
 export const maxPhysPageSize = 512 << 10;
 /** mpagecache.go `pageCachePages`: the bits in pageCache.cache, a uint64. */

@@ -147,6 +147,11 @@ export class ScavengeIndex {
     return [pg, 2 * (ci % this.perPage)];
   }
 
+  /** Mapped backing-store units and their raw words, ascending (for state fingerprints). */
+  mappedUnits(): [number, Uint32Array][] {
+    return [...this.chunkPages.entries()].sort((a, b) => a[0] - b[0]);
+  }
+
   /** Whether chunk ci's entry is mapped (so load cannot fault). */
   mapped(ci: number): boolean {
     return this.chunkPages.has(Math.floor(ci / this.perPage));

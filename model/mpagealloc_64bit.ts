@@ -65,9 +65,14 @@ export class SummaryLevel {
     for (let p = Math.floor(lo / unit); p < Math.ceil(hi / unit); p++) this.pages.set(p, new Uint32Array(2 * this.perPage));
   }
 
-  /** Mapped page numbers, ascending. */
+  /** Mapped unit numbers, ascending. */
   mappedPages(): number[] {
     return [...this.pages.keys()].sort((a, b) => a - b);
+  }
+
+  /** The raw words of mapped unit u (for state fingerprints). */
+  unit(u: number): Uint32Array | undefined {
+    return this.pages.get(u);
   }
 }
 

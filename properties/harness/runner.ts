@@ -97,7 +97,13 @@ export class RunContext<W, S, Step> {
       ex = cmd.run(world, args);
     } catch (e) {
       if (e instanceof GoThrow || e instanceof ModelError) {
-        this.trace.push({ go: `${cmd.name}(${args.join(', ')})`, comment: e.message });
+        let call = `${cmd.name}(${args.join(', ')})`;
+        try {
+          call = cmd.call(world, args);
+        } catch {
+          // keep the plain form
+        }
+        this.trace.push({ go: call, comment: e.message });
         const id = e instanceof GoThrow ? `throw(${JSON.stringify(e.goMessage)})` : 'ModelError';
         const where = e instanceof GoThrow ? e.site : e.op;
         this.fail({ id, kind: 'throw', where, why: e instanceof GoThrow ? e.detail || e.goMessage : e.reason, step: index });

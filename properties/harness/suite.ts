@@ -25,6 +25,8 @@ export interface CommandDef<W, Step> {
   readonly weight: number;
   /** Positional integer arguments. */
   readonly args: fc.Arbitrary<number[]>;
+  /** The Go call it is about to make, e.g. `p.alloc(641)` (printed when the call throws). */
+  call(w: W, args: readonly number[]): string;
   /** Whether it can run now (e.g. free needs a live allocation). */
   applies(w: W, args: readonly number[]): boolean;
   /** Run it on the model and the shadow. Never asserts: the runner checks the catalog. */

@@ -15,20 +15,34 @@ import type { PageAllocSystem } from './world.js';
 type Cmd = CommandDef<PageAllocSystem, PageAllocStep>;
 type Ex = Executed<PageAllocStep>;
 
-const gaps = [0, 0, 1, 6];
+/** Gaps (in chunks) between grown ranges; 512 crosses a page of the scavenge index's backing store. */
+const gaps = [0, 0, 1, 6, 512];
+
+/** Where a grow goes: the first at the base chunk plus the gap; later ones above the heap, or below it. */
+function growTarget(w: PageAllocSystem, gapKind: number, nchunks: number, below: number): number | undefined {
+  const gap = gaps[gapKind]!;
+  let first: number;
+  if (w.grown.length === 0) first = w.baseChunk + gap;
+  else if (below === 1) first = w.grown[0]! - gap - nchunks;
+  else first = w.grown[w.grown.length - 1]! + 1 + gap;
+  // Chunk 0 is never grown (Go uses 0 as "none"); stay inside the address space.
+  if (first < 1 || !w.g.inAddressSpace(chunkBase(w.g, first + nchunks) - 1)) return undefined;
+  return first;
+}
 
 const grow: Cmd = {
   name: 'grow',
   weight: 2,
-  args: fc.tuple(fc.integer({ min: 0, max: gaps.length - 1 }), fc.integer({ min: 1, max: 3 }), fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) })),
-  applies: (w, [, n]) => w.grown.length + n! <= w.maxChunks,
+  args: fc.tuple(
+    fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.constant(4) }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+  ),
+  applies: (w, [gapKind, n, below]) => w.grown.length + n! <= w.maxChunks && growTarget(w, gapKind!, n!, below!) !== undefined,
+  call: (w, [gapKind, n, below]) => `p.grow(${hex(chunkBase(w.g, growTarget(w, gapKind!, n!, below!) ?? 0))}, ${n!}*pallocChunkBytes)`,
   run(w, [gapKind, n, below]): Ex {
-    const gap = gaps[gapKind!]!;
     const nchunks = n!;
-    let first: number;
-    if (w.grown.length === 0) first = w.baseChunk;
-    else if (below === 1 && w.grown[0]! - gap - nchunks >= 1) first = w.grown[0]! - gap - nchunks;
-    else first = w.grown[w.grown.length - 1]! + 1 + gap;
+    const first = growTarget(w, gapKind!, nchunks, below!)!;
     const base = chunkBase(w.g, first);
     const size = nchunks * w.g.pallocChunkBytes;
     w.h.grow(base, size);
@@ -56,6 +70,7 @@ function alloc(chunkPages: number): Cmd {
     weight: 8,
     args: npagesArb(chunkPages).map((n) => [n]),
     applies: () => true,
+    call: (_w, [n]) => `p.alloc(${n!})`,
     run(w, [n]): Ex {
       const npages = n!;
       const [addr, scav] = w.h.alloc(npages);
@@ -80,16 +95,12 @@ const free: Cmd = {
   weight: 6,
   args: fc.tuple(fc.nat({ max: 63 }), fc.integer({ min: 0, max: 3 })),
   applies: (w) => w.allocs.length > 0,
+  call(w, [i, part]) {
+    const { a, off, n } = freeRange(w, i!, part!);
+    return `p.free(${a.offset + off === 0 ? a.name : `${a.name}+${a.offset + off}*pageSize`}, ${n})`;
+  },
   run(w, [i, part]): Ex {
-    const k = i! % w.allocs.length;
-    const a = w.allocs[k]!;
-    const half = Math.floor(a.npages / 2);
-    // 0: whole; 1: first half; 2: second half; 3: the middle page.
-    let off = 0;
-    let n = a.npages;
-    if (a.npages >= 2 && part === 1) n = half;
-    else if (a.npages >= 2 && part === 2) [off, n] = [half, a.npages - half];
-    else if (a.npages >= 3 && part === 3) [off, n] = [half, 1];
+    const { k, a, off, n } = freeRange(w, i!, part!);
     const base = a.base + off * w.g.pageSize;
     w.h.free(base, n);
     w.shadow.free(w.page(base), n);
@@ -102,6 +113,19 @@ const free: Cmd = {
   },
 };
 
+/** Which pages free(i, part) frees: 0 the whole allocation, 1 its first half, 2 its second half, 3 its middle page. */
+function freeRange(w: PageAllocSystem, i: number, part: number): { k: number; a: PageAllocSystem['allocs'][number]; off: number; n: number } {
+  const k = i % w.allocs.length;
+  const a = w.allocs[k]!;
+  const half = Math.floor(a.npages / 2);
+  let off = 0;
+  let n = a.npages;
+  if (a.npages >= 2 && part === 1) n = half;
+  else if (a.npages >= 2 && part === 2) [off, n] = [half, a.npages - half];
+  else if (a.npages >= 3 && part === 3) [off, n] = [half, 1];
+  return { k, a, off, n };
+}
+
 function cacheOf(w: PageAllocSystem, c: { empty(): boolean; base: number; cache: bigint; scav: bigint }): AbstractCache {
   return c.empty() ? { basePage: -1, cache: 0n, scav: 0n } : { basePage: w.page(c.base), cache: c.cache, scav: c.scav };
 }
@@ -111,6 +135,7 @@ const allocToCache: Cmd = {
   weight: 2,
   args: fc.constant([]),
   applies: (w) => w.caches.size < 4,
+  call: (w) => `c${w.nextCache} := p.allocToCache()`,
   run(w): Ex {
     const c = w.h.allocToCache();
     const id = w.nextCache++;
@@ -138,6 +163,7 @@ const cacheAlloc: Cmd = {
   weight: 4,
   args: fc.tuple(fc.nat({ max: 7 }), fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 16 }) })),
   applies: (w) => w.caches.size > 0,
+  call: (w, [j, n]) => `${w.cacheNames.get(liveCache(w, j!))!}.alloc(${n!})`,
   run(w, [j, n]): Ex {
     const id = liveCache(w, j!);
     const c = w.caches.get(id)!;
@@ -166,6 +192,7 @@ const cacheFlush: Cmd = {
   weight: 2,
   args: fc.tuple(fc.nat({ max: 7 })),
   applies: (w) => w.caches.size > 0,
+  call: (w, [j]) => `${w.cacheNames.get(liveCache(w, j!))!}.flush(p)`,
   run(w, [j]): Ex {
     const id = liveCache(w, j!);
     const c = w.caches.get(id)!;
@@ -194,6 +221,7 @@ const scavenge: Cmd = {
   weight: 2,
   args: fc.tuple(fc.integer({ min: 0, max: scavengeAmounts.length - 1 }), fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(0) })),
   applies: () => true,
+  call: (_w, [kind, f]) => `p.scavenge(${scavengeAmounts[kind!] === Infinity ? '^uintptr(0)' : String(scavengeAmounts[kind!]!) + '*pageSize'}, nil, ${f === 1})`,
   run(w, [kind, f]): Ex {
     const pages = scavengeAmounts[kind!]!;
     const nbytes = pages * w.g.pageSize;
@@ -251,6 +279,7 @@ const nextGen: Cmd = {
   weight: 1,
   args: fc.constant([]),
   applies: () => true,
+  call: () => 'p.scav.index.nextGen()',
   run(w): Ex {
     w.h.scav.index.nextGen();
     return { step: { op: 'nextGen' }, go: 'p.scav.index.nextGen()', comment: `gen = ${w.h.scav.index.gen}` };

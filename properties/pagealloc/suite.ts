@@ -10,7 +10,7 @@ import type { Suite } from '../harness/suite.js';
 import { pageAllocCommands } from './commands.js';
 import { PageAllocSystem } from './world.js';
 
-export function pageAllocSuite(g: Geometry = defaultGeometry, name = 'pagealloc'): Suite<PageAllocSystem, PageAllocSnapshot, PageAllocStep> {
+export function pageAllocSuite(g: Geometry = defaultGeometry, name = 'pagealloc', geometryName = 'linux/amd64'): Suite<PageAllocSystem, PageAllocSnapshot, PageAllocStep> {
   return {
     name,
     title: 'runtime/mpagealloc.go, mpagecache.go, mgcscavenge.go: pageAlloc against the abstract page heap',
@@ -26,8 +26,8 @@ export function pageAllocSuite(g: Geometry = defaultGeometry, name = 'pagealloc'
     catalog: pageAllocCatalog({ chunkPages: g.pallocChunkPages }),
     maxCommands: 200,
     newWorld: () => new PageAllocSystem(g, 16),
-    prelude: () => [`p := newPageAlloc()\t// go1.21 pageAlloc, test mode, ${g === defaultGeometry ? 'linux/amd64' : 'custom'} geometry`],
-    snapshot: (w) => ({ searchAddr: w.h.searchAddr.addr(), start: w.h.start, end: w.h.end, inUseRanges: w.h.inUse.ranges.length }),
+    prelude: () => [`p := newPageAlloc()\t// go1.21 pageAlloc, test mode, ${geometryName} geometry`],
+    snapshot: (w) => ({ pageSize: g.pageSize, arenaBaseOffset: g.arenaBaseOffset, searchAddr: w.h.searchAddr.addr(), start: w.h.start, end: w.h.end, inUseRanges: w.h.inUse.ranges.length }),
     figures(w) {
       let free = 0;
       let scav = 0;

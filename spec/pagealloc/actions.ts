@@ -4,6 +4,7 @@
 import { hexWord } from '../../model/sys.js';
 import type { ActionProperty } from '../catalog.js';
 import { go } from '../catalog.js';
+import { pageHex } from './modelView.js';
 import type { PageAllocSnapshot, PageAllocStep } from './world.js';
 
 const specFile = 'spec/pagealloc/actions.ts';
@@ -21,7 +22,7 @@ export const allocIsFirstFit: Act = {
   statement: 'pageAlloc.alloc(n) returns the lowest address that starts n consecutive free pages in grown memory, or 0 when there is none.',
   specFile,
   holds: (_b, _a, s) => s.op !== 'alloc' || gotPage(s) === s.want.page,
-  why: (_b, _a, s) => (s.op === 'alloc' ? `alloc(${s.npages}) returned page ${gotPage(s)}; first fit is page ${s.want.page}` : ''),
+  why: (b, _a, s) => (s.op === 'alloc' ? `alloc(${s.npages}) returned ${pageHex(b, gotPage(s))}; first fit is ${pageHex(b, s.want.page)}` : ''),
 };
 
 export const allocReportsScavengedBytes: Act = {
@@ -72,7 +73,8 @@ export const cacheAllocIsLowestRun: Act = {
   statement: "pageCache.alloc(n) returns the lowest run of n of the cache's free pages (0 when there is none) and the scavenged bytes in it.",
   specFile,
   holds: (_b, _a, s) => s.op !== 'cacheAlloc' || (gotPage(s) === s.want.page && (s.addr === 0 || s.scav === s.want.scavBytes)),
-  why: (_b, _a, s) => (s.op === 'cacheAlloc' ? `cache ${s.id}.alloc(${s.npages}) returned page ${gotPage(s)} (${s.scav} scavenged bytes); want page ${s.want.page} (${s.want.scavBytes} scavenged bytes)` : ''),
+  why: (b, _a, s) =>
+    s.op === 'cacheAlloc' ? `c${s.id}.alloc(${s.npages}) returned ${pageHex(b, gotPage(s))} (${s.scav} scavenged bytes); want ${pageHex(b, s.want.page)} (${s.want.scavBytes} scavenged bytes)` : '',
 };
 
 export const scavengeReleasesOnlyFreePages: Act = {
@@ -89,12 +91,12 @@ export const scavengeReleasesOnlyFreePages: Act = {
     if (!s.newlyScavenged.every((p) => before.has(p))) return false;
     return s.released === s.newlyScavenged.length * s.pageSize;
   },
-  why: (_b, _a, s) => {
+  why: (b, _a, s) => {
     if (s.op !== 'scavenge') return '';
-    if (s.otherChanges.length > 0) return `pages [${s.otherChanges.slice(0, 8).join(', ')}] changed in a way scavenging must not change them`;
+    if (s.otherChanges.length > 0) return `pages [${s.otherChanges.slice(0, 8).map((p) => pageHex(b, p)).join(', ')}] changed in a way scavenging must not change them`;
     const before = new Set(s.scavengeableBefore);
     const bad = s.newlyScavenged.filter((p) => !before.has(p));
-    if (bad.length > 0) return `pages [${bad.slice(0, 8).join(', ')}] were scavenged but were not free and unscavenged`;
+    if (bad.length > 0) return `pages [${bad.slice(0, 8).map((p) => pageHex(b, p)).join(', ')}] were scavenged but were not free and unscavenged`;
     return `released ${s.released} bytes for ${s.newlyScavenged.length} pages`;
   },
 };
@@ -105,11 +107,11 @@ function expectedScavengeable(s: Extract<PageAllocStep, { op: 'scavenge' }>): nu
   return s.scavengeableAfter.filter((p) => !orphaned.has(p));
 }
 
-function highestFirstProblem(s: PageAllocStep): string | undefined {
+function highestFirstProblem(b: PageAllocSnapshot, s: PageAllocStep): string | undefined {
   if (s.op !== 'scavenge' || s.newlyScavenged.length === 0) return undefined;
   const lowestReleased = s.newlyScavenged[0]!;
   const above = expectedScavengeable(s).find((p) => p > lowestReleased);
-  return above === undefined ? undefined : `page ${above} is still free and unscavenged, above page ${lowestReleased} that was released`;
+  return above === undefined ? undefined : `page ${pageHex(b, above)} is still free and unscavenged, above ${pageHex(b, lowestReleased)}, which was released`;
 }
 
 export const scavengeReleasesHighestFirst: Act = {
@@ -120,8 +122,8 @@ export const scavengeReleasesHighestFirst: Act = {
   statement:
     'After a forced scavenge that released pages, no free, unscavenged page remains above the lowest page it released (pages a background scavenge orphaned excepted: see scavIndexCoversScavengeablePages).',
   specFile,
-  holds: (_b, _a, s) => s.op !== 'scavenge' || !s.force || highestFirstProblem(s) === undefined,
-  why: (_b, _a, s) => highestFirstProblem(s) ?? '',
+  holds: (b, _a, s) => s.op !== 'scavenge' || !s.force || highestFirstProblem(b, s) === undefined,
+  why: (b, _a, s) => highestFirstProblem(b, s) ?? '',
 };
 
 export const forcedScavengeIsComplete: Act = {
@@ -133,10 +135,10 @@ export const forcedScavengeIsComplete: Act = {
     'A forced scavenge that released less than it was asked for leaves no free, unscavenged page behind (pages a background scavenge orphaned excepted: see scavIndexCoversScavengeablePages).',
   specFile,
   holds: (_b, _a, s) => s.op !== 'scavenge' || !s.force || s.released >= s.nbytes || expectedScavengeable(s).length === 0,
-  why: (_b, _a, s) => {
+  why: (b, _a, s) => {
     if (s.op !== 'scavenge') return '';
     const left = expectedScavengeable(s);
-    return `scavenge(${s.nbytes}) released ${s.released} bytes, but ${left.length} pages remain free and unscavenged (e.g. page ${left[left.length - 1]})`;
+    return `scavenge(${s.nbytes}) released ${s.released} bytes, but ${left.length} pages remain free and unscavenged (e.g. ${pageHex(b, left[left.length - 1]!)})`;
   },
 };
 

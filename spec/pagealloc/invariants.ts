@@ -10,7 +10,7 @@ import type { PallocData } from '../../model/mpallocbits.js';
 import { popcount } from '../../model/mpallocbits.js';
 import type { StateInvariant } from '../catalog.js';
 import { go } from '../catalog.js';
-import { bit, grownChunks, sameSum, summaryAt, summaryIsZero } from './modelView.js';
+import { bit, grownChunks, pageHex, sameSum, summaryAt, summaryIsZero } from './modelView.js';
 import { combine, summarizeWords } from './summary.js';
 import type { PageAllocWorld } from './world.js';
 
@@ -165,7 +165,7 @@ export const searchAddrIsLowerBound: Inv = {
   statement: 'Every grown page below searchAddr (in address order) is allocated.',
   specFile,
   holds: (w) => firstFreeBelowSearchAddr(w) === undefined,
-  why: (w) => `page ${firstFreeBelowSearchAddr(w)} is free but below searchAddr ${hex(w.h.searchAddr.addr())}`,
+  why: (w) => `page ${pageHex(w.h.g, firstFreeBelowSearchAddr(w) ?? -1)} is free but below searchAddr ${hex(w.h.searchAddr.addr())}`,
 };
 
 export const searchAddrIsMapped: Inv = {
@@ -186,7 +186,7 @@ function scavengedAllocated(w: PageAllocWorld): string | undefined {
     if (c === undefined) continue;
     for (let k = 0; k < c.w.length; k++) {
       const both = c.w[k]! & c.scavenged.w[k]!;
-      if (both !== 0) return `chunk ${ci}: page ${32 * k + 31 - Math.clz32(both & -both)} is both allocated and scavenged`;
+      if (both !== 0) return `page ${pageHex(h.g, ci * h.g.pallocChunkPages + 32 * k + 31 - Math.clz32(both & -both))} is both allocated and scavenged`;
     }
   }
   return undefined;
@@ -264,8 +264,8 @@ function coverProblem(w: PageAllocWorld, which: 'flagClear' | 'aboveCursor'): st
   if (bad.length === 0) return undefined;
   const p = bad[0]!;
   return which === 'flagClear'
-    ? `chunk ${Math.floor(p / w.h.g.pallocChunkPages)} has free, unscavenged page ${p} but its index entry says nothing is left to scavenge`
-    : `page ${p} is free and unscavenged but above searchAddrForce ${hex(w.h.scav.index.searchAddrForce.Load()[0])}`;
+    ? `chunk ${Math.floor(p / w.h.g.pallocChunkPages)} has free, unscavenged page ${pageHex(w.h.g, p)} but its index entry says nothing is left to scavenge`
+    : `page ${pageHex(w.h.g, p)} is free and unscavenged but above searchAddrForce ${hex(w.h.scav.index.searchAddrForce.Load()[0])}`;
 }
 
 export const scavIndexHasFreeIsSound: Inv = {
@@ -413,12 +413,12 @@ function refinementProblem(w: PageAllocWorld): string | undefined {
       const da = (c.w[k]! ^ want.alloc[k]!) >>> 0;
       if (da !== 0) {
         const i = 32 * k + 31 - Math.clz32(da & -da);
-        return `page ${ci * g.pallocChunkPages + i} is ${bit(c, i) ? 'allocated' : 'free'} in the bitmap, but ${bit(c, i) ? 'free' : 'handed out'} in the spec`;
+        return `page ${pageHex(g, ci * g.pallocChunkPages + i)} is ${bit(c, i) ? 'allocated' : 'free'} in the bitmap, but ${bit(c, i) ? 'free' : 'handed out'} in the spec`;
       }
       const ds = (c.scavenged.w[k]! ^ want.scav[k]!) >>> 0;
       if (ds !== 0) {
         const i = 32 * k + 31 - Math.clz32(ds & -ds);
-        return `page ${ci * g.pallocChunkPages + i} is ${bit(c.scavenged, i) ? '' : 'not '}scavenged in the bitmap, but the spec says otherwise`;
+        return `page ${pageHex(g, ci * g.pallocChunkPages + i)} is ${bit(c.scavenged, i) ? '' : 'not '}scavenged in the bitmap, but the spec says otherwise`;
       }
     }
   }

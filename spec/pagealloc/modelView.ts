@@ -2,6 +2,7 @@
 // side effects and without faults, for the catalog's predicates.
 
 import { chunkIndex } from '../../model/chunks.js';
+import { hex } from '../../model/geometry.js';
 import type { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageBits } from '../../model/mpallocbits.js';
 import type { Sum } from './summary.js';
@@ -38,7 +39,41 @@ export function grownChunks(h: PageAlloc): number[] {
   return out;
 }
 
+/** A global page index as its address, for messages: 0x3000002000 rather than 17205035009. */
+export function pageHex(g: { readonly pageSize: number; readonly arenaBaseOffset: number }, p: number): string {
+  return p < 0 ? 'none' : hex(p * g.pageSize + g.arenaBaseOffset);
+}
+
 /** Equal triples. */
 export function sameSum(a: Sum | undefined, b: Sum | undefined): boolean {
   return a !== undefined && b !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+}
+
+/**
+ * Everything a page allocator holds, as one string: two equal fingerprints
+ * mean nothing observable changed (bitmaps, every mapped summary, the
+ * index, cursors, bounds, ranges, live caches).
+ */
+export function pageAllocFingerprint(h: PageAlloc): string {
+  const parts: string[] = [`sa=${h.searchAddr.addr()} [${h.start},${h.end}) mapped=${h.summaryMappedReady}`];
+  parts.push('inUse=' + h.inUse.ranges.map((r) => `${r.base.addr()}-${r.limit.addr()}`).join(',') + `/${h.inUse.totalBytes}`);
+  h.chunks.forEach((l2, i) => {
+    if (l2 === undefined) return;
+    l2.forEach((c, j) => {
+      if (c !== undefined && !c.isZero()) parts.push(`c${i}/${j}=${c.w.join('.')}|${c.scavenged.w.join('.')}`);
+    });
+  });
+  h.summary.forEach((lv, l) => {
+    parts.push(`L${l}len=${lv.len}`);
+    for (const u of lv.mappedPages()) {
+      const w = lv.unit(u)!;
+      if (w.some((x) => x !== 0)) parts.push(`L${l}u${u}=${w.join('.')}`);
+      else parts.push(`L${l}u${u}=0`);
+    }
+  });
+  const idx = h.scav.index;
+  parts.push(`idx min=${idx.min} max=${idx.max} minHeap=${idx.minHeapIdx} gen=${idx.gen} hwm=${idx.freeHWM.addr()} bg=${idx.searchAddrBg.raw()} force=${idx.searchAddrForce.raw()}`);
+  for (const [u, w] of idx.mappedUnits()) parts.push(`idx${u}=${w.some((x) => x !== 0) ? w.join('.') : '0'}`);
+  parts.push(`caches=${[...h.ghostCaches].map((c) => `${c.base}:${c.cache}:${c.scav}`).join(',')}`);
+  return parts.join('\n');
 }

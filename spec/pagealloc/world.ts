@@ -25,6 +25,9 @@ export interface PageAllocWorld {
 
 /** A small projection of the world before and after a step. */
 export interface PageAllocSnapshot {
+  /** The geometry's page size and arenaBaseOffset, to print global page indices as addresses. */
+  readonly pageSize: number;
+  readonly arenaBaseOffset: number;
   readonly searchAddr: number;
   readonly start: number;
   readonly end: number;

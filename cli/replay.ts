@@ -1,0 +1,35 @@
+// mheap-spec replay FILE: re-run a saved counterexample exactly and print
+// the Go-like trace with what each step changed, then the failing rule.
+
+import { parseArgs } from 'node:util';
+import { ReplayFileError, formatReplay, readCounterexample, replayCounterexample } from '../properties/harness/replay.js';
+import type { Io } from './io.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './usage.js';
+
+export const replayHelp = `usage: mheap-spec replay FILE
+
+Re-run the counterexample saved in FILE (a reports/counterexamples/*.json)
+exactly: the same commands on a fresh model, printed as a Go-like program
+with, under each step, what changed; then the rule that fails, with its Go
+citation.
+
+exit status: 0 the counterexample no longer fails, 1 it still fails, 2 bad input`;
+
+export function replay(argv: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  if (values.help === true) {
+    io.out(replayHelp + '\n');
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError('replay wants exactly one FILE');
+  let cx;
+  try {
+    cx = readCounterexample(positionals[0]!);
+  } catch (e) {
+    if (e instanceof ReplayFileError) throw new UsageError(e.message);
+    throw e;
+  }
+  const r = replayCounterexample(cx);
+  io.out(formatReplay(cx, r));
+  return r.failure === undefined ? EXIT_OK : EXIT_FAILED;
+}

@@ -1,0 +1,114 @@
+import { fc, test as prop } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
+import { summarizeBits } from '../spec/pagealloc/summary.js';
+import { PallocBits, PallocData, findBitRange64, notFound } from './mpallocbits.js';
+import { u64Hi, u64Lo } from './sys.js';
+
+const pages = 512;
+
+/** A bitmap with the given allocated ranges [start, n). */
+function bits(...used: [number, number][]): PallocBits {
+  const b = new PallocBits(pages);
+  for (const [i, n] of used) b.allocRange(i, n);
+  return b;
+}
+
+/** Obvious first fit over the bitmap, starting at searchIdx's 64-page word (find's hint is word-granular). */
+function naiveFind(b: PallocBits, npages: number, searchIdx: number): number {
+  let run = 0;
+  for (let i = searchIdx - (searchIdx % 64); i < pages; i++) {
+    run = b.get(i) === 0 ? run + 1 : 0;
+    if (run === npages) return i - npages + 1;
+  }
+  return notFound;
+}
+
+/** Allocated ranges, as random runs: the shapes the search algorithms care about. */
+const ranges = fc.array(fc.tuple(fc.nat(pages - 1), fc.integer({ min: 1, max: 200 })).map(([i, n]): [number, number] => [i, Math.min(n, pages - i)]), { maxLength: 12 });
+
+describe('pallocBits.find', () => {
+  // Named cases, as Go's tests name theirs.
+  const cases: { name: string; used: [number, number][]; npages: number; searchIdx: number; want: number; wantSearchIdx?: number }[] = [
+    { name: 'AllFree1', used: [], npages: 1, searchIdx: 0, want: 0, wantSearchIdx: 0 },
+    { name: 'WordGranularHint', used: [[1, 200]], npages: 1, searchIdx: 5, want: 0, wantSearchIdx: 0 },
+    { name: 'AcrossWordBoundary2', used: [[0, 63], [65, 100]], npages: 2, searchIdx: 0, want: 63, wantSearchIdx: 63 },
+    { name: 'AcrossWordBoundary64', used: [[0, 32], [96, 416]], npages: 64, searchIdx: 0, want: 32, wantSearchIdx: 32 },
+    { name: 'InteriorRunSkipsEdges', used: [[0, 10], [13, 50], [64, 448]], npages: 3, searchIdx: 0, want: 10, wantSearchIdx: 10 },
+    { name: 'Large65AtChunkEnd', used: [[0, 447]], npages: 65, searchIdx: 0, want: 447, wantSearchIdx: 447 },
+    { name: 'Large65TooBig', used: [[0, 448]], npages: 65, searchIdx: 0, want: notFound },
+    { name: 'LargeSpansThreeWords', used: [[0, 60], [200, 312]], npages: 140, searchIdx: 0, want: 60, wantSearchIdx: 60 },
+    { name: 'WholeChunk', used: [], npages: 512, searchIdx: 0, want: 0, wantSearchIdx: 0 },
+    { name: 'NoneFree', used: [[0, 512]], npages: 1, searchIdx: 0, want: notFound },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const [j, s] = bits(...c.used).find(c.npages, c.searchIdx);
+      expect(j).toBe(c.want);
+      if (c.wantSearchIdx !== undefined) expect(s).toBe(c.wantSearchIdx);
+    });
+  }
+
+  prop.prop([ranges, fc.integer({ min: 1, max: 600 }), fc.nat(pages - 1)])('is first fit from the hint\'s word', (used, npages, searchIdx) => {
+    const b = bits(...used);
+    const [j, s] = b.find(npages, searchIdx);
+    expect(j).toBe(naiveFind(b, npages, searchIdx));
+    // The second result is the first free page seen (when there is a free page in range).
+    if (j !== notFound) expect(s).toBe(naiveFind(b, 1, searchIdx));
+  });
+});
+
+describe('pallocBits.summarize', () => {
+  const cases: { name: string; used: [number, number][]; want: [number, number, number] }[] = [
+    { name: 'AllFree', used: [], want: [512, 512, 512] },
+    { name: 'NoneFree', used: [[0, 512]], want: [0, 0, 0] },
+    { name: 'FirstPageUsed', used: [[0, 1]], want: [0, 511, 511] },
+    { name: 'LastPageUsed', used: [[511, 1]], want: [511, 511, 0] },
+    { name: 'RunInsideOneWord', used: [[0, 70], [75, 437]], want: [0, 5, 0] },
+    { name: 'RunAcrossWords', used: [[0, 60], [130, 382]], want: [0, 70, 0] },
+  ];
+  for (const c of cases) test(c.name, () => expect(bits(...c.used).summarize()).toEqual(c.want));
+
+  prop.prop([ranges])('equals the obvious summary', (used) => {
+    const b = bits(...used);
+    expect(b.summarize()).toEqual(summarizeBits(pages, (i) => b.get(i)));
+  });
+});
+
+describe('pageBits ranges', () => {
+  prop.prop([ranges, fc.nat(pages - 1), fc.integer({ min: 1, max: 512 })])('popcntRange counts, clearRange clears exactly the range', (used, i, n0) => {
+    const n = Math.min(n0, pages - i);
+    const b = bits(...used);
+    let want = 0;
+    for (let k = i; k < i + n; k++) want += b.get(k);
+    expect(b.popcntRange(i, n)).toBe(want);
+    const before = [...Array(pages).keys()].map((k) => b.get(k));
+    b.free(i, n);
+    for (let k = 0; k < pages; k++) expect(b.get(k)).toBe(k >= i && k < i + n ? 0 : before[k]);
+  });
+
+  test('pallocData.allocRange clears scavenged bits under the range only', () => {
+    const d = new PallocData(pages);
+    d.scavenged.setRange(0, 512);
+    d.allocRange(100, 30);
+    expect(d.scavenged.popcntRange(0, 512)).toBe(482);
+    expect(d.scavenged.popcntRange(100, 30)).toBe(0);
+    expect(d.popcntRange(100, 30)).toBe(30);
+  });
+});
+
+describe('findBitRange64', () => {
+  const naive = (x: bigint, n: number): number => {
+    let run = 0;
+    for (let i = 0; i < 64; i++) {
+      run = (x >> BigInt(i)) & 1n ? run + 1 : 0;
+      if (run === n) return i - n + 1;
+    }
+    return 64;
+  };
+  prop.prop([fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.integer({ min: 1, max: 64 })])('finds the first run of n ones', (x, n) => {
+    const got = findBitRange64(u64Lo(x), u64Hi(x), n);
+    const want = naive(x, n);
+    if (want === 64) expect(got).toBeGreaterThanOrEqual(64);
+    else expect(got).toBe(want);
+  });
+});

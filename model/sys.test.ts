@@ -1,0 +1,29 @@
+import { fc, test as prop } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
+import { leadingZeros64, maskHi, maskLo, onesCount64, shlHi, shlLo, shrHi, shrLo, toU64, trailingZeros64, u64Hi, u64Lo } from './sys.js';
+
+// The reference: bigint arithmetic on the same 64-bit value.
+const M = (1n << 64n) - 1n;
+const tz = (x: bigint): number => (x === 0n ? 64 : x.toString(2).length - x.toString(2).lastIndexOf('1') - 1);
+const lz = (x: bigint): number => (x === 0n ? 64 : 64 - x.toString(2).length);
+const pop = (x: bigint): number => [...x.toString(2)].filter((c) => c === '1').length;
+
+// Words with runs and edges, not just uniform noise.
+const word = fc.oneof(fc.bigInt({ min: 0n, max: M }), fc.constantFrom(0n, 1n, M, 1n << 63n, 0xffffffffn, 0xffffffffn << 32n), fc.tuple(fc.nat(63), fc.integer({ min: 1, max: 64 })).map(([s, n]) => (((1n << BigInt(n)) - 1n) << BigInt(s)) & M));
+
+describe('sys on (lo, hi) halves equals 64-bit arithmetic', () => {
+  prop.prop([word])('TrailingZeros64, LeadingZeros64, OnesCount64', (x) => {
+    expect(trailingZeros64(u64Lo(x), u64Hi(x))).toBe(tz(x));
+    expect(leadingZeros64(u64Lo(x), u64Hi(x))).toBe(lz(x));
+    expect(onesCount64(u64Lo(x), u64Hi(x))).toBe(pop(x));
+  });
+
+  prop.prop([word, fc.nat(63)])('x >> s and x << s', (x, s) => {
+    expect(toU64(shrLo(u64Lo(x), u64Hi(x), s), shrHi(u64Hi(x), s))).toBe(x >> BigInt(s));
+    expect(toU64(shlLo(u64Lo(x), s), shlHi(u64Lo(x), u64Hi(x), s))).toBe((x << BigInt(s)) & M);
+  });
+
+  prop.prop([fc.nat(63).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 1, max: 64 - s })))])('((1 << n) - 1) << s', ([s, n]) => {
+    expect(toU64(maskLo(s, n), maskHi(s, n))).toBe(((1n << BigInt(n)) - 1n) << BigInt(s));
+  });
+});

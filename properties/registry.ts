@@ -1,0 +1,19 @@
+// Every stateful suite, by name: what `mheap-spec check --suite NAME` and
+// the replay of a saved counterexample look up.
+
+import { Geometry, defaultGeometry, small } from '../model/geometry.js';
+import type { AnySuite } from './harness/suite.js';
+import { pageAllocSuite } from './pagealloc/suite.js';
+
+const registry: Record<string, () => AnySuite> = {
+  pagealloc: () => pageAllocSuite(defaultGeometry, 'pagealloc', 'linux/amd64'),
+  'pagealloc-small': () => pageAllocSuite(new Geometry(small), 'pagealloc-small', 'small (64-page chunks, 1 GiB from address 0)'),
+};
+
+/** Suite names, in campaign order. */
+export const suiteNames: readonly string[] = Object.keys(registry);
+
+/** A fresh suite by name, or undefined. */
+export function getSuite(name: string): AnySuite | undefined {
+  return Object.hasOwn(registry, name) ? registry[name]!() : undefined;
+}

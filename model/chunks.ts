@@ -34,12 +34,17 @@ export function chunkL2(g: Geometry, ci: number): number {
 
 /** offAddrToLevelIndex: the index into summary[level] of the entry containing addr. */
 export function offAddrToLevelIndex(g: Geometry, level: number, addr: OffAddr): number {
-  return Math.floor((addr.a - g.arenaBaseOffset) / 2 ** g.levelShift[level]!);
+  return Math.floor((addr.a - g.arenaBaseOffset) / g.levelBytes[level]!);
 }
 
 /** levelIndexToOffAddr: the first address covered by summary[level][idx]. */
 export function levelIndexToOffAddr(g: Geometry, level: number, idx: number): OffAddr {
-  return new OffAddr(idx * 2 ** g.levelShift[level]! + g.arenaBaseOffset);
+  return new OffAddr(levelIndexToAddr(g, level, idx));
+}
+
+/** levelIndexToOffAddr(...).addr(), without the wrapper (for hot loops). */
+export function levelIndexToAddr(g: Geometry, level: number, idx: number): number {
+  return idx * g.levelBytes[level]! + g.arenaBaseOffset;
 }
 
 /** The page number, in the offset space, of the page containing p: a global page index. */

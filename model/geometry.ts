@@ -136,6 +136,12 @@ export class Geometry {
   readonly levelBits: readonly number[];
   readonly levelShift: readonly number[];
   readonly levelLogPages: readonly number[];
+  /** 2^levelShift[l]: the bytes one summary at level l covers. */
+  readonly levelBytes: readonly number[];
+  /** 2^levelBits[l]: entries in one block of level l (the whole root level). */
+  readonly levelEntries: readonly number[];
+  /** 2^levelLogPages[l]: the pages one summary at level l covers. */
+  readonly levelPages: readonly number[];
   readonly logMaxPackedValue: number;
   readonly maxPackedValue: number;
   // mranges.go
@@ -181,6 +187,9 @@ export class Geometry {
     this.levelBits = levels.map((l) => (l === 0 ? this.summaryL0Bits : p.summaryLevelBits));
     this.levelShift = levels.map((l) => p.heapAddrBits - this.summaryL0Bits - l * p.summaryLevelBits);
     this.levelLogPages = levels.map((l) => p.logPallocChunkPages + (p.summaryLevels - 1 - l) * p.summaryLevelBits);
+    this.levelBytes = this.levelShift.map((sh) => 2 ** sh);
+    this.levelEntries = this.levelBits.map((b) => 2 ** b);
+    this.levelPages = this.levelLogPages.map((lp) => 2 ** lp);
     this.logMaxPackedValue = p.logPallocChunkPages + (p.summaryLevels - 1) * p.summaryLevelBits;
     this.maxPackedValue = 2 ** this.logMaxPackedValue;
 

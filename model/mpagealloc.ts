@@ -170,12 +170,12 @@ export class PageAlloc {
     for (let l = g.summaryLevels - 2; l >= 0 && changed; l--) {
       changed = false;
       const children = this.summary[l + 1]!;
-      const entriesPerBlock = 2 ** g.levelBits[l + 1]!;
-      const logMaxPages = g.levelLogPages[l + 1]!;
+      const entriesPerBlock = g.levelEntries[l + 1]!;
+      const maxPages = g.levelPages[l + 1]!;
       const [lo, hi] = addrsToSummaryRange(g, l, base, limit + 1);
       for (let i = lo; i < hi; i++) {
         const first = i * entriesPerBlock;
-        const sum = mergeSummaries(c, children.page(first), first % children.perPage, entriesPerBlock, logMaxPages);
+        const sum = mergeSummaries(c, children.page(first), first % children.perPage, entriesPerBlock, maxPages);
         if (this.setSummary(this.summary[l]!, i, sum)) changed = true;
       }
     }

@@ -37,15 +37,23 @@ export class SummaryLevel {
     this.perPage = Math.max(physPageSize / pallocSumBytes, blockEntries);
   }
 
+  /** The last unit page() returned, to skip the map lookup on repeated access. */
+  private lastUnit = -1;
+  private lastPage: Uint32Array | undefined;
+
   /** The mapped page holding entry i; a fault if i is out of range or unmapped. */
   page(i: number): Uint32Array {
     if (i < 0 || i >= this.len) {
       throw new ModelError('pageAlloc.summary', `index out of range [${i}] with length ${this.len} at level ${this.level}`);
     }
-    const pg = this.pages.get(Math.floor(i / this.perPage));
+    const u = Math.floor(i / this.perPage);
+    if (u === this.lastUnit) return this.lastPage!;
+    const pg = this.pages.get(u);
     if (pg === undefined) {
       throw new ModelError('pageAlloc.summary', `unexpected fault address: summary[${this.level}][${i}] is not mapped`);
     }
+    this.lastUnit = u;
+    this.lastPage = pg;
     return pg;
   }
 
@@ -63,6 +71,8 @@ export class SummaryLevel {
   map(lo: number, hi: number): void {
     const unit = this.perPage * pallocSumBytes;
     for (let p = Math.floor(lo / unit); p < Math.ceil(hi / unit); p++) this.pages.set(p, new Uint32Array(2 * this.perPage));
+    this.lastUnit = -1;
+    this.lastPage = undefined;
   }
 
   /** Mapped unit numbers, ascending. */
@@ -83,7 +93,7 @@ export function sysInitSummaries(g: Geometry): SummaryLevel[] {
 
 /** addrsToSummaryRange: entries [lo, hi) of level l that describe [base, limit). */
 export function addrsToSummaryRange(g: Geometry, level: number, base: number, limit: number): [number, number] {
-  const sh = 2 ** g.levelShift[level]!;
+  const sh = g.levelBytes[level]!;
   const lo = Math.floor((base - g.arenaBaseOffset) / sh);
   const hi = Math.floor((limit - 1 - g.arenaBaseOffset) / sh) + 1;
   return [lo, hi];
@@ -91,7 +101,7 @@ export function addrsToSummaryRange(g: Geometry, level: number, base: number, li
 
 /** blockAlignSummaryRange aligns [lo, hi) down and up to the level's block width. */
 export function blockAlignSummaryRange(g: Geometry, level: number, lo: number, hi: number): [number, number] {
-  const e = 2 ** g.levelBits[level]!;
+  const e = g.levelEntries[level]!;
   return [alignDown(lo, e), alignUp(hi, e)];
 }
 

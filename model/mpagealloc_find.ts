@@ -8,11 +8,11 @@
 // certain to contain the first free page, which becomes the candidate
 // searchAddr.
 
-import { chunkBase, levelIndexToOffAddr, offAddrToLevelIndex } from './chunks.js';
+import { chunkBase, levelIndexToAddr, offAddrToLevelIndex } from './chunks.js';
 import { hex } from './geometry.js';
 import type { PageAlloc } from './mpagealloc.js';
 import { mutant } from './mutants.js';
-import { OffAddr, maxOffAddr, minOffAddr } from './mranges.js';
+import { OffAddr, maxOffAddr } from './mranges.js';
 import { throwGo } from './throw.js';
 
 const site = 'runtime/mpagealloc.go · (*pageAlloc).find';
@@ -28,16 +28,18 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   // The beginning of the block of entries searched at the current level.
   let i = 0;
   // The window certain to hold the first free page: [base, bound], inclusive.
-  let ffBase = minOffAddr(g);
-  let ffBound = maxOffAddr(g);
-  const foundFree = (addr: OffAddr, size: number): void => {
-    const last = addr.add(size - 1);
-    if (ffBase.lessEqual(addr) && last.lessEqual(ffBound)) {
+  // Offset addresses are compared as plain numbers: in the model's signed
+  // uintptr form, offset order is numeric order (see mranges.ts).
+  let ffBase = g.minOffAddr;
+  let ffBound = g.maxOffAddr;
+  const foundFree = (addr: number, size: number): void => {
+    const last = addr + (size - 1);
+    if (ffBase <= addr && last <= ffBound) {
       // Inside the window: narrow it.
       ffBase = addr;
       ffBound = last;
-    } else if (!(last.lessThan(ffBase) || ffBound.lessThan(addr))) {
-      throwGo('range partially overlaps', site, `addr = ${hex(addr.addr())}, size = ${size}, base = ${hex(ffBase.addr())}, bound = ${hex(ffBound.addr())}`);
+    } else if (!(last < ffBase || ffBound < addr)) {
+      throwGo('range partially overlaps', site, `addr = ${hex(addr)}, size = ${size}, base = ${hex(ffBase)}, bound = ${hex(ffBound)}`);
     }
   };
   // The summary that sent us down a level, for the "bad summary data" report.
@@ -47,8 +49,9 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   nextLevel: for (let l = 0; l < g.summaryLevels; l++) {
     const level = p.summary[l]!;
     // At the root, the block is the whole level.
-    const entriesPerBlock = 2 ** g.levelBits[l]!;
-    const logMaxPages = g.levelLogPages[l]!;
+    const entriesPerBlock = g.levelEntries[l]!;
+    // 1 << levelLogPages[l]: the pages one entry covers.
+    const full = g.levelPages[l]!;
     i *= entriesPerBlock;
     const entries = level.page(i);
     const k0 = level.slot(i);
@@ -73,11 +76,11 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         continue;
       }
       // Free memory: narrow firstFree.
-      foundFree(levelIndexToOffAddr(g, l, i + j), 2 ** logMaxPages * g.pageSize);
+      foundFree(levelIndexToAddr(g, l, i + j), g.levelBytes[l]!);
       const s = c.start(lo, hi);
       if (size + s >= npages && !mutant.findIgnoresStraddle && bestJ < 0) {
         // The run reaches npages across the boundary; base is this entry's first page if no run was started.
-        if (size === 0) base = j * 2 ** logMaxPages;
+        if (size === 0) base = j * full;
         size += s;
         break;
       }
@@ -94,7 +97,6 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         lastSum = [s, max, c.end(lo, hi)];
         continue nextLevel;
       }
-      const full = 2 ** logMaxPages;
       if (size === 0 || s < full) {
         // No run yet, or this entry is not wholly free: start a new run from its end.
         size = c.end(lo, hi);
@@ -112,8 +114,8 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     }
     if (size >= npages) {
       // A run straddling entries.
-      const addr = levelIndexToOffAddr(g, l, i).add(base * g.pageSize).addr();
-      return [addr, p.findMappedAddr(ffBase)];
+      const addr = levelIndexToAddr(g, l, i) + base * g.pageSize;
+      return [addr, p.findMappedAddr(new OffAddr(ffBase))];
     }
     if (l === 0) {
       // The whole heap was searched.
@@ -145,6 +147,6 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   const addr = chunkBase(g, ci) + j * g.pageSize;
   // The chunk search may have narrowed the free window further.
   const searchAddr = chunkBase(g, ci) + searchIdx * g.pageSize;
-  foundFree(new OffAddr(searchAddr), chunkBase(g, ci + 1) - searchAddr);
-  return [addr, p.findMappedAddr(ffBase)];
+  foundFree(searchAddr, chunkBase(g, ci + 1) - searchAddr);
+  return [addr, p.findMappedAddr(new OffAddr(ffBase))];
 }

@@ -53,6 +53,6 @@ describe('mergeSummaries', () => {
       mem[2 * i] = c.packLo(s, m, e);
       mem[2 * i + 1] = c.packHi(s, m, e);
     });
-    expect(mergeSummaries(c, mem, 0, 8, 9)).toEqual(combine(sums, 512));
+    expect(mergeSummaries(c, mem, 0, 8, 512)).toEqual(combine(sums, 512));
   });
 });

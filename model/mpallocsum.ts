@@ -20,21 +20,36 @@ export type Sum3 = readonly [start: number, max: number, end: number];
 const maxFlagHi = 0x80000000;
 
 /**
- * Bit extraction of a field of width L at bit offset o from (lo, hi).
- * L <= 21 here, so a field straddles the halves at most once.
+ * Where one field of width L lies in the (lo, hi) halves: starting at bit o
+ * of the 64-bit value, in the low half, the high half, or straddling both.
  */
-function field(lo: number, hi: number, o: number, L: number): number {
-  let v: number;
-  if (o >= 32) v = hi >>> (o - 32);
-  else if (o + L <= 32) v = lo >>> o;
-  else v = (lo >>> o) | (hi << (32 - o));
-  return (v & lowOnes32(L)) >>> 0;
-}
+class FieldLayout {
+  readonly inLo: boolean;
+  readonly straddles: boolean;
+  constructor(
+    readonly o: number,
+    readonly L: number,
+  ) {
+    this.inLo = o < 32;
+    this.straddles = o < 32 && o + L > 32;
+  }
 
-/** A field value v of width L placed at offset o relative to a 32-bit half (o may be negative). */
-function place(v: number, o: number, L: number): number {
-  if (o >= 32 || o + L <= 0) return 0;
-  return o >= 0 ? v << o : v >>> -o;
+  get(lo: number, hi: number, mask: number): number {
+    if (!this.inLo) return (hi >>> (this.o - 32)) & mask;
+    if (!this.straddles) return (lo >>> this.o) & mask;
+    return ((lo >>> this.o) | (hi << (32 - this.o))) & mask;
+  }
+
+  /** The field's bits in the low half. */
+  lo(v: number): number {
+    return this.inLo ? v << this.o : 0;
+  }
+
+  /** The field's bits in the high half. */
+  hi(v: number): number {
+    if (!this.inLo) return v << (this.o - 32);
+    return this.straddles ? v >>> (32 - this.o) : 0;
+  }
 }
 
 /** The packer for one geometry: all of Go's pallocSum methods. */
@@ -43,23 +58,33 @@ export class SumCodec {
   readonly maxPackedValue: number;
   /** freeChunkSum: a summary of a wholly free chunk. */
   readonly freeChunk: Sum3;
+  private readonly mask: number;
+  private readonly fStart: FieldLayout;
+  private readonly fMax: FieldLayout;
+  private readonly fEnd: FieldLayout;
 
   constructor(g: Geometry) {
     this.L = g.logMaxPackedValue;
     this.maxPackedValue = g.maxPackedValue;
     this.freeChunk = [g.pallocChunkPages, g.pallocChunkPages, g.pallocChunkPages];
+    this.mask = lowOnes32(this.L);
+    this.fStart = new FieldLayout(0, this.L);
+    this.fMax = new FieldLayout(this.L, this.L);
+    this.fEnd = new FieldLayout(2 * this.L, this.L);
   }
 
-  /** Low half of packPallocSum(start, max, end). */
+  /** Low half of packPallocSum(start, max, end): each field masked to L bits, as Go does. */
   packLo(start: number, max: number, end: number): number {
     if (max === this.maxPackedValue) return 0;
-    return this.bitsAt(start, max, end, 0);
+    const m = this.mask;
+    return (this.fStart.lo(start & m) | this.fMax.lo(max & m) | this.fEnd.lo(end & m)) >>> 0;
   }
 
-  /** High half of packPallocSum(start, max, end). */
+  /** High half of packPallocSum(start, max, end); max == maxPackedValue is bit 63 alone. */
   packHi(start: number, max: number, end: number): number {
     if (max === this.maxPackedValue) return maxFlagHi;
-    return this.bitsAt(start, max, end, 32);
+    const m = this.mask;
+    return (this.fStart.hi(start & m) | this.fMax.hi(max & m) | this.fEnd.hi(end & m)) >>> 0;
   }
 
   /** packPallocSum as Go's uint64 value. */
@@ -70,19 +95,19 @@ export class SumCodec {
   /** p.start() of the packed (lo, hi). */
   start(lo: number, hi: number): number {
     if (hi & maxFlagHi) return this.maxPackedValue;
-    return field(lo, hi, 0, this.L);
+    return this.fStart.get(lo, hi, this.mask);
   }
 
   /** p.max() of the packed (lo, hi). */
   max(lo: number, hi: number): number {
     if (hi & maxFlagHi) return this.maxPackedValue;
-    return field(lo, hi, this.L, this.L);
+    return this.fMax.get(lo, hi, this.mask);
   }
 
   /** p.end() of the packed (lo, hi). */
   end(lo: number, hi: number): number {
     if (hi & maxFlagHi) return this.maxPackedValue;
-    return field(lo, hi, 2 * this.L, this.L);
+    return this.fEnd.get(lo, hi, this.mask);
   }
 
   /** p.unpack() of the packed (lo, hi). */
@@ -95,29 +120,19 @@ export class SumCodec {
     const u = BigInt.asUintN(64, p);
     return this.unpack(Number(u & 0xffffffffn), Number(u >> 32n));
   }
-
-  /**
-   * The 32 bits starting at bit `at` (0 or 32) of
-   * (start & mask) | (max & mask) << L | (end & mask) << 2L.
-   */
-  private bitsAt(start: number, max: number, end: number, at: number): number {
-    const L = this.L;
-    const m = this.maxPackedValue;
-    return (place(start % m, -at, L) | place(max % m, L - at, L) | place(end % m, 2 * L - at, L)) >>> 0;
-  }
 }
 
 /**
  * mergeSummaries merges consecutive summaries, each covering at most
  * 1 << logMaxPagesPerSum pages, into one. Go's `sums []pallocSum` slice is
- * `count` packed entries of `mem` starting at entry `first`.
+ * `count` packed entries of `mem` starting at entry `first`; the model
+ * passes `full` = 1 << logMaxPagesPerSum.
  */
-export function mergeSummaries(c: SumCodec, mem: Uint32Array, first: number, count: number, logMaxPagesPerSum: number): Sum3 {
+export function mergeSummaries(c: SumCodec, mem: Uint32Array, first: number, count: number, full: number): Sum3 {
   let k = 2 * first;
   let start = c.start(mem[k]!, mem[k + 1]!);
   let max = c.max(mem[k]!, mem[k + 1]!);
   let end = c.end(mem[k]!, mem[k + 1]!);
-  const full = 2 ** logMaxPagesPerSum;
   for (let i = 1; i < count; i++) {
     k += 2;
     const lo = mem[k]!;

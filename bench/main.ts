@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// npm run bench [-- --json] [-- --trace FILE] [-- --quick]
+//
+// 1. The page allocator model on the 1M-op trace (55% alloc / 45% free of a
+//    random live earlier allocation, sizes mostly 1..16 pages, 3% 17..2000,
+//    over 4096 empty chunks = 16 GiB, fixed seed): ns per op of the op loop,
+//    median of several repetitions; with Go installed, the real runtime on
+//    the same trace file in the same run, and the ratio.
+// 2. The same ops on a naive linear-scan first fit, at full heap size: both
+//    continue from the model's state late in the trace, timed on the same
+//    window, and the ratio.
+// 3. Checked steps per second of the stateful suites, next to the fast-check
+//    floor (a trivial model) measured in the same run.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { defaultGeometry as g } from '../model/geometry.js';
+import { runSuite } from '../properties/harness/campaign.js';
+import { getSuite } from '../properties/registry.js';
+import { measureFloor } from './floor.js';
+import { timeWindow } from './naiveWindow.js';
+import { benchTrace, freshAllocator, runModel } from './pagealloc.js';
+import { timeTraceFile } from './tracefile.js';
+import { realGoTiming } from './realgo.js';
+import { OP_ALLOC } from './trace1m.js';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { json: { type: 'boolean' }, trace: { type: 'string' }, quick: { type: 'boolean' }, reps: { type: 'string' } },
+    strict: true,
+  });
+  const quick = values.quick === true;
+  const reps = values.reps === undefined ? (quick ? 1 : 5) : Number(values.reps);
+  const log = (s: string): void => {
+    if (values.json !== true) process.stdout.write(s + '\n');
+  };
+
+  if (values.trace !== undefined) {
+    const r = timeTraceFile(readFileSync(values.trace, 'utf8'), reps);
+    const out = { trace: values.trace, ops: r.ops, nsPerOp: Math.round(r.nsPerOp), repetitions: reps };
+    if (values.json === true) process.stdout.write(JSON.stringify(out) + '\n');
+    else log(`trace ${values.trace}: ${r.ops} ops timed, ${r.nsPerOp.toFixed(0)} ns/op (median of ${reps})`);
+    return 0;
+  }
+
+  const ops = quick ? 200_000 : 1_000_000;
+  const chunks = 4096;
+  const seed = 20261122;
+  log(`page allocator: ${ops} ops over ${chunks} chunks (${(chunks * g.pallocChunkBytes) / 2 ** 30} GiB), seed ${seed}`);
+  const trace = benchTrace(g, ops, seed, chunks);
+  const allocOps = trace.kind.reduce((n, k) => n + (k === OP_ALLOC ? 1 : 0), 0);
+
+  // 1. The model and the real runtime, whole trace, alternating repetitions in one run.
+  const real = await realGoTiming(trace, reps, `trace-${ops}-${seed}`);
+  const modelNs: number[] = [];
+  let failed = 0;
+  for (let r = 0; r < reps; r++) {
+    const res = runModel(freshAllocator(g, chunks), trace);
+    modelNs.push(res.ns / res.ops);
+    failed = res.failedAllocs;
+  }
+  const nsPerOp = median(modelNs);
+  log(`  model:  ${nsPerOp.toFixed(0)} ns/op (median of ${reps}: ${modelNs.map((x) => x.toFixed(0)).join(', ')}); ${allocOps} allocs, ${failed} failed`);
+  if (real !== undefined) log(`  ${real.goVersion}: ${real.nsPerOp.toFixed(0)} ns/op (median of ${reps}: ${real.runs.map((x) => x.toFixed(0)).join(', ')}); model/real = ${(nsPerOp / real.nsPerOp).toFixed(2)}x (target: within 5x)`);
+  else log('  real runtime: not measured (Go is not installed, or the replayer has no timing mode)');
+
+  // 2. Naive linear scan at full heap size.
+  const at = Math.floor(ops * 0.9);
+  const window = quick ? 2_000 : 5_000;
+  const w = timeWindow(g, trace, at, window);
+  const naiveRatio = w.naiveNsPerOp / w.modelNsPerOp;
+  log(`  naive linear-scan first fit, ops ${at}..${at + window} (heap ${(100 * w.allocatedFraction).toFixed(0)}% allocated): ${w.naiveNsPerOp.toFixed(0)} ns/op vs model ${w.modelNsPerOp.toFixed(0)} ns/op: naive/model = ${naiveRatio.toFixed(0)}x`);
+
+  // 3. Stateful throughput next to the fast-check floor, same run.
+  const floor = measureFloor(quick ? 300 : 1000, seed);
+  const suites: Record<string, number> = {};
+  for (const name of ['pagealloc', 'pagealloc-small']) {
+    const r = runSuite(getSuite(name)!, { seed, runs: quick ? 100 : 600 });
+    suites[name] = Math.round((r.steps / r.durationMs) * 1000);
+  }
+  const stepsPerSec = suites['pagealloc']!;
+  log(`stateful: pagealloc ${stepsPerSec} checked steps/s, pagealloc-small ${suites['pagealloc-small']}/s; fast-check floor ${floor.stepsPerSec}/s: pagealloc = 1/${Math.round(floor.stepsPerSec / stepsPerSec)} of the floor (target 1/20)`);
+
+  const out = {
+    pageAlloc: {
+      ops,
+      chunks,
+      seed,
+      nsPerOp: Math.round(nsPerOp),
+      repetitions: modelNs.map(Math.round),
+      failedAllocs: failed,
+      realGo: real === undefined ? null : { goVersion: real.goVersion, nsPerOp: Math.round(real.nsPerOp), ratio: Number((nsPerOp / real.nsPerOp).toFixed(2)) },
+      naiveRatio: Math.round(naiveRatio),
+      naive: { fromOp: at, ops: window, allocatedFraction: Number(w.allocatedFraction.toFixed(3)), nsPerOp: Math.round(w.naiveNsPerOp), modelNsPerOp: Math.round(w.modelNsPerOp) },
+    },
+    stateful: { stepsPerSec, suites, floorFraction: Number((stepsPerSec / floor.stepsPerSec).toFixed(4)) },
+    floor: { stepsPerSec: floor.stepsPerSec },
+  };
+  if (values.json === true) process.stdout.write(JSON.stringify(out) + '\n');
+  return 0;
+}
+
+process.exitCode = await main();

@@ -35,6 +35,24 @@ export interface PageAllocHooks {
   onScavenged?: (addr: number, npages: number) => void;
 }
 
+/**
+ * Ghost: told about every entry-point call and its result, the way Go's
+ * pageTrace events (GOEXPERIMENT=pagetrace) record page allocator activity.
+ * Suites use it to check page-level calls made inside heap operations
+ * against the abstract page heap.
+ */
+export interface PageAllocObserver {
+  grow(base: number, size: number): void;
+  alloc(npages: number, addr: number, scav: number): void;
+  free(base: number, npages: number): void;
+  allocToCache(c: PageCache): void;
+  cacheAlloc(c: PageCache, basePage: number, npages: number, addr: number, scav: number): void;
+  cacheFlush(c: PageCache, base: number): void;
+  /** Called before a scavenge, and after it with the bytes released. */
+  scavengeStart(nbytes: number, force: boolean): void;
+  scavengeEnd(nbytes: number, force: boolean, released: number): void;
+}
+
 export class PageAlloc {
   readonly g: Geometry;
   /** Packing of pallocSum values for this geometry. */
@@ -57,6 +75,8 @@ export class PageAlloc {
   readonly test: boolean;
   /** Ghost state: page caches handed out by allocToCache and not yet flushed. */
   readonly ghostCaches = new Set<PageCache>();
+  /** Ghost: see PageAllocObserver. */
+  observer: PageAllocObserver | null = null;
   private readonly hooks: PageAllocHooks;
 
   /** init: Go's (*pageAlloc).init(mheapLock, sysStat, test). */
@@ -126,6 +146,7 @@ export class PageAlloc {
       this.chunkOf(c).scavenged.setRange(0, g.pallocChunkPages);
     }
     this.update(base, size / g.pageSize, true, false);
+    this.observer?.grow(base, size);
   }
 
   /** sysGrow (64-bit): map the summary memory [base, limit) needs, then the index's. */
@@ -252,6 +273,12 @@ export class PageAlloc {
    * pages. Returns the base (0 on failure) and the scavenged bytes in it.
    */
   alloc(npages: number): [addr: number, scav: number] {
+    const r = this.allocUnobserved(npages);
+    this.observer?.alloc(npages, r[0], r[1]);
+    return r;
+  }
+
+  private allocUnobserved(npages: number): [addr: number, scav: number] {
     validatePages('pageAlloc.alloc', npages);
     const g = this.g;
     // searchAddr above every known chunk: out of memory.
@@ -293,12 +320,17 @@ export class PageAlloc {
 
   /** allocToCache hands the free pages of the first 64-page block with any to a new page cache. See mpagecache.ts. */
   allocToCache(): PageCache {
-    return allocToCache(this);
+    const c = allocToCache(this);
+    this.observer?.allocToCache(c);
+    return c;
   }
 
   /** scavenge releases at least nbytes (or all it can) of free memory to the OS. See mgcscavenge.ts. */
   scavenge(nbytes: number, force: boolean): number {
-    return scavenge(this, nbytes, force);
+    this.observer?.scavengeStart(nbytes, force);
+    const released = scavenge(this, nbytes, force);
+    this.observer?.scavengeEnd(nbytes, force, released);
+    return released;
   }
 
   /** free returns npages pages at base to the heap. They must all be allocated and owned by no page cache. */
@@ -325,6 +357,7 @@ export class PageAlloc {
       }
     }
     this.update(base, npages, true, false);
+    this.observer?.free(base, npages);
   }
 
   /** What scavengeOne calls outside tests, after a release. */

@@ -8,7 +8,7 @@
 import { chunkBase, chunkIndex, chunkPageIndex } from './chunks.js';
 import type { Geometry } from './geometry.js';
 import { alignDown, hex, pageCachePages } from './geometry.js';
-import type { PageAlloc } from './mpagealloc.js';
+import type { PageAlloc, PageAllocObserver } from './mpagealloc.js';
 import { findBitRange64, notFound } from './mpallocbits.js';
 import { OffAddr, maxOffAddr } from './mranges.js';
 import { hexWord, onesCount64, trailingZeros64, u64Hi, u64Lo } from './sys.js';
@@ -17,6 +17,8 @@ import { refuse, throwGo } from './throw.js';
 const u64 = (1n << 64n) - 1n;
 
 export class PageCache {
+  /** Ghost: the allocator's observer, when the cache came from one that has it. */
+  observer: PageAllocObserver | null = null;
   /** 1 bits are free pages owned by this cache. */
   cache: bigint;
   /** 1 bits are scavenged pages. */
@@ -45,6 +47,13 @@ export class PageCache {
    * bytes in it, where a page is pageSize bytes of the owning allocator.
    */
   alloc(npages: number): [addr: number, scav: number] {
+    const base = this.base;
+    const r = this.allocUnobserved(npages);
+    this.observer?.cacheAlloc(this, base, npages, r[0], r[1]);
+    return r;
+  }
+
+  private allocUnobserved(npages: number): [addr: number, scav: number] {
     const pageSize = this.g.pageSize;
     if (!Number.isSafeInteger(npages) || npages < 1) refuse('pageCache.alloc', `npages must be a positive integer, got ${String(npages)}`);
     if (this.cache === 0n) return [0, 0];
@@ -75,8 +84,10 @@ export class PageCache {
    * scavenged), lowers p.searchAddr like a free, and empties the cache.
    */
   flush(p: PageAlloc): void {
+    const base = this.base;
     if (this.empty()) {
       p.ghostCaches.delete(this);
+      this.observer?.cacheFlush(this, base);
       return;
     }
     validateFlush(p, this);
@@ -100,6 +111,7 @@ export class PageCache {
     this.base = 0;
     this.cache = 0n;
     this.scav = 0n;
+    this.observer?.cacheFlush(this, base);
   }
 
   /** Ghost: how many pages in [base, limit) this cache owns. */
@@ -183,6 +195,9 @@ export function allocToCache(p: PageAlloc): PageCache {
   p.scav.index.alloc(ci, npages);
   // searchAddr: the last page of the block (not one past it: it must stay in mapped memory).
   p.searchAddr = new OffAddr(c.base + pageSize * (pageCachePages - 1));
+  // Ghost: caches that ran empty own nothing and can be forgotten.
+  for (const old of p.ghostCaches) if (old.empty()) p.ghostCaches.delete(old);
   p.ghostCaches.add(c);
+  c.observer = p.observer;
   return c;
 }

@@ -17,6 +17,10 @@ export interface Mutants {
   freeKeepsSearchAddr: boolean;
   /** scavengeIndex.sysGrow: the go1.21 seed's min update, Go issue 63385 (`haveMin == 0`). */
   sysGrowSeedMin: boolean;
+  /** allocNeedsZero: never advance zeroedBase (reused memory is handed out as already zero). */
+  allocNeedsZeroKeepsZeroedBase: boolean;
+  /** freeManual: no refusal during GC (stacks freed while the GC may be looking up their spans). */
+  freeManualDuringGC: boolean;
 }
 
 const off: Mutants = Object.freeze({
@@ -25,6 +29,8 @@ const off: Mutants = Object.freeze({
   updateSkipsParents: false,
   freeKeepsSearchAddr: false,
   sysGrowSeedMin: false,
+  allocNeedsZeroKeepsZeroedBase: false,
+  freeManualDuringGC: false,
 });
 
 /** The live switches. Read them as `mutant.findBestFit`; change them only through withMutant. */

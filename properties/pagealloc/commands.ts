@@ -3,11 +3,9 @@
 // scavenge index's nextGen. Arguments are positional small integers.
 
 import fc from 'fast-check';
-import { chunkBase, chunkIndex } from '../../model/chunks.js';
+import { chunkBase } from '../../model/chunks.js';
 import { hex } from '../../model/geometry.js';
 import { hexWord } from '../../model/sys.js';
-import type { AbstractCache } from '../../spec/pagealloc/pageHeap.js';
-import { CACHED, FREE } from '../../spec/pagealloc/pageHeap.js';
 import type { PageAllocStep } from '../../spec/pagealloc/world.js';
 import type { CommandDef, Executed } from '../harness/suite.js';
 import type { PageAllocSystem } from './world.js';
@@ -44,13 +42,11 @@ const grow: Cmd = {
     const nchunks = n!;
     const first = growTarget(w, gapKind!, nchunks, below!)!;
     const base = chunkBase(w.g, first);
-    const size = nchunks * w.g.pallocChunkBytes;
-    w.h.grow(base, size);
-    w.shadow.grow(first, nchunks);
+    w.h.grow(base, nchunks * w.g.pallocChunkBytes);
     for (let c = first; c < first + nchunks; c++) w.grown.push(c);
     w.grown.sort((a, b) => a - b);
     const ranges = w.h.inUse.ranges.map((r) => `[${hex(r.base.addr())}, ${hex(r.limit.addr())})`);
-    return { step: { op: 'grow', base, size }, go: `p.grow(${hex(base)}, ${nchunks}*pallocChunkBytes)`, comment: `inUse = ${ranges.slice(0, 3).join(' ')}${ranges.length > 3 ? ' ...' : ''}` };
+    return { step: w.step(), go: `p.grow(${hex(base)}, ${nchunks}*pallocChunkBytes)`, comment: `inUse = ${ranges.slice(0, 3).join(' ')}${ranges.length > 3 ? ' ...' : ''}` };
   },
 };
 
@@ -74,18 +70,11 @@ function alloc(chunkPages: number): Cmd {
     run(w, [n]): Ex {
       const npages = n!;
       const [addr, scav] = w.h.alloc(npages);
-      const first = addr === 0 ? -1 : w.page(addr);
-      const heldBefore = addr === 0 ? 0 : w.heldIn(first, npages);
-      const [wantPage, wantScav] = w.shadow.alloc(npages);
-      const want = { page: wantPage, scavBytes: wantScav * w.g.pageSize };
-      if (addr === 0) return { step: { op: 'alloc', npages, addr, scav, want }, go: `_, _ = p.alloc(${npages})`, comment: `0: no ${npages} free pages` };
+      const step = w.step();
+      if (addr === 0) return { step, go: `_, _ = p.alloc(${npages})`, comment: `0: no ${npages} free pages` };
       const name = `a${w.nextAlloc++}`;
       w.allocs.push({ name, base: addr, npages, offset: 0 });
-      return {
-        step: { op: 'alloc', npages, addr, scav, want, handedOut: { firstPage: first, npages, heldBefore } },
-        go: `${name}, _ := p.alloc(${npages})`,
-        comment: `${name} = ${hex(addr)}, scav = ${scav}`,
-      };
+      return { step, go: `${name}, _ := p.alloc(${npages})`, comment: `${name} = ${hex(addr)}, scav = ${scav}` };
     },
   };
 }
@@ -103,13 +92,13 @@ const free: Cmd = {
     const { k, a, off, n } = freeRange(w, i!, part!);
     const base = a.base + off * w.g.pageSize;
     w.h.free(base, n);
-    w.shadow.free(w.page(base), n);
+    const step = w.step();
     const rest: typeof w.allocs = [];
     if (off > 0) rest.push({ ...a, npages: off });
     if (off + n < a.npages) rest.push({ ...a, base: base + n * w.g.pageSize, npages: a.npages - off - n, offset: a.offset + off + n });
     w.allocs.splice(k, 1, ...rest);
     const at = a.offset + off === 0 ? a.name : `${a.name}+${a.offset + off}*pageSize`;
-    return { step: { op: 'free', base, npages: n }, go: `p.free(${at}, ${n})`, comment: `[${hex(base)}, +${n} pages)` };
+    return { step, go: `p.free(${at}, ${n})`, comment: `[${hex(base)}, +${n} pages)` };
   },
 };
 
@@ -126,30 +115,18 @@ function freeRange(w: PageAllocSystem, i: number, part: number): { k: number; a:
   return { k, a, off, n };
 }
 
-function cacheOf(w: PageAllocSystem, c: { empty(): boolean; base: number; cache: bigint; scav: bigint }): AbstractCache {
-  return c.empty() ? { basePage: -1, cache: 0n, scav: 0n } : { basePage: w.page(c.base), cache: c.cache, scav: c.scav };
-}
-
 const allocToCache: Cmd = {
   name: 'allocToCache',
   weight: 2,
   args: fc.constant([]),
   applies: (w) => w.caches.size < 4,
-  call: (w) => `c${w.nextCache} := p.allocToCache()`,
+  call: () => `c := p.allocToCache()`,
   run(w): Ex {
     const c = w.h.allocToCache();
-    const id = w.nextCache++;
-    const got = cacheOf(w, c);
-    let heldBefore = 0;
-    for (let i = 0; i < 64; i++) if ((c.cache >> BigInt(i)) & 1n && w.shadow.pageState(got.basePage + i) !== FREE) heldBefore++;
-    const want = w.shadow.allocToCache(id);
-    const name = `c${id}`;
-    if (!c.empty()) {
-      w.caches.set(id, c);
-      w.cacheNames.set(id, name);
-    }
+    const step = w.step();
+    const name = step.op === 'allocToCache' ? `c${step.id}` : 'c';
     const comment = c.empty() ? `${name} = pageCache{} (no free pages)` : `${name} = {base: ${hex(c.base)}, cache: ${hexWord(c.cache)}, scav: ${hexWord(c.scav)}}`;
-    return { step: { op: 'allocToCache', id, got, want, heldBefore }, go: `${name} := p.allocToCache()`, comment };
+    return { step, go: `${name} := p.allocToCache()`, comment };
   },
 };
 
@@ -163,27 +140,18 @@ const cacheAlloc: Cmd = {
   weight: 4,
   args: fc.tuple(fc.nat({ max: 7 }), fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 16 }) })),
   applies: (w) => w.caches.size > 0,
-  call: (w, [j, n]) => `${w.cacheNames.get(liveCache(w, j!))!}.alloc(${n!})`,
+  call: (w, [j, n]) => `c${liveCache(w, j!)}.alloc(${n!})`,
   run(w, [j, n]): Ex {
     const id = liveCache(w, j!);
     const c = w.caches.get(id)!;
-    const name = w.cacheNames.get(id)!;
+    const name = `c${id}`;
     const npages = n!;
-    const basePage = w.page(c.base);
     const [addr, scav] = c.alloc(npages);
-    const first = addr === 0 ? -1 : w.page(addr);
-    let heldBefore = 0;
-    if (addr !== 0) for (let p = first; p < first + npages; p++) if (w.shadow.pageState(p) !== CACHED || w.shadow.ownerOf(p) !== id) heldBefore++;
-    const [wantPage, wantScav] = w.shadow.cacheAlloc(id, basePage, npages);
-    const want = { page: wantPage, scavBytes: wantScav * w.g.pageSize };
-    if (addr === 0) return { step: { op: 'cacheAlloc', id, npages, addr, scav, want }, go: `_, _ = ${name}.alloc(${npages})`, comment: `0: no ${npages} free pages in the cache` };
+    const step = w.step();
+    if (addr === 0) return { step, go: `_, _ = ${name}.alloc(${npages})`, comment: `0: no ${npages} free pages in the cache` };
     const aname = `a${w.nextAlloc++}`;
     w.allocs.push({ name: aname, base: addr, npages, offset: 0 });
-    return {
-      step: { op: 'cacheAlloc', id, npages, addr, scav, want, handedOut: { firstPage: first, npages, heldBefore } },
-      go: `${aname}, _ := ${name}.alloc(${npages})`,
-      comment: `${aname} = ${hex(addr)}, scav = ${scav}`,
-    };
+    return { step, go: `${aname}, _ := ${name}.alloc(${npages})`, comment: `${aname} = ${hex(addr)}, scav = ${scav}` };
   },
 };
 
@@ -192,29 +160,15 @@ const cacheFlush: Cmd = {
   weight: 2,
   args: fc.tuple(fc.nat({ max: 7 })),
   applies: (w) => w.caches.size > 0,
-  call: (w, [j]) => `${w.cacheNames.get(liveCache(w, j!))!}.flush(p)`,
+  call: (w, [j]) => `c${liveCache(w, j!)}.flush(p)`,
   run(w, [j]): Ex {
     const id = liveCache(w, j!);
-    const c = w.caches.get(id)!;
-    const basePage = w.page(c.base);
-    c.flush(w.h);
-    w.shadow.cacheFlush(id, basePage);
-    w.caches.delete(id);
-    return { step: { op: 'cacheFlush', id }, go: `${w.cacheNames.get(id)!}.flush(p)`, comment: `searchAddr = ${hex(w.h.searchAddr.addr())}` };
+    w.caches.get(id)!.flush(w.h);
+    return { step: w.step(), go: `c${id}.flush(p)`, comment: `searchAddr = ${hex(w.h.searchAddr.addr())}` };
   },
 };
 
 const scavengeAmounts = [1, 4, 64, 600, Infinity];
-
-/** Copies of the grown chunks' alloc and scavenged words. */
-function snapshotBits(w: PageAllocSystem): Map<number, [Uint32Array, Uint32Array]> {
-  const m = new Map<number, [Uint32Array, Uint32Array]>();
-  for (const ci of w.grown) {
-    const c = w.h.peekChunk(ci);
-    if (c !== undefined) m.set(ci, [c.w.slice(), c.scavenged.w.slice()]);
-  }
-  return m;
-}
 
 const scavenge: Cmd = {
   name: 'scavenge',
@@ -226,51 +180,9 @@ const scavenge: Cmd = {
     const pages = scavengeAmounts[kind!]!;
     const nbytes = pages * w.g.pageSize;
     const force = f === 1;
-    const before = snapshotBits(w);
-    const scavengeableBefore = w.shadow.scavengeable();
     const released = w.h.scavenge(nbytes, force);
-    const newlyScavenged: number[] = [];
-    const otherChanges: number[] = [];
-    for (const [ci, [alloc0, scav0]] of before) {
-      const c = w.h.peekChunk(ci)!;
-      for (let k = 0; k < alloc0.length; k++) {
-        const da = (alloc0[k]! ^ c.w[k]!) >>> 0;
-        const ds = (scav0[k]! ^ c.scavenged.w[k]!) >>> 0;
-        if ((da | ds) === 0) continue;
-        for (let b = 0; b < 32; b++) {
-          const pa = (da >>> b) & 1;
-          const ps = (ds >>> b) & 1;
-          if (pa === 0 && ps === 0) continue;
-          const p = ci * w.g.pallocChunkPages + 32 * k + b;
-          if (pa === 0 && ((c.scavenged.w[k]! >>> b) & 1) === 1) newlyScavenged.push(p);
-          else otherChanges.push(p);
-        }
-      }
-    }
-    const legal = new Set(scavengeableBefore);
-    w.shadow.markScavenged(newlyScavenged.filter((p) => legal.has(p)));
-    const scavengeableAfter = w.shadow.scavengeable();
-    // Ghost: a background scavenge may orphan pages (Go's setEmpty "for now").
-    const newlyOrphaned = w.settleGhosts(!force);
-    const orphanedAfter = [...w.orphaned].sort((a, b) => a - b);
     const arg = pages === Infinity ? '^uintptr(0)' : `${nbytes}`;
-    return {
-      step: {
-        op: 'scavenge',
-        nbytes,
-        force,
-        released,
-        pageSize: w.g.pageSize,
-        newlyScavenged,
-        otherChanges,
-        scavengeableBefore,
-        scavengeableAfter,
-        orphanedAfter,
-        newlyOrphaned,
-      },
-      go: `p.scavenge(${arg}, nil, ${force})`,
-      comment: `released ${released} (${released / w.g.pageSize} pages)`,
-    };
+    return { step: w.step(), go: `p.scavenge(${arg}, nil, ${force})`, comment: `released ${released} (${released / w.g.pageSize} pages)` };
   },
 };
 
@@ -281,8 +193,8 @@ const nextGen: Cmd = {
   applies: () => true,
   call: () => 'p.scav.index.nextGen()',
   run(w): Ex {
-    w.h.scav.index.nextGen();
-    return { step: { op: 'nextGen' }, go: 'p.scav.index.nextGen()', comment: `gen = ${w.h.scav.index.gen}` };
+    w.recorder.nextGen();
+    return { step: w.step(), go: 'p.scav.index.nextGen()', comment: `gen = ${w.h.scav.index.gen}` };
   },
 };
 
@@ -291,7 +203,3 @@ export function pageAllocCommands(chunkPages: number): Cmd[] {
   return [grow, alloc(chunkPages), free, allocToCache, cacheAlloc, cacheFlush, scavenge, nextGen];
 }
 
-/** Chunk index of an address, for the suite's figures. */
-export function chunkOf(w: PageAllocSystem, addr: number): number {
-  return chunkIndex(w.g, addr);
-}

@@ -19,7 +19,7 @@ export function pageAllocSuite(g: Geometry = defaultGeometry, name = 'pagealloc'
       ...c,
       run(w, args) {
         const ex = c.run(w, args);
-        w.settleGhosts(false);
+        w.recorder.settleGhosts(false);
         return ex;
       },
     })),

@@ -1,0 +1,197 @@
+// runtime/mheap.go @ go1.21 · type mheap, (*mheap).init: the page heap.
+//
+// What Go keeps in globals (gcphase, the Ps, gcController and memstats
+// statistics, the operating system) the model keeps on the heap object too,
+// so one MHeap is one whole runtime as far as the page heap can tell.
+// Operations that Go runs on the current P take that P as an argument.
+
+import { allocManual, allocNeedsZero, allocSpan, alloc as heapAlloc, initSpan, setSpans } from './mheap_alloc.js';
+import { freeManual, freeSpan, freeSpanLocked } from './mheap_free.js';
+import { grow } from './mheap_grow.js';
+import { inHeapOrStack, inheap, spanOf, spanOfHeap, spanOfUnchecked } from './mheap_lookup.js';
+import { allocMSpanLocked, freeMSpanLocked, tryAllocMSpan } from './mheap_mspan.js';
+import type { Geometry } from './geometry.js';
+import { defaultGeometry } from './geometry.js';
+import type { HeapArena } from './heaparena.js';
+import { arenaIndex } from './heaparena.js';
+import { arenaHintAddrs } from './malloc.js';
+import type { ArenaHint } from './malloc.js';
+import { FixAlloc } from './mfixalloc.js';
+import { PageAlloc } from './mpagealloc.js';
+import { MSpan } from './mspan.js';
+import { GCControllerStats, HeapStats } from './mstats.js';
+import { OSMemory } from './os.js';
+import { P } from './proc.js';
+import type { SpanAllocType, SpanClass } from './spanclass.js';
+import { refuse } from './throw.js';
+
+/** mgc.go · gcphase: _GCoff, _GCmark, _GCmarktermination. */
+export type GCPhase = '_GCoff' | '_GCmark' | '_GCmarktermination';
+
+export interface HeapOptions {
+  readonly geometry?: Geometry;
+  /** Number of Ps (GOMAXPROCS). */
+  readonly nprocs?: number;
+  /** Bytes the OS lets the heap reserve (Infinity: unlimited). */
+  readonly osLimitBytes?: number;
+  /** malloc.go physPageAlignedStacks (true on openbsd only). */
+  readonly physPageAlignedStacks?: boolean;
+}
+
+export class MHeap {
+  readonly g: Geometry;
+  /** Page allocation data structure. */
+  readonly pages: PageAlloc;
+  /** Sweep generation, see mspan.sweepgen; written only with the world stopped. */
+  sweepgen = 0;
+  /** Every mspan ever created, each exactly once. */
+  readonly allspans: MSpan[] = [];
+  /** Pages of spans in state mSpanInUse. */
+  pagesInUse = 0;
+  /** The heap arena map: arenaIdx -> metadata, for arenas the heap reserved (Go's arenas[l1][l2], sparse). */
+  readonly arenas = new Map<number, HeapArena>();
+  /** Addresses at which to try to add more heap arenas. */
+  arenaHints: ArenaHint | null;
+  /** The arenaIdx of every mapped arena, in the order they were added. */
+  readonly allArenas: number[] = [];
+  /** The arena space the heap is currently growing into; base is physPageSize-aligned. */
+  readonly curArena = { base: 0, end: 0 };
+  /** Allocator for mspan structures; recordspan runs on each one's first allocation. */
+  readonly spanalloc: FixAlloc<MSpan>;
+
+  // What Go keeps in globals.
+  /** mgc.go · gcphase. */
+  gcphase: GCPhase = '_GCoff';
+  /** proc.go · allp. */
+  readonly allp: P[];
+  readonly gcController = new GCControllerStats();
+  /** memstats.heapStats. */
+  readonly heapStats = new HeapStats();
+  readonly os: OSMemory;
+  readonly physPageAlignedStacks: boolean;
+
+  /** Ghost: the allocation type each live span was allocated with (Go's callers remember it). */
+  readonly ghostAllocType = new Map<MSpan, SpanAllocType>();
+
+  /** (*mheap).init and mallocinit's arena hints. */
+  constructor(opts: HeapOptions = {}) {
+    const g = opts.geometry ?? defaultGeometry;
+    this.g = g;
+    // Don't zero mspan allocations: a span's sweepgen must survive freeing and re-allocation.
+    this.spanalloc = new FixAlloc(
+      () => new MSpan(this.allspans.length + 1),
+      (s) => this.recordspan(s),
+      () => {},
+    );
+    this.spanalloc.zero = false;
+    this.pages = new PageAlloc(g, false, {
+      arenaMapped: (addr) => this.arenas.has(arenaIndex(g, addr)),
+      onScavenged: (_addr, npages) => this.accountScavenged(npages * g.pageSize),
+    });
+    this.allp = Array.from({ length: opts.nprocs ?? 1 }, (_, i) => new P(i, g));
+    this.os = new OSMemory(opts.osLimitBytes ?? Infinity, g.arenaBaseOffset + 2 ** g.heapAddrBits - g.heapArenaBytes);
+    this.physPageAlignedStacks = opts.physPageAlignedStacks ?? false;
+    this.arenaHints = null;
+    // mallocinit: hints are prepended, so the first to try is the lowest.
+    for (const addr of [...arenaHintAddrs(g)].reverse()) this.arenaHints = { addr, down: false, next: this.arenaHints };
+  }
+
+  /** recordspan: add a newly created span structure to allspans (only on its first allocation). */
+  private recordspan(s: MSpan): void {
+    this.allspans.push(s);
+  }
+
+  /** scavengeOne's accounting outside tests: released memory stops being free and committed. */
+  private accountScavenged(nbytes: number): void {
+    this.gcController.heapReleased.add(nbytes);
+    this.gcController.heapFree.add(-nbytes);
+    this.heapStats.committed -= nbytes;
+    this.heapStats.released += nbytes;
+  }
+
+  /** The arena containing p, if the heap has one there. */
+  arenaOf(p: number): HeapArena | undefined {
+    return this.arenas.get(arenaIndex(this.g, p));
+  }
+
+  /** A P by id (the caller's P). */
+  p(id: number): P {
+    const pp = this.allp[id];
+    if (pp === undefined) refuse('mheap', `there is no P ${id} (GOMAXPROCS = ${this.allp.length})`);
+    return pp;
+  }
+
+  // The Go entry points, each in its own file.
+
+  alloc(npages: number, spanclass: SpanClass, pp: P | null): MSpan | null {
+    return heapAlloc(this, npages, spanclass, pp);
+  }
+
+  allocManual(npages: number, typ: SpanAllocType, pp: P | null): MSpan | null {
+    return allocManual(this, npages, typ, pp);
+  }
+
+  allocSpan(npages: number, typ: SpanAllocType, spanclass: SpanClass, pp: P | null): MSpan | null {
+    return allocSpan(this, npages, typ, spanclass, pp);
+  }
+
+  initSpan(s: MSpan, typ: SpanAllocType, spanclass: SpanClass, base: number, npages: number): void {
+    initSpan(this, s, typ, spanclass, base, npages);
+  }
+
+  allocNeedsZero(base: number, npage: number): boolean {
+    return allocNeedsZero(this, base, npage);
+  }
+
+  setSpans(base: number, npage: number, s: MSpan): void {
+    setSpans(this, base, npage, s);
+  }
+
+  freeSpan(s: MSpan, pp: P | null): void {
+    freeSpan(this, s, pp);
+  }
+
+  freeManual(s: MSpan, typ: SpanAllocType, pp: P | null): void {
+    freeManual(this, s, typ, pp);
+  }
+
+  freeSpanLocked(s: MSpan, typ: SpanAllocType, pp: P | null): void {
+    freeSpanLocked(this, s, typ, pp);
+  }
+
+  grow(npage: number): [growth: number, ok: boolean] {
+    return grow(this, npage);
+  }
+
+  tryAllocMSpan(pp: P | null): MSpan | null {
+    return tryAllocMSpan(pp);
+  }
+
+  allocMSpanLocked(pp: P | null): MSpan {
+    return allocMSpanLocked(this, pp);
+  }
+
+  freeMSpanLocked(s: MSpan, pp: P | null): void {
+    freeMSpanLocked(this, s, pp);
+  }
+
+  spanOf(p: number): MSpan | null {
+    return spanOf(this, p);
+  }
+
+  spanOfUnchecked(p: number): MSpan | null {
+    return spanOfUnchecked(this, p);
+  }
+
+  spanOfHeap(p: number): MSpan | null {
+    return spanOfHeap(this, p);
+  }
+
+  inheap(b: number): boolean {
+    return inheap(this, b);
+  }
+
+  inHeapOrStack(b: number): boolean {
+    return inHeapOrStack(this, b);
+  }
+}

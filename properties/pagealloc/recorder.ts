@@ -1,0 +1,179 @@
+// Page-level steps, recorded as they happen: the recorder is the page
+// allocator's observer. For every call it asks the abstract page heap what
+// should have happened (before updating it), and records the step the
+// catalog's action properties check. The pagealloc suite drives pageAlloc
+// directly; the heap suite drives it through mheap, and the same checks run
+// underneath.
+
+import { chunkIndex, pageIndex } from '../../model/chunks.js';
+import type { Geometry } from '../../model/geometry.js';
+import type { PageAlloc, PageAllocObserver } from '../../model/mpagealloc.js';
+import type { PageCache } from '../../model/mpagecache.js';
+import { uncoveredScavengeablePages } from '../../spec/pagealloc/invariants.js';
+import type { AbstractCache } from '../../spec/pagealloc/pageHeap.js';
+import { AbstractPageHeap, CACHED, FREE } from '../../spec/pagealloc/pageHeap.js';
+import type { PageAllocStep, PageAllocWorld } from '../../spec/pagealloc/world.js';
+
+export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
+  readonly shadow: AbstractPageHeap;
+  /** Live page caches by id. */
+  readonly caches = new Map<number, PageCache>();
+  private readonly ids = new Map<PageCache, number>();
+  private nextCacheId = 1;
+  /** Ghost: see PageAllocWorld.orphaned. */
+  readonly orphaned = new Set<number>();
+  /** Steps recorded since the last take(). */
+  private steps: PageAllocStep[] = [];
+  private scavBefore: { bits: Map<number, [Uint32Array, Uint32Array]>; scavengeable: number[] } | undefined;
+
+  constructor(
+    readonly h: PageAlloc,
+    private readonly g: Geometry,
+  ) {
+    this.shadow = new AbstractPageHeap(g.pallocChunkPages);
+    h.observer = this;
+  }
+
+  /** The steps recorded since the last call. */
+  take(): PageAllocStep[] {
+    const s = this.steps;
+    this.steps = [];
+    return s;
+  }
+
+  /** The id a cache was given when allocToCache made it. */
+  idOf(c: PageCache): number | undefined {
+    return this.ids.get(c);
+  }
+
+  private page(addr: number): number {
+    return pageIndex(this.g, addr);
+  }
+
+  /** Pages of [first, first+n) the spec does not have free. */
+  private heldIn(first: number, n: number): number {
+    let held = 0;
+    for (let p = first; p < first + n; p++) if (this.shadow.pageState(p) !== FREE) held++;
+    return held;
+  }
+
+  grow(base: number, size: number): void {
+    this.shadow.grow(chunkIndex(this.g, base), size / this.g.pallocChunkBytes);
+    this.steps.push({ op: 'grow', base, size });
+  }
+
+  alloc(npages: number, addr: number, scav: number): void {
+    const first = addr === 0 ? -1 : this.page(addr);
+    const heldBefore = addr === 0 ? 0 : this.heldIn(first, npages);
+    const [wantPage, wantScav] = this.shadow.alloc(npages);
+    const want = { page: wantPage, scavBytes: wantScav * this.g.pageSize };
+    this.steps.push(addr === 0 ? { op: 'alloc', npages, addr, scav, want } : { op: 'alloc', npages, addr, scav, want, handedOut: { firstPage: first, npages, heldBefore } });
+  }
+
+  free(base: number, npages: number): void {
+    this.shadow.free(this.page(base), npages);
+    this.steps.push({ op: 'free', base, npages });
+  }
+
+  allocToCache(c: PageCache): void {
+    const id = this.nextCacheId++;
+    const got: AbstractCache = c.empty() ? { basePage: -1, cache: 0n, scav: 0n } : { basePage: this.page(c.base), cache: c.cache, scav: c.scav };
+    let heldBefore = 0;
+    for (let i = 0; i < 64; i++) if ((c.cache >> BigInt(i)) & 1n && this.shadow.pageState(got.basePage + i) !== FREE) heldBefore++;
+    const want = this.shadow.allocToCache(id);
+    if (!c.empty()) {
+      this.caches.set(id, c);
+      this.ids.set(c, id);
+    }
+    this.steps.push({ op: 'allocToCache', id, got, want, heldBefore });
+  }
+
+  cacheAlloc(c: PageCache, base: number, npages: number, addr: number, scav: number): void {
+    const id = this.ids.get(c) ?? 0;
+    const first = addr === 0 ? -1 : this.page(addr);
+    let heldBefore = 0;
+    if (addr !== 0) for (let p = first; p < first + npages; p++) if (this.shadow.pageState(p) !== CACHED || this.shadow.ownerOf(p) !== id) heldBefore++;
+    const [wantPage, wantScav] = id === 0 ? [-1, 0] : this.shadow.cacheAlloc(id, this.page(base), npages);
+    const want = { page: wantPage, scavBytes: wantScav * this.g.pageSize };
+    this.steps.push(addr === 0 ? { op: 'cacheAlloc', id, npages, addr, scav, want } : { op: 'cacheAlloc', id, npages, addr, scav, want, handedOut: { firstPage: first, npages, heldBefore } });
+  }
+
+  cacheFlush(c: PageCache, base: number): void {
+    const id = this.ids.get(c) ?? 0;
+    this.shadow.cacheFlush(id, this.page(base));
+    this.caches.delete(id);
+    this.ids.delete(c);
+    this.steps.push({ op: 'cacheFlush', id });
+  }
+
+  scavengeStart(): void {
+    const bits = new Map<number, [Uint32Array, Uint32Array]>();
+    for (const ci of this.shadow.chunks()) {
+      const c = this.h.peekChunk(ci);
+      if (c !== undefined) bits.set(ci, [c.w.slice(), c.scavenged.w.slice()]);
+    }
+    this.scavBefore = { bits, scavengeable: this.shadow.scavengeable() };
+  }
+
+  scavengeEnd(nbytes: number, force: boolean, released: number): void {
+    const before = this.scavBefore!;
+    this.scavBefore = undefined;
+    const newlyScavenged: number[] = [];
+    const otherChanges: number[] = [];
+    for (const [ci, [alloc0, scav0]] of before.bits) {
+      const c = this.h.peekChunk(ci)!;
+      for (let k = 0; k < alloc0.length; k++) {
+        const da = (alloc0[k]! ^ c.w[k]!) >>> 0;
+        const ds = (scav0[k]! ^ c.scavenged.w[k]!) >>> 0;
+        if ((da | ds) === 0) continue;
+        for (let b = 0; b < 32; b++) {
+          if (((da | ds) >>> b) & 1) {
+            const p = ci * this.g.pallocChunkPages + 32 * k + b;
+            if (((da >>> b) & 1) === 0 && ((c.scavenged.w[k]! >>> b) & 1) === 1) newlyScavenged.push(p);
+            else otherChanges.push(p);
+          }
+        }
+      }
+    }
+    const legal = new Set(before.scavengeable);
+    this.shadow.markScavenged(newlyScavenged.filter((p) => legal.has(p)));
+    // Ghost: a background scavenge may orphan pages (Go's setEmpty "for now").
+    const newlyOrphaned = this.settleGhosts(!force);
+    this.steps.push({
+      op: 'scavenge',
+      nbytes,
+      force,
+      released,
+      pageSize: this.g.pageSize,
+      newlyScavenged,
+      otherChanges,
+      scavengeableBefore: before.scavengeable,
+      scavengeableAfter: this.shadow.scavengeable(),
+      orphanedAfter: [...this.orphaned].sort((a, b) => a - b),
+      newlyOrphaned,
+    });
+  }
+
+  /** The scavenge index's nextGen, as a step of its own. */
+  nextGen(): void {
+    this.h.scav.index.nextGen();
+    this.steps.push({ op: 'nextGen' });
+  }
+
+  /**
+   * Pages the index covers again (or no longer free and unscavenged) stop
+   * being orphans; after a background scavenge every uncovered page becomes
+   * one. Returns the newly orphaned pages.
+   */
+  settleGhosts(backgroundScavenge: boolean): number[] {
+    if (!backgroundScavenge && this.orphaned.size === 0) return [];
+    const { flagClear, aboveCursor } = uncoveredScavengeablePages(this.h);
+    const now = [...flagClear, ...aboveCursor];
+    const still = new Set(now);
+    for (const p of this.orphaned) if (!still.has(p)) this.orphaned.delete(p);
+    if (!backgroundScavenge) return [];
+    const added = now.filter((p) => !this.orphaned.has(p));
+    for (const p of added) this.orphaned.add(p);
+    return added;
+  }
+}

@@ -17,6 +17,7 @@ const subcommands: Record<string, { run: Sub; help: string; summary: string }> =
   replay: { run: replay, help: replayHelp, summary: 're-run a saved counterexample' },
   invariants: { run: invariants, help: invariantsHelp, summary: 'list the invariant catalog' },
   explain: { run: explain, help: explainHelp, summary: 'show one catalog entry' },
+  trace: (await import('./trace.js')).traceCommand,
 };
 
 export const mainHelp = `usage: mheap-spec <command> [options]

@@ -22,8 +22,12 @@ export const EXIT_UNSUPPORTED = 3;
 /** The test binary's name for the replayer test (`-test.run` pattern). */
 export const REPLAYER_TEST = 'TestMheapSpecTrace';
 
-/** Name the overlay gives trace_test.go inside GOROOT/src/runtime. */
-const OVERLAY_NAME = 'zz_mheapspec_trace_test.go';
+/** The replayer's Go files in this folder, and the names the overlay gives them inside GOROOT/src/runtime. */
+const GO_FILES: readonly { source: string; overlay: string }[] = [
+  { source: 'trace_test.go', overlay: 'zz_mheapspec_trace_test.go' },
+  { source: 'parse_test.go', overlay: 'zz_mheapspec_parse_test.go' },
+  { source: 'time_test.go', overlay: 'zz_mheapspec_time_test.go' },
+];
 
 export interface ReplayerResult {
   /** Only the replayer's JSON lines (lines starting with `{`), each ending in "\n". */
@@ -74,6 +78,11 @@ export function replayerSource(): string {
   return path.join(projectRoot(), 'conformance', 'realgo', 'trace_test.go');
 }
 
+/** Paths of all the replayer's Go files (trace_test.go first). */
+export function replayerSources(): string[] {
+  return GO_FILES.map((f) => path.join(projectRoot(), 'conformance', 'realgo', f.source));
+}
+
 /** Directory holding the cached binaries, overlays and source snapshots. */
 export function cacheDir(): string {
   return path.join(projectRoot(), '.cache', 'conformance');
@@ -103,9 +112,9 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: 
 const builds = new Map<string, Promise<string>>();
 
 /**
- * Compiles the runtime test binary with trace_test.go overlaid into
- * GOROOT/src/runtime, once: the binary is cached under .cache/conformance/,
- * keyed by a hash of trace_test.go, the Go version and GOROOT, and rebuilt
+ * Compiles the runtime test binary with the replayer's Go files (GO_FILES)
+ * overlaid into GOROOT/src/runtime, once: the binary is cached under
+ * .cache/conformance/, keyed by a hash of those files, the Go version and GOROOT, and rebuilt
  * only when one of them changes. Resolves to the binary's path.
  */
 export function buildReplayer(): Promise<string> {
@@ -128,20 +137,22 @@ async function build(go: string): Promise<string> {
   const version = (await run(go, ['version'], env, dir)).trim();
   const goroot = (await run(go, ['env', 'GOROOT'], env, dir)).trim();
   if (goroot === '') throw new Error(`${go} env GOROOT printed nothing`);
-  const source = readFileSync(replayerSource());
-  const key = createHash('sha256')
-    .update(source)
-    .update('\0' + version + '\0' + goroot + '\0' + go)
-    .digest('hex')
-    .slice(0, 16);
+  const sources = replayerSources().map((f) => readFileSync(f));
+  const hash = createHash('sha256');
+  for (const src of sources) hash.update(src).update('\0');
+  const key = hash.update(version + '\0' + goroot + '\0' + go).digest('hex').slice(0, 16);
   const bin = path.join(dir, `mheapspec-replayer-${key}.test`);
   if (isExecutable(bin)) return bin;
 
-  // Snapshot the source so an edit during the build cannot desync it from the key.
-  const snapshot = path.join(dir, `trace-${key}_test.go`);
-  writeFileSync(snapshot, source);
+  // Snapshot the sources so an edit during the build cannot desync them from the key.
+  const replace: Record<string, string> = {};
+  GO_FILES.forEach((f, j) => {
+    const snapshot = path.join(dir, `${path.basename(f.source, '_test.go')}-${key}_test.go`);
+    writeFileSync(snapshot, sources[j]!);
+    replace[path.join(goroot, 'src', 'runtime', f.overlay)] = snapshot;
+  });
   const overlay = path.join(dir, `overlay-${key}.json`);
-  writeFileSync(overlay, JSON.stringify({ Replace: { [path.join(goroot, 'src', 'runtime', OVERLAY_NAME)]: snapshot } }) + '\n');
+  writeFileSync(overlay, JSON.stringify({ Replace: replace }) + '\n');
   const tmp = `${bin}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     // -vet=off: go1.19's vet ignores overlays and fails on the overlaid file.
@@ -157,7 +168,7 @@ async function build(go: string): Promise<string> {
 /** Deletes binaries, overlays and snapshots built for other keys. */
 function removeStale(dir: string, key: string): void {
   for (const name of readdirSync(dir)) {
-    const m = /^(?:mheapspec-replayer-([0-9a-f]{16})\.test|overlay-([0-9a-f]{16})\.json|trace-([0-9a-f]{16})_test\.go)$/.exec(name);
+    const m = /^(?:mheapspec-replayer-([0-9a-f]{16})\.test|overlay-([0-9a-f]{16})\.json|(?:trace|parse|time)-([0-9a-f]{16})_test\.go)$/.exec(name);
     const k = m?.[1] ?? m?.[2] ?? m?.[3];
     if (k !== undefined && k !== key) rmSync(path.join(dir, name), { force: true });
   }
@@ -173,11 +184,15 @@ export function jsonLines(stdout: string): string {
   return lines.map((l) => l + '\n').join('');
 }
 
-/** Runs the replayer binary on a trace file (one or more concatenated trace objects). */
-export function runReplayer(bin: string, traceFile: string): Promise<ReplayerResult> {
+/**
+ * Runs the replayer binary on a trace file (one or more concatenated trace
+ * objects). extraEnv adds variables, e.g. { MHEAP_SPEC_TIME: '1' } for the
+ * timing mode (time_test.go).
+ */
+export function runReplayer(bin: string, traceFile: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<ReplayerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ['-test.run', `^${REPLAYER_TEST}$`], {
-      env: { ...process.env, MHEAP_SPEC_TRACE: path.resolve(traceFile) },
+      env: { ...process.env, ...extraEnv, MHEAP_SPEC_TRACE: path.resolve(traceFile) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -19,6 +19,7 @@ import type { ArenaHint } from './malloc.js';
 import { FixAlloc } from './mfixalloc.js';
 import { PageAlloc } from './mpagealloc.js';
 import { MSpan } from './mspan.js';
+import type { MSpanState } from './mspan.js';
 import { GCControllerStats, HeapStats } from './mstats.js';
 import { OSMemory } from './os.js';
 import { P } from './proc.js';
@@ -27,6 +28,14 @@ import { refuse } from './throw.js';
 
 /** mgc.go · gcphase: _GCoff, _GCmark, _GCmarktermination. */
 export type GCPhase = '_GCoff' | '_GCmark' | '_GCmarktermination';
+
+/** Ghost: one span state transition. */
+export interface SpanTransition {
+  readonly span: MSpan;
+  readonly from: MSpanState;
+  readonly to: MSpanState;
+  readonly gcphase: GCPhase;
+}
 
 export interface HeapOptions {
   readonly geometry?: Geometry;
@@ -72,6 +81,8 @@ export class MHeap {
 
   /** Ghost: the allocation type each live span was allocated with (Go's callers remember it). */
   readonly ghostAllocType = new Map<MSpan, SpanAllocType>();
+  /** Ghost: every span state transition, with the GC phase it happened in (suites drain it). */
+  readonly ghostTransitions: SpanTransition[] = [];
 
   /** (*mheap).init and mallocinit's arena hints. */
   constructor(opts: HeapOptions = {}) {
@@ -79,7 +90,7 @@ export class MHeap {
     this.g = g;
     // Don't zero mspan allocations: a span's sweepgen must survive freeing and re-allocation.
     this.spanalloc = new FixAlloc(
-      () => new MSpan(this.allspans.length + 1),
+      () => new MSpan(this.allspans.length + 1, (sp, from, to) => this.ghostTransitions.push({ span: sp, from, to, gcphase: this.gcphase })),
       (s) => this.recordspan(s),
       () => {},
     );

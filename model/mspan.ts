@@ -24,12 +24,16 @@ export const mSpanStateNames: readonly MSpanState[] = ['mSpanDead', 'mSpanInUse'
  */
 export class MSpanStateBox {
   private s: MSpanState = 'mSpanDead';
-  /** Ghost: how many times set was called (lets properties see every transition). */
-  sets = 0;
+
+  constructor(
+    /** Ghost: told about every transition (lets properties see each one, even within a step). */
+    private readonly onSet?: (from: MSpanState, to: MSpanState) => void,
+  ) {}
 
   set(s: MSpanState): void {
+    const from = this.s;
     this.s = s;
-    this.sets++;
+    this.onSet?.(from, s);
   }
 
   get(): MSpanState {
@@ -65,7 +69,7 @@ export class MSpan {
   /** Number of allocated objects (uint16). */
   allocCount = 0;
   spanclass = 0;
-  readonly state = new MSpanStateBox();
+  readonly state: MSpanStateBox;
   /** Needs to be zeroed before allocation (uint8). */
   needzero = 0;
   allocCountBeforeCache = 0;
@@ -79,8 +83,9 @@ export class MSpan {
   /** Ghost: a stable name for traces (s1, s2, ...), the order the structure was first created. */
   readonly id: number;
 
-  constructor(id: number) {
+  constructor(id: number, onStateChange?: (s: MSpan, from: MSpanState, to: MSpanState) => void) {
     this.id = id;
+    this.state = new MSpanStateBox(onStateChange === undefined ? undefined : (from, to) => onStateChange(this, from, to));
   }
 
   /** s.base(). */

@@ -3,11 +3,13 @@
 
 import { Geometry, defaultGeometry, small } from '../model/geometry.js';
 import type { AnySuite } from './harness/suite.js';
+import { heapSuite } from './mheap/suite.js';
 import { pageAllocSuite } from './pagealloc/suite.js';
 
 const registry: Record<string, () => AnySuite> = {
   pagealloc: () => pageAllocSuite(defaultGeometry, 'pagealloc', 'linux/amd64'),
   'pagealloc-small': () => pageAllocSuite(new Geometry(small), 'pagealloc-small', 'small (64-page chunks, 1 GiB from address 0)'),
+  mheap: () => heapSuite(),
 };
 
 /** Suite names, in campaign order. */

@@ -350,8 +350,14 @@ function boundsProblem(w: PageAllocWorld): string | undefined {
     if (h.peekChunk(ci) === undefined) return `grown chunk ${ci} has no bitmap`;
     if (summaryAt(h, leaf, ci) === undefined) return `grown chunk ${ci} has no readable leaf summary`;
   }
-  for (let ci = lo; ci < hi; ci++) {
-    if (!w.shadow.isMapped(ci) && summaryIsZero(h, leaf, ci) === false) return `chunk ${ci} was never grown, but its leaf summary shows free pages`;
+  // Chunks in between that were never grown: every leaf summary that is readable at all must be zero.
+  const leafLevel = h.summary[leaf]!;
+  for (const u of leafLevel.mappedPages()) {
+    const from = Math.max(lo, u * leafLevel.perPage);
+    const to = Math.min(hi, (u + 1) * leafLevel.perPage);
+    for (let ci = from; ci < to; ci++) {
+      if (!w.shadow.isMapped(ci) && summaryIsZero(h, leaf, ci) === false) return `chunk ${ci} was never grown, but its leaf summary shows free pages`;
+    }
   }
   return undefined;
 }

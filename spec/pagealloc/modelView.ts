@@ -60,20 +60,34 @@ export function pageAllocFingerprint(h: PageAlloc): string {
   h.chunks.forEach((l2, i) => {
     if (l2 === undefined) return;
     l2.forEach((c, j) => {
-      if (c !== undefined && !c.isZero()) parts.push(`c${i}/${j}=${c.w.join('.')}|${c.scavenged.w.join('.')}`);
+      if (c !== undefined && !c.isZero()) parts.push(`c${i}/${j}=${hashWords(c.w)}|${hashWords(c.scavenged.w)}`);
     });
   });
   h.summary.forEach((lv, l) => {
     parts.push(`L${l}len=${lv.len}`);
     for (const u of lv.mappedPages()) {
-      const w = lv.unit(u)!;
-      if (w.some((x) => x !== 0)) parts.push(`L${l}u${u}=${w.join('.')}`);
-      else parts.push(`L${l}u${u}=0`);
+      parts.push(`L${l}u${u}=${hashWords(lv.unit(u)!)}`);
     }
   });
   const idx = h.scav.index;
   parts.push(`idx min=${idx.min} max=${idx.max} minHeap=${idx.minHeapIdx} gen=${idx.gen} hwm=${idx.freeHWM.addr()} bg=${idx.searchAddrBg.raw()} force=${idx.searchAddrForce.raw()}`);
-  for (const [u, w] of idx.mappedUnits()) parts.push(`idx${u}=${w.some((x) => x !== 0) ? w.join('.') : '0'}`);
+  for (const [u, w] of idx.mappedUnits()) parts.push(`idx${u}=${hashWords(w)}`);
   parts.push(`caches=${[...h.ghostCaches].map((c) => `${c.base}:${c.cache}:${c.scav}`).join(',')}`);
   return parts.join('\n');
+}
+
+/**
+ * Two independent 32-bit FNV-style hashes of a list of numbers, as one
+ * string: equal content gives equal hashes; different content collides
+ * with probability about 2^-64.
+ */
+export function hashWords(xs: ArrayLike<number>): string {
+  let a = 0x811c9dc5;
+  let b = 0x1b873593;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]! | 0;
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ (x + i), 0x5bd1e995);
+  }
+  return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
 }

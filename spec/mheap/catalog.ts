@@ -1,0 +1,39 @@
+// The span layer's catalog: its own entries, and the page allocator's,
+// applied to the page allocator underneath the heap (state invariants to
+// the page world, action properties to every page-level call a heap step
+// made).
+
+import type { ActionProperty, Catalog, StateInvariant } from '../catalog.js';
+import { pageAllocActionProperties } from '../pagealloc/actions.js';
+import { pageAllocStateInvariants } from '../pagealloc/invariants.js';
+import type { PageAllocSnapshot, PageAllocStep, PageAllocWorld } from '../pagealloc/world.js';
+import { heapActionProperties } from './actions.js';
+import { heapStateInvariants } from './invariants.js';
+import { heapWitnesses } from './witnesses.js';
+import type { HeapSnapshot, HeapStep, HeapWorld } from './world.js';
+
+export type HeapCatalog = Catalog<HeapWorld, HeapSnapshot, HeapStep>;
+
+function underneathState(inv: StateInvariant<PageAllocWorld>): StateInvariant<HeapWorld> {
+  return { ...inv, holds: (w) => inv.holds(w.pages), why: (w) => inv.why?.(w.pages) ?? '' };
+}
+
+function underneathAction(act: ActionProperty<PageAllocSnapshot, PageAllocStep>): ActionProperty<HeapSnapshot, HeapStep> {
+  const failing = (b: HeapSnapshot, a: HeapSnapshot, s: HeapStep): PageAllocStep | undefined => s.pageSteps.find((p) => !act.holds(b.pages, a.pages, p));
+  return {
+    ...act,
+    holds: (b, a, s) => failing(b, a, s) === undefined,
+    why: (b, a, s) => {
+      const p = failing(b, a, s);
+      return p === undefined ? '' : `in page allocator call ${p.op}: ${act.why?.(b.pages, a.pages, p) ?? ''}`;
+    },
+  };
+}
+
+export function heapCatalog(): HeapCatalog {
+  return {
+    state: [...heapStateInvariants, ...pageAllocStateInvariants.map(underneathState)],
+    action: [...heapActionProperties, ...pageAllocActionProperties.map(underneathAction)],
+    witness: heapWitnesses,
+  };
+}

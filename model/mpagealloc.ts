@@ -15,7 +15,7 @@ import type { Geometry } from './geometry.js';
 import { defaultGeometry, hex } from './geometry.js';
 import { ScavengeIndex } from './mgcscavenge_index.js';
 import { find as findFirstFit } from './mpagealloc_find.js';
-import { SummaryLevel, addrsToSummaryRange, sysGrowSummaries, sysInitSummaries } from './mpagealloc_64bit.js';
+import { SummaryLevel, sysGrowSummaries, sysInitSummaries } from './mpagealloc_64bit.js';
 import { scavenge } from './mgcscavenge.js';
 import type { PageCache } from './mpagecache.js';
 import { allocToCache } from './mpagecache.js';
@@ -193,7 +193,9 @@ export class PageAlloc {
       const children = this.summary[l + 1]!;
       const entriesPerBlock = g.levelEntries[l + 1]!;
       const maxPages = g.levelPages[l + 1]!;
-      const [lo, hi] = addrsToSummaryRange(g, l, base, limit + 1);
+      // addrsToSummaryRange(l, base, limit+1), without the tuple.
+      const lo = Math.floor((base - g.arenaBaseOffset) / g.levelBytes[l]!);
+      const hi = Math.floor((limit - g.arenaBaseOffset) / g.levelBytes[l]!) + 1;
       for (let i = lo; i < hi; i++) {
         const first = i * entriesPerBlock;
         const sum = mergeSummaries(c, children.page(first), first % children.perPage, entriesPerBlock, maxPages);

@@ -43,8 +43,15 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     }
   };
   // The summary that sent us down a level, for the "bad summary data" report.
-  let lastSum: [number, number, number] = [0, 0, 0];
+  let lastSum = [0, 0, 0];
   let lastSumIdx = -1;
+  // The mutants, read once.
+  const ignoreStraddle = mutant.findIgnoresStraddle;
+  const bestFit = mutant.findBestFit;
+  // pallocSum layout: start at bit 0, max at L, end at 2L (see SumCodec).
+  const { mask, L, maxPackedValue: maxp } = c;
+  const maxInLo = 2 * L <= 32;
+  const endInHi = 2 * L >= 32;
 
   nextLevel: for (let l = 0; l < g.summaryLevels; l++) {
     const level = p.summary[l]!;
@@ -67,6 +74,7 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     // mutant: findBestFit (descend into the fitting entry with the smallest max)
     let bestJ = -1;
     let bestMax = Infinity;
+    const entryBytes = g.levelBytes[l]!;
     for (let j = j0; j < entriesPerBlock; j++) {
       const lo = entries[k0 + 2 * j]!;
       const hi = entries[k0 + 2 * j + 1]!;
@@ -75,18 +83,28 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         size = 0;
         continue;
       }
-      // Free memory: narrow firstFree.
-      foundFree(levelIndexToAddr(g, l, i + j), g.levelBytes[l]!);
-      const s = c.start(lo, hi);
-      if (size + s >= npages && !mutant.findIgnoresStraddle && bestJ < 0) {
+      // Free memory: narrow firstFree (foundFree, inline).
+      const addr = (i + j) * entryBytes + g.arenaBaseOffset;
+      const last = addr + (entryBytes - 1);
+      if (ffBase <= addr && last <= ffBound) {
+        ffBase = addr;
+        ffBound = last;
+      } else if (!(last < ffBase || ffBound < addr)) {
+        foundFree(addr, entryBytes);
+      }
+      // sum.start(), sum.max(), sum.end(), unpacked inline.
+      const flagged = (hi & 0x80000000) !== 0;
+      const s = flagged ? maxp : lo & mask;
+      const max = flagged ? maxp : (maxInLo ? lo >>> L : (lo >>> L) | (hi << (32 - L))) & mask;
+      const end = flagged ? maxp : (endInHi ? hi >>> (2 * L - 32) : (lo >>> (2 * L)) | (hi << (32 - 2 * L))) & mask;
+      if (size + s >= npages && !ignoreStraddle && bestJ < 0) {
         // The run reaches npages across the boundary; base is this entry's first page if no run was started.
         if (size === 0) base = j * full;
         size += s;
         break;
       }
-      const max = c.max(lo, hi);
       if (max >= npages) {
-        if (mutant.findBestFit) {
+        if (bestFit) {
           if (max < bestMax) [bestJ, bestMax] = [j, max];
           size = 0;
           continue;
@@ -94,12 +112,12 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         // The entry itself holds the run: descend.
         i += j;
         lastSumIdx = i;
-        lastSum = [s, max, c.end(lo, hi)];
+        lastSum = [s, max, end];
         continue nextLevel;
       }
       if (size === 0 || s < full) {
         // No run yet, or this entry is not wholly free: start a new run from its end.
-        size = c.end(lo, hi);
+        size = end;
         base = (j + 1) * full - size;
         continue;
       }

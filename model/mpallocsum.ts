@@ -58,7 +58,8 @@ export class SumCodec {
   readonly maxPackedValue: number;
   /** freeChunkSum: a summary of a wholly free chunk. */
   readonly freeChunk: Sum3;
-  private readonly mask: number;
+  /** (1 << L) - 1: one field's bits. */
+  readonly mask: number;
   private readonly fStart: FieldLayout;
   private readonly fMax: FieldLayout;
   private readonly fEnd: FieldLayout;
@@ -77,14 +78,16 @@ export class SumCodec {
   packLo(start: number, max: number, end: number): number {
     if (max === this.maxPackedValue) return 0;
     const m = this.mask;
-    return (this.fStart.lo(start & m) | this.fMax.lo(max & m) | this.fEnd.lo(end & m)) >>> 0;
+    // start is at bit 0, max at L (< 32), end at 2L.
+    const e = this.fEnd.inLo ? (end & m) << this.fEnd.o : 0;
+    return ((start & m) | ((max & m) << this.L) | e) >>> 0;
   }
 
   /** High half of packPallocSum(start, max, end); max == maxPackedValue is bit 63 alone. */
   packHi(start: number, max: number, end: number): number {
     if (max === this.maxPackedValue) return maxFlagHi;
     const m = this.mask;
-    return (this.fStart.hi(start & m) | this.fMax.hi(max & m) | this.fEnd.hi(end & m)) >>> 0;
+    return (this.fMax.hi(max & m) | this.fEnd.hi(end & m)) >>> 0;
   }
 
   /** packPallocSum as Go's uint64 value. */
@@ -129,17 +132,35 @@ export class SumCodec {
  * passes `full` = 1 << logMaxPagesPerSum.
  */
 export function mergeSummaries(c: SumCodec, mem: Uint32Array, first: number, count: number, full: number): Sum3 {
+  // Unpack each child once: the flag (all three fields maxPackedValue), or the three fields.
+  const { mask, maxPackedValue: maxp } = c;
+  const oM = c.L;
+  const oE = 2 * c.L;
+  const maxInLo = oM + c.L <= 32;
+  const endInHi = oE >= 32;
   let k = 2 * first;
-  let start = c.start(mem[k]!, mem[k + 1]!);
-  let max = c.max(mem[k]!, mem[k + 1]!);
-  let end = c.end(mem[k]!, mem[k + 1]!);
-  for (let i = 1; i < count; i++) {
-    k += 2;
+  let start = 0;
+  let max = 0;
+  let end = 0;
+  for (let i = 0; i < count; i++, k += 2) {
     const lo = mem[k]!;
     const hi = mem[k + 1]!;
-    const si = c.start(lo, hi);
-    const mi = c.max(lo, hi);
-    const ei = c.end(lo, hi);
+    let si: number;
+    let mi: number;
+    let ei: number;
+    if (hi & 0x80000000) {
+      si = mi = ei = maxp;
+    } else {
+      si = lo & mask;
+      mi = (maxInLo ? lo >>> oM : (lo >>> oM) | (hi << (32 - oM))) & mask;
+      ei = (endInHi ? hi >>> (oE - 32) : (lo >>> oE) | (hi << (32 - oE))) & mask;
+    }
+    if (i === 0) {
+      start = si;
+      max = mi;
+      end = ei;
+      continue;
+    }
     // The running start grows only while everything so far is free.
     if (start === i * full) start += si;
     // The longest run may cross the boundary, or lie inside sums[i].

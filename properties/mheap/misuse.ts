@@ -20,8 +20,9 @@ interface Kind {
   readonly name: string;
   /** The span it misuses, if it needs one. */
   pick(w: HeapSystem): { name: string; span: MSpan; typ?: SpanAllocType }[];
-  /** The call, for printing. */
+  /** The call, for printing, and what makes it misuse. */
   go(target: string): string;
+  readonly note: string;
   /** What the call must produce, given the heap now (Go's throw, if Go checks, comes first). */
   want(w: HeapSystem, s: MSpan | undefined): string[];
   run(w: HeapSystem, s: MSpan | undefined): void;
@@ -46,28 +47,32 @@ const kinds: readonly Kind[] = [
   {
     name: 'doubleFree',
     pick: (w) => w.freed.filter((f) => f.span.state.get() === 'mSpanDead'),
-    go: (t) => `h.freeSpan(${t}) // already freed`,
+    go: (t) => `h.freeSpan(${t})`,
+    note: 'already freed',
     want: () => [invalidState],
     run: (w, s) => w.h.freeSpan(s!, w.h.p(0)),
   },
   {
     name: 'freeUnswept',
     pick: (w) => heapSpans(w).filter((l) => l.span.sweepgen !== w.h.sweepgen),
-    go: (t) => `h.freeSpan(${t}) // not swept`,
+    go: (t) => `h.freeSpan(${t})`,
+    note: 'not swept',
     want: () => [invalidFree],
     run: (w, s) => w.h.freeSpan(s!, w.h.p(0)),
   },
   {
     name: 'freeManualOfHeapSpan',
     pick: (w) => heapSpans(w),
-    go: (t) => `h.freeManual(${t}, spanAllocStack) // a heap span`,
+    go: (t) => `h.freeManual(${t}, spanAllocStack)`,
+    note: 'a heap span',
     want: (w, s) => heapFreeWant(w, s!),
     run: (w, s) => w.h.freeManual(s!, spanAllocStack, w.h.p(0)),
   },
   {
     name: 'freeSpanOfManualSpan',
     pick: (w) => manualSpans(w),
-    go: (t) => `h.freeSpan(${t}) // a manual span`,
+    go: (t) => `h.freeSpan(${t})`,
+    note: 'a manual span',
     want: () => ['ModelError'],
     run: (w, s) => w.h.freeSpan(s!, w.h.p(0)),
   },
@@ -75,6 +80,7 @@ const kinds: readonly Kind[] = [
     name: 'freeManualWrongType',
     pick: (w) => manualSpans(w),
     go: (t) => `h.freeManual(${t}, <another spanAllocType>)`,
+    note: 'the wrong allocation type',
     want: () => ['ModelError'],
     run: (w, s) => {
       const l = w.live.find((x) => x.span === s)!;
@@ -84,7 +90,8 @@ const kinds: readonly Kind[] = [
   {
     name: 'freeManualDuringGC',
     pick: (w) => (w.h.gcphase === '_GCoff' ? [] : manualSpans(w)),
-    go: (t) => `h.freeManual(${t}) // during GC`,
+    go: (t) => `h.freeManual(${t})`,
+    note: 'during GC',
     want: () => ['ModelError'],
     run: (w, s) => {
       const l = w.live.find((x) => x.span === s)!;
@@ -94,14 +101,16 @@ const kinds: readonly Kind[] = [
   {
     name: 'freeDuringGC',
     pick: (w) => (w.h.gcphase === '_GCoff' ? [] : heapSpans(w)),
-    go: (t) => `h.freeSpan(${t}) // during GC`,
+    go: (t) => `h.freeSpan(${t})`,
+    note: 'during GC',
     want: (w, s) => heapFreeWant(w, s!),
     run: (w, s) => w.h.freeSpan(s!, w.h.p(0)),
   },
   {
     name: 'freeForeignSpan',
     pick: () => [{ name: 'otherHeapSpan', span: foreign() }],
-    go: (t) => `h.freeSpan(${t}) // another heap's span`,
+    go: (t) => `h.freeSpan(${t})`,
+    note: "another heap's span",
     want: () => ['ModelError'],
     run: (w, s) => w.h.freeSpan(s!, w.h.p(0)),
   },
@@ -109,6 +118,7 @@ const kinds: readonly Kind[] = [
     name: 'allocManualHeapType',
     pick: () => [],
     go: () => 'h.allocManual(1, spanAllocHeap)',
+    note: 'not a manual type',
     want: () => ['throw("manual span allocation called with non-manually-managed type")'],
     run: (w) => void w.h.allocManual(1, spanAllocHeap, w.h.p(0)),
   },
@@ -116,6 +126,7 @@ const kinds: readonly Kind[] = [
     name: 'allocZeroPages',
     pick: () => [],
     go: () => 'h.alloc(0, spanClass(1, noscan))',
+    note: 'zero pages',
     want: () => ['ModelError'],
     run: (w) => void w.h.alloc(0, makeSpanClass(1, true), w.h.p(0)),
   },
@@ -152,7 +163,7 @@ export const misuse: CommandDef<HeapSystem, HeapStep> = {
     return {
       step: { ...base, refused: { kind: kind.name, got, want, unchanged } },
       go: kind.go(target?.name ?? ''),
-      comment: `${got === 'none' ? 'accepted' : got}${unchanged ? '' : ' (the heap changed)'}`,
+      comment: `misuse (${kind.note}): ${got === 'none' ? 'accepted' : got}${unchanged ? '' : ', and the heap changed'}`,
     };
   },
 };

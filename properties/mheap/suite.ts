@@ -10,7 +10,7 @@ import { heapCommands } from './commands.js';
 import type { HeapConfig } from './world.js';
 import { HeapSystem } from './world.js';
 
-export const defaultHeapConfig: HeapConfig = { geometry: defaultGeometry, nprocs: 3, osLimitArenas: 3 };
+export const defaultHeapConfig: HeapConfig = { geometry: defaultGeometry, nprocs: 3, osLimitArenas: 2 };
 
 export function heapSuite(config: HeapConfig = defaultHeapConfig, name = 'mheap'): Suite<HeapSystem, HeapSnapshot, HeapStep> {
   return {

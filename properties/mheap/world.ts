@@ -61,7 +61,7 @@ export class HeapSystem implements HeapWorld {
     h.ghostTransitions.length = 0;
     this.pages.take();
     const result = f();
-    const transitions = h.ghostTransitions.map((t) => ({ span: t.span.id, from: t.from, to: t.to, gcphase: t.gcphase }));
+    const transitions = h.ghostTransitions.map((t) => ({ span: t.span.id, base: t.span.base(), npages: t.span.npages, from: t.from, to: t.to, gcphase: t.gcphase }));
     h.ghostTransitions.length = 0;
     let newArena: 'contiguous' | 'discontiguous' | undefined;
     if (arenasBefore > 0 && h.allArenas.length > arenasBefore) {

@@ -1,6 +1,7 @@
 // Action properties of the span layer: claims about one step. The
 // mSpanState comment's bullets are one property each.
 
+import { hex } from '../../model/geometry.js';
 import type { MSpanState } from '../../model/mspan.js';
 import type { ActionProperty } from '../catalog.js';
 import { go } from '../catalog.js';
@@ -10,6 +11,10 @@ const specFile = 'spec/mheap/actions.ts';
 type Act = ActionProperty<HeapSnapshot, HeapStep>;
 
 const stateComment = go('mheap.go', 'type mSpanState');
+
+function spanAt(t: { base: number; npages: number }): string {
+  return `the span [${hex(t.base)}, +${t.npages}p)`;
+}
 
 function freedDuringGC(step: HeapStep): Transition | undefined {
   return step.transitions.find((t) => t.to === 'mSpanDead' && (t.from === 'mSpanInUse' || t.from === 'mSpanManual') && t.gcphase !== '_GCoff');
@@ -25,7 +30,7 @@ export const noSpanFreedDuringGC: Act = {
   holds: (_b, _a, s) => freedDuringGC(s) === undefined,
   why: (_b, _a, s) => {
     const t = freedDuringGC(s);
-    return t === undefined ? '' : `span ${t.span} went ${t.from} -> ${t.to} during ${t.gcphase}`;
+    return t === undefined ? '' : `${spanAt(t)} went ${t.from} -> ${t.to} during ${t.gcphase}`;
   },
 };
 
@@ -51,7 +56,7 @@ export const spanStateTransitionsAreLegal: Act = {
   holds: (_b, _a, s) => illegalTransition(s) === undefined,
   why: (_b, _a, s) => {
     const t = illegalTransition(s);
-    return t === undefined ? '' : `span ${t.span} went ${t.from} -> ${t.to} during ${t.gcphase}`;
+    return t === undefined ? '' : `${spanAt(t)} went ${t.from} -> ${t.to} during ${t.gcphase}`;
   },
 };
 
@@ -82,7 +87,7 @@ export const needzeroIsSound: Act = {
   statement: 'A span touching any page handed out before (since its arena was mapped) gets needzero = 1: no allocation is handed memory a previous one may have dirtied as if it were zero.',
   specFile,
   holds: (_b, _a, s) => s.allocated === undefined || !s.allocated.handedOutBefore || s.allocated.needzero === 1,
-  why: (_b, _a, s) => `span ${s.allocated?.span} reuses pages handed out before but has needzero = ${s.allocated?.needzero}`,
+  why: (_b, _a, s) => (s.allocated === undefined ? '' : `${spanAt(s.allocated)} reuses pages handed out before but has needzero = ${s.allocated.needzero}`),
 };
 
 export const needzeroIsPrecise: Act = {
@@ -93,7 +98,7 @@ export const needzeroIsPrecise: Act = {
   statement: 'A span lying entirely at or above its arenas\' zeroedBase gets needzero = 0: fresh memory is not zeroed twice.',
   specFile,
   holds: (_b, _a, s) => s.allocated === undefined || !s.allocated.aboveZeroedBase || s.allocated.needzero === 0,
-  why: (_b, _a, s) => `span ${s.allocated?.span} lies above zeroedBase but has needzero = ${s.allocated?.needzero}`,
+  why: (_b, _a, s) => (s.allocated === undefined ? '' : `${spanAt(s.allocated)} lies above zeroedBase but has needzero = ${s.allocated.needzero}`),
 };
 
 export const recycledSpanKeepsSweepgen: Act = {
@@ -110,7 +115,8 @@ export const recycledSpanKeepsSweepgen: Act = {
     if (x.typ === 'spanAllocHeap') return x.sweepgen === x.heapSweepgen;
     return x.recycledSweepgen === null || x.sweepgen === x.recycledSweepgen;
   },
-  why: (_b, _a, s) => `span ${s.allocated?.span} (${s.allocated?.typ}) has sweepgen ${s.allocated?.sweepgen}; recycled from ${s.allocated?.recycledSweepgen}, h.sweepgen ${s.allocated?.heapSweepgen}`,
+  why: (_b, _a, s) =>
+    s.allocated === undefined ? '' : `${spanAt(s.allocated)} (${s.allocated.typ}) has sweepgen ${s.allocated.sweepgen}; recycled from ${s.allocated.recycledSweepgen}, h.sweepgen ${s.allocated.heapSweepgen}`,
 };
 
 export const misuseIsRefusedAndHarmless: Act = {

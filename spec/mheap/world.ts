@@ -41,6 +41,9 @@ export interface HeapSnapshot {
 /** A span state transition, recorded by the state box (see MSpanStateBox). */
 export interface Transition {
   readonly span: number;
+  /** The span's base address and size at the time, for messages. */
+  readonly base: number;
+  readonly npages: number;
   readonly from: MSpanState;
   readonly to: MSpanState;
   readonly gcphase: GCPhase;

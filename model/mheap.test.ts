@@ -1,0 +1,200 @@
+import { describe, expect, test } from 'vitest';
+import { heapFingerprint } from '../spec/mheap/fingerprint.js';
+import { Geometry, hex, linuxAmd64 } from './geometry.js';
+import { arenaHintAddrs } from './malloc.js';
+import { gcMarkTermination, gcStart } from './mgc.js';
+import { sweepAll } from './mgcsweep.js';
+import { MHeap } from './mheap.js';
+import { makeSpanClass, spanAllocStack, spanAllocWorkBuf } from './spanclass.js';
+import { GoThrow, ModelError } from './throw.js';
+
+const heapClass = makeSpanClass(0, true);
+const MiB = 1 << 20;
+
+describe('allocSpan paths', () => {
+  test('PageCachePath: a small span comes from the P\'s page cache once it holds pages', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const p = h.p(0);
+    h.alloc(1, heapClass, p); // grows the heap; the cache is still empty
+    const s = h.alloc(1, heapClass, p)!; // refills the cache, takes page 1 from it
+    expect(p.pcache.empty()).toBe(false);
+    expect(hex(p.pcache.base)).toBe('0xc000000000');
+    expect(hex(s.base())).toBe('0xc000002000');
+  });
+
+  test('LockedPath: 16 pages or more never use the page cache', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const s = h.alloc(16, heapClass, h.p(0))!;
+    expect(hex(s.base())).toBe('0xc000000000');
+    expect(h.p(0).pcache.empty()).toBe(true);
+  });
+
+  test('the heap grows in whole chunks, in arenas at the amd64 hints', () => {
+    const h = new MHeap({});
+    expect(arenaHintAddrs(h.g).slice(0, 2).map(hex)).toEqual(['0xc000000000', '0x1c000000000']);
+    h.alloc(1, heapClass, h.p(0));
+    expect(h.pages.inUse.totalBytes).toBe(4 * MiB);
+    expect([hex(h.curArena.base), hex(h.curArena.end)]).toEqual(['0xc000400000', '0xc004000000']);
+    expect(h.allArenas).toHaveLength(1);
+  });
+
+  test('GrowContiguous: a second arena right after the first extends the current arena', () => {
+    const h = new MHeap({});
+    h.alloc(8000, heapClass, h.p(0)); // 62.5 MiB: 16 chunks, the first arena
+    const s = h.alloc(1024, heapClass, h.p(0))!; // needs more: the next arena, contiguous
+    expect(h.allArenas).toHaveLength(2);
+    expect(hex(h.curArena.end)).toBe('0xc008000000');
+    // First fit: the span starts in the 192 free pages at the end of the first arena and straddles into the second.
+    expect(hex(s.base())).toBe('0xc003e80000');
+    expect(h.spanOf(0xc004000000)).toBe(s);
+    expect(h.arenaOf(0xc004000000)!.zeroedBase).toBe((1024 - 192) * 8192);
+  });
+
+  test('GrowDiscontiguous: when the next hint is taken, the heap moves to the next hint and hands over the rest', () => {
+    const h = new MHeap({});
+    h.alloc(1, heapClass, h.p(0));
+    h.os.addForeign(0xc004000000, 64 * MiB); // someone maps right after our arena
+    h.alloc(8000, heapClass, h.p(0)); // does not fit in what is left of the first arena
+    expect(h.allArenas.map((ai) => hex(ai * h.g.heapArenaBytes + h.g.arenaBaseOffset))).toEqual(['0xc000000000', '0x1c000000000']);
+    // The rest of the first arena was handed to the page allocator before switching.
+    expect(h.pages.inUse.ranges.map((r) => hex(r.base.addr()))).toEqual(['0xc000000000', '0x1c000000000']);
+    expect(hex(h.pages.inUse.ranges[0]!.limit.addr())).toBe('0xc004000000');
+  });
+
+  test('OutOfMemory: when the OS refuses, alloc returns nil and nothing is half-allocated', () => {
+    const h = new MHeap({ osLimitBytes: 64 * MiB });
+    h.alloc(1, heapClass, h.p(0));
+    expect(h.alloc(9000, heapClass, h.p(0))).toBeNull(); // needs a second arena
+    expect(h.pagesInUse).toBe(1);
+    expect(h.gcController.heapInUse.load()).toBe(8192);
+  });
+});
+
+describe('needzero and zeroedBase', () => {
+  test('fresh memory needs no zeroing; memory handed out before does', () => {
+    const h = new MHeap({});
+    const a = h.alloc(4, heapClass, h.p(0))!;
+    expect(a.needzero).toBe(0);
+    expect(h.arenaOf(a.base())!.zeroedBase).toBe(4 * 8192);
+    h.freeSpan(a, h.p(0));
+    const b = h.alloc(6, heapClass, h.p(0))!;
+    expect(hex(b.base())).toBe(hex(a.base()));
+    expect(b.needzero).toBe(1);
+    expect(h.arenaOf(a.base())!.zeroedBase).toBe(6 * 8192);
+  });
+});
+
+describe('freeSpanLocked\'s throws, and model errors, leave the heap unchanged', () => {
+  const cases: [string, (h: MHeap) => void, string][] = [
+    [
+      'invalid stack free',
+      (h) => {
+        const s = h.allocManual(1, spanAllocStack, h.p(0))!;
+        s.allocCount = 1; // a stack still in use
+        h.freeManual(s, spanAllocStack, h.p(0));
+      },
+      'fatal error: mheap.freeSpanLocked - invalid stack free',
+    ],
+    [
+      'invalid free (not swept)',
+      (h) => {
+        const s = h.alloc(1, heapClass, h.p(0))!;
+        gcStart(h);
+        gcMarkTermination(h);
+        h.freeSpan(s, h.p(0));
+      },
+      'fatal error: mheap.freeSpanLocked - invalid free',
+    ],
+    [
+      'invalid span state (double free)',
+      (h) => {
+        const s = h.alloc(1, heapClass, h.p(0))!;
+        h.freeSpan(s, h.p(0));
+        h.freeSpan(s, h.p(0));
+      },
+      'fatal error: mheap.freeSpanLocked - invalid span state',
+    ],
+    ['allocManual of a heap type', (h) => void h.allocManual(1, 'spanAllocHeap', h.p(0)), 'fatal error: manual span allocation called with non-manually-managed type'],
+  ];
+  for (const [name, f, msg] of cases) {
+    test(name, () => {
+      const h = new MHeap({});
+      let before = '';
+      try {
+        f(new Proxy(h, { get: (t, k) => (k === 'freeSpan' || k === 'freeManual' || k === 'allocManual' ? (...a: unknown[]) => ((before = heapFingerprint(t)), (t[k] as (...x: unknown[]) => unknown)(...a)) : t[k as keyof MHeap]) }));
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(GoThrow);
+        expect((e as Error).message).toBe(msg);
+      }
+      expect(heapFingerprint(h)).toBe(before);
+    });
+  }
+
+  test('freeManual during GC is refused', () => {
+    const h = new MHeap({});
+    const s = h.allocManual(2, spanAllocWorkBuf, h.p(0))!;
+    gcStart(h);
+    const before = heapFingerprint(h);
+    expect(() => h.freeManual(s, spanAllocWorkBuf, h.p(0))).toThrow(ModelError);
+    expect(heapFingerprint(h)).toBe(before);
+    gcMarkTermination(h);
+    h.freeManual(s, spanAllocWorkBuf, h.p(0));
+    expect(s.state.get()).toBe('mSpanDead');
+  });
+});
+
+describe('span structures', () => {
+  test('a recycled structure keeps its sweepgen; a heap span gets h.sweepgen', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const m = h.allocManual(1, spanAllocStack, h.p(0))!;
+    h.freeManual(m, spanAllocStack, h.p(0));
+    gcStart(h);
+    gcMarkTermination(h); // h.sweepgen = 2
+    const again = h.allocManual(1, spanAllocStack, h.p(0))!;
+    expect(again).toBe(m); // LIFO: the same structure
+    expect(again.sweepgen).toBe(0); // initSpan does not touch a manual span's sweepgen
+    h.freeManual(again, spanAllocStack, h.p(0));
+    const heap = h.alloc(1, heapClass, h.p(0))!;
+    expect(heap).toBe(m);
+    expect(heap.sweepgen).toBe(2);
+  });
+
+  test('allspans records each structure once, on its first allocation', () => {
+    const h = new MHeap({ nprocs: 1 });
+    h.alloc(1, heapClass, h.p(0)); // the mspancache refills with 64 structures
+    expect(h.allspans).toHaveLength(64);
+    for (let i = 0; i < 10; i++) h.freeSpan(h.alloc(1, heapClass, h.p(0))!, h.p(0));
+    expect(h.allspans).toHaveLength(64);
+  });
+
+  test('spanOf can return a stale span for a free page; spanOfHeap cannot', () => {
+    const h = new MHeap({});
+    const s = h.alloc(2, heapClass, h.p(0))!;
+    s.limit = s.base() + 2 * 8192;
+    expect(h.spanOfHeap(s.base())).toBe(s);
+    h.freeSpan(s, h.p(0));
+    expect(h.spanOf(s.base())).toBe(s); // stale pointer, Go allows it
+    expect(h.spanOfHeap(s.base())).toBeNull();
+    expect(h.inHeapOrStack(s.base())).toBe(false);
+  });
+
+  test('sweeping: only the sweep-generation protocol, span by span', () => {
+    const h = new MHeap({});
+    const s = h.alloc(1, heapClass, h.p(0))!;
+    gcStart(h);
+    gcMarkTermination(h);
+    expect(s.sweepgen).toBe(0); // h.sweepgen - 2: needs sweeping
+    sweepAll(h);
+    expect(s.sweepgen).toBe(2);
+  });
+});
+
+test('physical-page aligned stacks where pages are smaller than physical pages (openbsd)', () => {
+  const g = new Geometry({ ...linuxAmd64, physPageSize: 16384 });
+  const h = new MHeap({ geometry: g, physPageAlignedStacks: true });
+  h.alloc(1, heapClass, h.p(0)); // page 0
+  const st = h.allocManual(1, spanAllocStack, h.p(0))!;
+  expect((st.base() - g.arenaBaseOffset) % 16384).toBe(0);
+  expect(hex(st.base())).toBe('0xc000004000');
+});

@@ -11,12 +11,19 @@
 //    window, and the ratio.
 // 3. Checked steps per second of the stateful suites, next to the fast-check
 //    floor (a trivial model) measured in the same run.
+// 4. The campaign's --workers speed-up: the same seeds with 1 and 2 workers,
+//    in the same run (target 1.8x on 2 cores), and that the results agree.
+//
+// npm run bench -- --campaign-memory 30m runs only a campaign of every suite
+// for that long, logging RSS every 10 s (a long campaign must stay flat).
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultGeometry as g } from '../model/geometry.js';
 import { runSuite } from '../properties/harness/campaign.js';
-import { getSuite } from '../properties/registry.js';
+import { getSuite, suiteNames } from '../properties/registry.js';
+import { parseDuration } from '../cli/usage.js';
+import { campaignMemory, measureSpeedup } from './campaign.js';
 import { measureFloor } from './floor.js';
 import { timeWindow } from './naiveWindow.js';
 import { benchTrace, freshAllocator, runModel } from './pagealloc.js';
@@ -32,7 +39,7 @@ function median(xs: number[]): number {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { json: { type: 'boolean' }, trace: { type: 'string' }, quick: { type: 'boolean' }, reps: { type: 'string' } },
+    options: { json: { type: 'boolean' }, trace: { type: 'string' }, quick: { type: 'boolean' }, reps: { type: 'string' }, 'campaign-memory': { type: 'string' } },
     strict: true,
   });
   const quick = values.quick === true;
@@ -40,6 +47,18 @@ async function main(): Promise<number> {
   const log = (s: string): void => {
     if (values.json !== true) process.stdout.write(s + '\n');
   };
+
+  if (values['campaign-memory'] !== undefined) {
+    const ms = parseDuration('--campaign-memory', values['campaign-memory']);
+    log(`campaign memory: every suite for ${ms / 1000} s, RSS every 10 s`);
+    const { samples, run } = await campaignMemory(suiteNames, ms, 10_000, log);
+    const runs = run.results.reduce((n, r) => n + r.runs, 0);
+    const first = samples[0]!;
+    const last = samples.at(-1)!;
+    log(`  ${runs} runs; RSS ${first.rssMB} MB at start, ${last.rssMB} MB at end, ${Math.max(...samples.map((x) => x.rssMB))} MB at most`);
+    if (values.json === true) process.stdout.write(JSON.stringify({ campaignMemory: { seconds: ms / 1000, runs, workers: run.workers, samples } }) + '\n');
+    return 0;
+  }
 
   if (values.trace !== undefined) {
     const r = timeTraceFile(readFileSync(values.trace, 'utf8'), reps);
@@ -80,12 +99,17 @@ async function main(): Promise<number> {
   // 3. Stateful throughput next to the fast-check floor, same run.
   const floor = measureFloor(quick ? 300 : 1000, seed);
   const suites: Record<string, number> = {};
-  for (const name of ['pagealloc', 'pagealloc-small']) {
+  for (const name of ['pagealloc', 'pagealloc-small', 'mheap']) {
     const r = runSuite(getSuite(name)!, { seed, runs: quick ? 100 : 600 });
     suites[name] = Math.round((r.steps / r.durationMs) * 1000);
   }
   const stepsPerSec = suites['pagealloc']!;
-  log(`stateful: pagealloc ${stepsPerSec} checked steps/s, pagealloc-small ${suites['pagealloc-small']}/s; fast-check floor ${floor.stepsPerSec}/s: pagealloc = 1/${Math.round(floor.stepsPerSec / stepsPerSec)} of the floor (target 1/20)`);
+  log(`stateful (checked steps/s, every catalog entry after every step), fast-check floor ${floor.stepsPerSec}/s in the same run (target: 1/20 of it):`);
+  for (const [name, sps] of Object.entries(suites)) log(`  ${name.padEnd(16)} ${String(sps).padStart(7)}/s = 1/${Math.round(floor.stepsPerSec / sps)} of the floor`);
+
+  // 4. Worker threads: the same campaign with 1 and 2 workers.
+  const sp = await measureSpeedup(['pagealloc', 'mheap'], quick ? 200 : 800, seed);
+  log(`campaign: ${sp.suites.join(' + ')}, ${sp.runs} runs each, same seeds: 1 worker ${(sp.workers1Ms / 1000).toFixed(1)} s, 2 workers ${(sp.workers2Ms / 1000).toFixed(1)} s: speed-up ${sp.speedup.toFixed(2)}x on ${sp.cores} cores (target 1.8x); same result: ${sp.same ? 'yes' : 'NO'}`);
 
   const out = {
     pageAlloc: {
@@ -101,6 +125,7 @@ async function main(): Promise<number> {
     },
     stateful: { stepsPerSec, suites, floorFraction: Number((stepsPerSec / floor.stepsPerSec).toFixed(4)) },
     floor: { stepsPerSec: floor.stepsPerSec },
+    campaign: sp,
   };
   if (values.json === true) process.stdout.write(JSON.stringify(out) + '\n');
   return 0;

@@ -14,7 +14,7 @@ import type { GCBits } from './gcbits.js';
 /** mSpanState: Go's constants, as strings so traces read like Go. */
 export type MSpanState = 'mSpanDead' | 'mSpanInUse' | 'mSpanManual';
 
-/** mSpanStateNames, indexed by Go's iota values (mSpanDead = 0, ...). */
+/** mSpanStateNames, indexed by Go's iota values (mSpanDead = 0, ...). Go 1.19 also listed "mSpanFree"; go1.21 does not. */
 export const mSpanStateNames: readonly MSpanState[] = ['mSpanDead', 'mSpanInUse', 'mSpanManual'];
 
 /**

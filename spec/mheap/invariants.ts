@@ -358,12 +358,28 @@ export const spansArePublishedInitialized: Inv = {
   why: (w) => publishedProblem(w) ?? '',
 };
 
+function zeroedBaseProblem(w: HeapWorld): string | undefined {
+  const g = w.h.g;
+  for (const [ai, ha] of w.h.arenas) {
+    if (ha.zeroedBase < 0 || ha.zeroedBase > g.heapArenaBytes || ha.zeroedBase % g.pageSize !== 0) return `arena ${ai}: zeroedBase ${ha.zeroedBase} is not a page boundary in [0, heapArenaBytes]`;
+  }
+  return undefined;
+}
+
+export const zeroedBaseIsInRange: Inv = {
+  id: 'zeroedBaseIsInRange',
+  kind: 'state',
+  go: go('mheap.go', 'type heapArena (zeroedBase)'),
+  quote: 'zeroedBase is relative to the arena base. Increases monotonically until it hits heapArenaBytes.',
+  statement: "Every arena's zeroedBase is a page boundary in [0, heapArenaBytes].",
+  specFile,
+  holds: (w) => zeroedBaseProblem(w) === undefined,
+  why: (w) => zeroedBaseProblem(w) ?? '',
+};
+
 function arenaProblem(w: HeapWorld): string | undefined {
   const { h } = w;
   const g = h.g;
-  for (const [ai, ha] of h.arenas) {
-    if (ha.zeroedBase < 0 || ha.zeroedBase > g.heapArenaBytes || ha.zeroedBase % g.pageSize !== 0) return `arena ${ai}: zeroedBase ${ha.zeroedBase} is not a page boundary in [0, heapArenaBytes]`;
-  }
   const seen = new Set(h.allArenas);
   if (seen.size !== h.allArenas.length) return 'allArenas lists an arena twice';
   for (const ai of h.arenas.keys()) if (!seen.has(ai)) return `arena ${ai} is mapped but not in allArenas`;
@@ -384,7 +400,7 @@ export const arenasCoverGrownMemory: Inv = {
   go: go('mheap.go', 'type mheap (arenas, allArenas, curArena)'),
   quote: 'curArena is the arena that the heap is currently growing into. This should always be physPageSize-aligned.',
   statement:
-    'Every grown page lies in a heap arena; every arena is in allArenas exactly once; each zeroedBase is a page boundary in [0, heapArenaBytes]; curArena is physPageSize-aligned reserved arena space not yet grown.',
+    'Every grown page lies in a heap arena; every arena is in allArenas exactly once; curArena is physPageSize-aligned reserved arena space not yet grown.',
   specFile,
   holds: (w) => arenaProblem(w) === undefined,
   why: (w) => arenaProblem(w) ?? '',
@@ -401,5 +417,6 @@ export const heapStateInvariants: readonly Inv[] = [
   spansArePublishedInitialized,
   allspansHoldsEverySpanOnce,
   heapStatsAreConsistent,
+  zeroedBaseIsInRange,
   arenasCoverGrownMemory,
 ];

@@ -10,7 +10,7 @@ import type { PallocData } from '../../model/mpallocbits.js';
 import { popcount } from '../../model/mpallocbits.js';
 import type { StateInvariant } from '../catalog.js';
 import { go } from '../catalog.js';
-import { bit, grownChunks, pageHex, sameSum, summaryAt, summaryIsZero } from './modelView.js';
+import { bit, grownChunks, pageHex, sameSum, summaryAt } from './modelView.js';
 import { combine, summarizeWords } from './summary.js';
 import type { PageAllocWorld } from './world.js';
 
@@ -353,10 +353,13 @@ function boundsProblem(w: PageAllocWorld): string | undefined {
   // Chunks in between that were never grown: every leaf summary that is readable at all must be zero.
   const leafLevel = h.summary[leaf]!;
   for (const u of leafLevel.mappedPages()) {
-    const from = Math.max(lo, u * leafLevel.perPage);
-    const to = Math.min(hi, (u + 1) * leafLevel.perPage);
+    const words = leafLevel.unit(u)!;
+    const first = u * leafLevel.perPage;
+    const from = Math.max(lo, first);
+    const to = Math.min(hi, first + leafLevel.perPage, leafLevel.len);
     for (let ci = from; ci < to; ci++) {
-      if (!w.shadow.isMapped(ci) && summaryIsZero(h, leaf, ci) === false) return `chunk ${ci} was never grown, but its leaf summary shows free pages`;
+      const k = 2 * (ci - first);
+      if ((words[k]! | words[k + 1]!) !== 0 && !w.shadow.isMapped(ci)) return `chunk ${ci} was never grown, but its leaf summary shows free pages`;
     }
   }
   return undefined;

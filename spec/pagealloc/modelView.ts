@@ -16,15 +16,6 @@ export function summaryAt(h: PageAlloc, level: number, i: number): Sum | undefin
   return h.sums.unpack(pg[k]!, pg[k + 1]!);
 }
 
-/** Whether summary[level][i] is the packed zero ("no free pages"). */
-export function summaryIsZero(h: PageAlloc, level: number, i: number): boolean | undefined {
-  const lv = h.summary[level];
-  if (lv === undefined || !lv.readable(i)) return undefined;
-  const pg = lv.page(i);
-  const k = lv.slot(i);
-  return pg[k] === 0 && pg[k + 1] === 0;
-}
-
 /** Bit i of a bitmap. */
 export function bit(b: PageBits, i: number): boolean {
   return ((b.w[i >>> 5]! >>> (i & 31)) & 1) === 1;

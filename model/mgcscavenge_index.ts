@@ -216,10 +216,12 @@ export class ScavengeIndex {
     }
   }
 
-  /** alloc records that npages were allocated in chunk ci. */
+  /** alloc records that npages were allocated in chunk ci (checking first: nothing changes if it throws). */
   alloc(ci: number, npages: number): void {
-    this.checkAlloc(ci, npages);
     const sc = this.load(ci);
+    if (sc.inUse + npages > this.g.pallocChunkPages) {
+      throwGo('too many pages allocated in chunk?', `${site} · (*scavChunkData).alloc`, `inUse=${sc.inUse} npages=${npages}`);
+    }
     if (sc.gen !== this.gen) {
       sc.lastInUse = sc.inUse;
       sc.gen = this.gen;
@@ -230,10 +232,12 @@ export class ScavengeIndex {
     this.store(ci, sc);
   }
 
-  /** free records that npages starting at page were freed in chunk ci, and raises the search cursors. */
+  /** free records that npages starting at page were freed in chunk ci, and raises the search cursors (checking first). */
   free(ci: number, page: number, npages: number): void {
-    this.checkFree(ci, npages);
     const sc = this.load(ci);
+    if (sc.inUse < npages) {
+      throwGo('allocated pages below zero?', `${site} · (*scavChunkData).free`, `inUse=${sc.inUse} npages=${npages}`);
+    }
     if (sc.gen !== this.gen) {
       sc.lastInUse = sc.inUse;
       sc.gen = this.gen;
@@ -244,9 +248,10 @@ export class ScavengeIndex {
     this.store(ci, sc);
 
     const addr = this.chunkBase(ci) + (page + npages - 1) * this.g.pageSize;
-    if (this.freeHWM.lessThan(new OffAddr(addr))) this.freeHWM = new OffAddr(addr);
+    // Offset addresses compare as numbers in the model's signed form (see mranges.ts).
+    if (this.freeHWM.addr() < addr) this.freeHWM = new OffAddr(addr);
     const [searchAddr] = this.searchAddrForce.Load();
-    if (new OffAddr(searchAddr).lessThan(new OffAddr(addr))) this.searchAddrForce.StoreMarked(addr);
+    if (searchAddr < addr) this.searchAddrForce.StoreMarked(addr);
   }
 
   /** nextGen moves to the next generation (once per GC cycle) and exposes this generation's frees to the background scavenger. */

@@ -223,15 +223,17 @@ export class PageAlloc {
   allocRange(base: number, npages: number): number {
     const g = this.g;
     const parts = this.chunkParts(base, npages);
-    // The index's throw must come before any bit changes.
-    for (const [ci, , n] of parts) this.scav.index.checkAlloc(ci, n);
+    // The index's throw must come before any bit changes: check every chunk
+    // first when there are several; one chunk's index update checks itself.
+    // (Go updates each chunk's bits, then its index entry.)
+    if (parts.length > 1) for (const [ci, , n] of parts) this.scav.index.checkAlloc(ci, n);
     let scav = 0;
     for (const [ci, si, n] of parts) {
       const chunk = this.chunkOf(ci);
+      this.scav.index.alloc(ci, n);
       scav += chunk.scavenged.popcntRange(si, n);
       if (n === g.pallocChunkPages) chunk.allocAll();
       else chunk.allocRange(si, n);
-      this.scav.index.alloc(ci, n);
     }
     this.update(base, npages, true, true);
     return scav * g.pageSize;
@@ -337,27 +339,29 @@ export class PageAlloc {
 
   /** free returns npages pages at base to the heap. They must all be allocated and owned by no page cache. */
   free(base: number, npages: number): void {
-    this.validateFree(base, npages);
     const g = this.g;
+    this.validateFreeRange(base, npages);
     const parts = this.chunkParts(base, npages);
-    for (const [ci, , n] of parts) this.scav.index.checkFree(ci, n);
-    // Freeing below searchAddr lowers it.
-    const b = new OffAddr(base);
-    // mutant: freeKeepsSearchAddr
-    if (b.lessThan(this.searchAddr) && !mutant.freeKeepsSearchAddr) this.searchAddr = b;
+    this.validateFreePages(base, npages, parts);
+    // As in allocRange: the index's throws before any change.
+    if (parts.length > 1) for (const [ci, , n] of parts) this.scav.index.checkFree(ci, n);
     if (npages === 1) {
       // Fast path: one bit.
       const i = chunkIndex(g, base);
       const pi = chunkPageIndex(g, base);
-      this.chunkOf(i).free1(pi);
       this.scav.index.free(i, pi, 1);
+      this.chunkOf(i).free1(pi);
     } else {
       for (const [ci, si, n] of parts) {
+        this.scav.index.free(ci, si, n);
         if (n === g.pallocChunkPages) this.chunkOf(ci).freeAll();
         else this.chunkOf(ci).free(si, n);
-        this.scav.index.free(ci, si, n);
       }
     }
+    // Freeing below searchAddr lowers it (Go does this first; nothing reads it in between).
+    const b = new OffAddr(base);
+    // mutant: freeKeepsSearchAddr
+    if (b.lessThan(this.searchAddr) && !mutant.freeKeepsSearchAddr) this.searchAddr = b;
     this.update(base, npages, true, false);
     this.observer?.free(base, npages);
   }
@@ -382,7 +386,8 @@ export class PageAlloc {
     }
   }
 
-  private validateFree(base: number, npages: number): void {
+  /** free's arguments: a positive page count, a page-aligned base, a range inside grown memory. */
+  private validateFreeRange(base: number, npages: number): void {
     const g = this.g;
     const op = 'pageAlloc.free';
     validatePages(op, npages);
@@ -392,8 +397,14 @@ export class PageAlloc {
     if (r === undefined || !r.contains(base) || limit > r.limit.addr()) {
       refuse(op, `[${hex(base)}, +${npages} pages) is not inside memory the page allocator has grown`);
     }
+  }
+
+  /** free's pages: all allocated, none owned by a live page cache. */
+  private validateFreePages(base: number, npages: number, parts: readonly [number, number, number][]): void {
+    const op = 'pageAlloc.free';
+    const limit = base + npages * this.g.pageSize;
     let allocated = 0;
-    for (const [ci, si, n] of this.chunkParts(base, npages)) allocated += this.chunkOf(ci).popcntRange(si, n);
+    for (const [ci, si, n] of parts) allocated += this.chunkOf(ci).popcntRange(si, n);
     if (allocated !== npages) refuse(op, `${npages - allocated} of the ${npages} pages at ${hex(base)} are not allocated`);
     for (const c of this.ghostCaches) {
       const owned = c.ownedIn(base, limit);

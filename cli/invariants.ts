@@ -1,9 +1,12 @@
-// mheap-spec invariants / explain ID: the catalog, as the suites check it.
+// mheap-spec invariants / explain ID: the catalog, as the suites check it,
+// with each entry's status in the last campaign (reports/summary.json).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AnyEntry } from '../spec/catalog.js';
 import { entries, formatCitation } from '../spec/catalog.js';
+import type { Summary } from '../properties/harness/report.js';
+import { SUMMARY_FORMAT } from '../properties/harness/report.js';
 import { getSuite, suiteNames } from '../properties/registry.js';
 import type { Io } from './io.js';
 import { EXIT_OK, UsageError } from './usage.js';
@@ -11,93 +14,110 @@ import { EXIT_OK, UsageError } from './usage.js';
 export interface CatalogRow {
   readonly id: string;
   readonly kind: 'state' | 'action' | 'witness';
+  /** runtime/FILE.go, for grouping. */
+  readonly goFile: string;
   readonly go: string;
   readonly quote: string;
   readonly statement: string;
   readonly specFile: string;
   readonly suites: string[];
-  /** From the last campaign's reports/summary.json, if there is one. */
-  status?: string;
+  /** The last campaign's verdict on it, or "no campaign recorded". */
+  status: string;
 }
 
-/** Every catalog entry of every suite, once, with the suites that check it. */
-export function catalogRows(summaryFile = 'reports/summary.json'): CatalogRow[] {
+export const NO_CAMPAIGN = 'no campaign recorded';
+
+/** Every catalog entry of every suite, once, with the suites that check it and its status. */
+export function catalogRows(status: ReadonlyMap<string, string>): CatalogRow[] {
   const rows = new Map<string, CatalogRow>();
   for (const name of suiteNames) {
     for (const e of entries(getSuite(name)!.catalog) as AnyEntry[]) {
-      const row = rows.get(e.id) ?? { id: e.id, kind: e.kind, go: formatCitation(e.go), quote: e.quote, statement: e.statement, specFile: e.specFile, suites: [] };
+      const row = rows.get(e.id) ?? { id: e.id, kind: e.kind, goFile: e.go.file, go: formatCitation(e.go), quote: e.quote, statement: e.statement, specFile: e.specFile, suites: [], status: status.get(e.id) ?? NO_CAMPAIGN };
       row.suites.push(name);
       rows.set(e.id, row);
     }
   }
-  const last = lastStatus(summaryFile);
-  for (const r of rows.values()) {
-    const s = last.get(r.id);
-    if (s !== undefined) r.status = s;
-  }
   return [...rows.values()];
 }
 
-function lastStatus(file: string): Map<string, string> {
+const num = (n: number): string => n.toLocaleString('en-US');
+
+/** Each entry's verdict in a campaign summary. */
+export function statusFromSummary(s: Pick<Summary, 'entries'> | undefined): Map<string, string> {
   const m = new Map<string, string>();
-  if (!existsSync(file)) return m;
-  try {
-    const s = JSON.parse(readFileSync(file, 'utf8')) as { entries?: { id: string; kind: string; checked: number; violated: number; runsReached: number; runs: number }[] };
-    for (const e of s.entries ?? []) {
-      m.set(e.id, e.kind === 'witness' ? `reached in ${e.runsReached} of ${e.runs} runs` : e.violated > 0 ? `VIOLATED (${e.violated})` : `held in ${e.checked} checks`);
-    }
-  } catch {
-    // A damaged summary just means no status.
+  for (const e of s?.entries ?? []) {
+    if (e.kind === 'witness') m.set(e.id, e.runsReached === 0 ? `NEVER REACHED in ${num(e.runs)} runs` : `reached in ${num(e.runsReached)} of ${num(e.runs)} runs`);
+    else m.set(e.id, e.violated > 0 ? `VIOLATED (${num(e.violated)} times, shrinking included)` : e.checked === 0 ? 'not checked' : `held in ${num(e.checked)} checks`);
   }
   return m;
 }
 
-export const invariantsHelp = `usage: mheap-spec invariants [--json]
+/** The last campaign's summary, if there is a readable one. */
+export function readSummary(file = 'reports/summary.json'): Summary | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as Summary;
+    return s.format === SUMMARY_FORMAT && Array.isArray(s.entries) ? s : undefined;
+  } catch {
+    return undefined; // a damaged summary just means no status
+  }
+}
+
+export const invariantsHelp = `usage: mheap-spec invariants [--json] [--summary FILE]
 
 List the invariant catalog: ID, kind (state / action / witness), Go
-citation, and the suites that check it, with the last campaign's status.`;
+citation, the quoted Go rule, the statement, the suites that check it, and
+its status in the last campaign (FILE, default reports/summary.json).`;
+
+function rowsFor(summaryFile: string | undefined): CatalogRow[] {
+  return catalogRows(statusFromSummary(readSummary(summaryFile)));
+}
 
 export function invariants(argv: string[], io: Io): number {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, summary: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false });
   if (values.help === true) {
     io.out(invariantsHelp + '\n');
     return EXIT_OK;
   }
-  const rows = catalogRows();
+  const rows = rowsFor(values.summary);
   if (values.json === true) {
     io.out(JSON.stringify(rows, null, 2) + '\n');
     return EXIT_OK;
   }
   const w = Math.max(...rows.map((r) => r.id.length));
-  for (const r of rows) io.out(`${r.id.padEnd(w)}  ${r.kind.padEnd(7)}  ${r.go}  [${r.suites.join(', ')}]${r.status === undefined ? '' : `  ${r.status}`}\n`);
+  for (const r of rows) {
+    io.out(`${r.id.padEnd(w)}  ${r.kind.padEnd(7)}  ${r.go}  [${r.suites.join(', ')}]  ${r.status}\n`);
+    io.out(`${''.padEnd(w)}  ${r.statement}\n`);
+    io.out(`${''.padEnd(w)}  Go says: "${r.quote.replace(/\s+/g, ' ')}"\n`);
+  }
   return EXIT_OK;
 }
 
-export const explainHelp = `usage: mheap-spec explain ID
+export const explainHelp = `usage: mheap-spec explain [--summary FILE] ID
 
 Show one catalog entry: the quoted Go rule, its citation, the statement
 the spec checks, where it is defined, which suites check it, and its
 status in the last campaign.`;
 
 export function explain(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { summary: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: true });
   if (values.help === true) {
     io.out(explainHelp + '\n');
     return EXIT_OK;
   }
   if (positionals.length !== 1) throw new UsageError('explain wants exactly one ID');
-  const rows = catalogRows();
+  const rows = rowsFor(values.summary);
   const r = rows.find((x) => x.id === positionals[0]);
   if (r === undefined) throw new UsageError(`unknown invariant ${JSON.stringify(positionals[0])} (see mheap-spec invariants)`);
   io.out(
     [
-      `${r.id} (${r.kind})`,
+      `${r.id} (${r.kind === 'state' ? 'state invariant' : r.kind === 'action' ? 'action property' : 'witness'})`,
       `  Go:        ${r.go}`,
       `  Go says:   "${r.quote}"`,
       `  Statement: ${r.statement}`,
       `  Defined:   ${r.specFile}`,
       `  Suites:    ${r.suites.join(', ')}`,
-      `  Status:    ${r.status ?? 'no campaign run yet'}`,
+      `  Status:    ${r.status}`,
     ].join('\n') + '\n',
   );
   return EXIT_OK;

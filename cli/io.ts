@@ -7,14 +7,19 @@ export interface Io {
   err(text: string): void;
   /** Log lines: to stderr, so stdout stays clean for --json. */
   log(line: string): void;
-  /** A transient progress line: redrawn in place on a terminal, dropped otherwise. */
+  /** A progress line: redrawn in place on a terminal; otherwise a plain log line every 10 s at most. */
   progress(line: string): void;
+  /** Call handler on Ctrl-C (SIGINT) until the returned function is called. */
+  onInterrupt?(handler: () => void): () => void;
 }
+
+const PLAIN_PROGRESS_EVERY_MS = 10_000;
 
 /** The process's streams. */
 export function processIo(): Io {
   const tty = process.stderr.isTTY === true;
   let shown = false;
+  let lastPlain = performance.now();
   const clear = (): void => {
     if (shown) process.stderr.write('\r\x1b[K');
     shown = false;
@@ -30,9 +35,26 @@ export function processIo(): Io {
       process.stderr.write(l + '\n');
     },
     progress: (l) => {
-      if (!tty) return;
-      process.stderr.write('\r\x1b[K' + l);
-      shown = true;
+      if (tty) {
+        // One line, cut to the terminal's width so it redraws in place (0 columns: width unknown).
+        const cols = process.stderr.columns || 0;
+        process.stderr.write('\r\x1b[K' + (cols > 1 ? l.slice(0, cols - 1) : l));
+        shown = true;
+      } else if (performance.now() - lastPlain >= PLAIN_PROGRESS_EVERY_MS) {
+        lastPlain = performance.now();
+        process.stderr.write(l + '\n');
+      }
+    },
+    onInterrupt(handler) {
+      // The first Ctrl-C asks for a clean stop; a second one quits at once.
+      let seen = false;
+      const f = (): void => {
+        if (seen) process.exit(130);
+        seen = true;
+        handler();
+      };
+      process.on('SIGINT', f);
+      return () => process.off('SIGINT', f);
     },
   };
 }

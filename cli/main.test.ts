@@ -1,17 +1,40 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import type { Io } from './io.js';
 import { memoryIo } from './io.js';
-import { main } from './main.js';
+import { cli } from './main.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'mheap-cli-'));
 
-function run(...argv: string[]): { code: number; stdout: string; stderr: string } {
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = memoryIo();
-  const code = main(argv, io);
+  const code = await cli(argv, io);
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
+
+/** The summary without its timings, as text: what must be the same for the same campaign. */
+function stable(dir: string): string {
+  const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+  delete s.timings;
+  return JSON.stringify(s, null, 1);
+}
+
+// A fixture directory with files for the bad-input cases.
+const fx = tmp();
+writeFileSync(join(fx, 'truncated.json'), '{"format": "mheap-spec/counterexample@1", "suite"');
+writeFileSync(join(fx, 'foreign.json'), '{"name":"some-package","version":"1.0.0"}');
+const shardDir = (name: string, summary: string): string => {
+  const d = join(fx, name);
+  mkdirSync(d);
+  writeFileSync(join(d, 'summary.json'), summary);
+  return d;
+};
+const garbled = shardDir('garbled', '{"format": "mheap-spec/summary@2", "seed": 1, "opt');
+const foreign = shardDir('foreign', '{"name":"some-package","version":"1.0.0"}');
+const notAFile = join(fx, 'plain-file');
+writeFileSync(notAFile, 'x');
 
 describe('bad input: one clear line on stderr, exit 2, no files', () => {
   const cases: [string, string[], RegExp][] = [
@@ -20,66 +43,218 @@ describe('bad input: one clear line on stderr, exit 2, no files', () => {
     ['malformed number', ['check', '--runs', '12x'], /--runs wants a whole number/],
     ['zero runs', ['check', '--runs', '0'], /--runs must be at least 1/],
     ['malformed duration', ['check', '--time-limit', '5 minutes'], /--time-limit wants a duration/],
+    ['zero duration', ['check', '--time-limit', '0s'], /--time-limit must be positive/],
     ['malformed seed', ['check', '--seed', 'abc'], /--seed wants an integer/],
+    ['seed out of range', ['check', '--seed', '99999999999'], /--seed must be a 32-bit integer/],
     ['unknown mutant', ['check', '--mutant', 'nosuch'], /unknown mutant "nosuch"/],
     ['unknown flag', ['check', '--frob'], /Unknown option '--frob'/],
+    ['shard 3/2', ['check', '--shard', '3/2'], /--shard 3\/2: need 1 <= k <= n/],
+    ['shard 0/2', ['check', '--shard', '0/2'], /--shard 0\/2: need 1 <= k <= n/],
+    ['malformed shard', ['check', '--shard', 'half'], /--shard wants k\/n/],
+    ['zero workers', ['check', '--workers', '0'], /--workers must be at least 1/],
+    ['malformed workers', ['check', '--workers', 'two'], /--workers wants a whole number/],
+    ['too many workers', ['check', '--workers', '1000'], /--workers must be at most 64/],
+    ['out is a file', ['check', '--out', join(notAFile, 'reports')], /is not a directory/],
     ['replay without a file', ['replay'], /replay wants exactly one FILE/],
     ['replay of a missing file', ['replay', '/nonexistent/x.json'], /no such file/],
+    ['replay of an unreadable file', ['replay', fx], /cannot read it \(EISDIR\)/],
+    ['replay of a truncated file', ['replay', join(fx, 'truncated.json')], /not valid JSON, truncated or damaged/],
+    ['replay of a foreign file', ['replay', join(fx, 'foreign.json')], /not an mheap-spec counterexample/],
     ['explain an unknown ID', ['explain', 'noSuchRule'], /unknown invariant "noSuchRule"/],
+    ['explain without an ID', ['explain'], /explain wants exactly one ID/],
+    ['invariants with an unknown flag', ['invariants', '--frob'], /Unknown option '--frob'/],
+    ['docs with an unknown flag', ['docs', '--frob'], /Unknown option '--frob'/],
+    ['merge without directories', ['merge'], /merge wants at least one report directory/],
+    ['merge of a directory without a report', ['merge', fx], /summary.json: no such file/],
+    ['merge of a garbled report', ['merge', garbled], /not valid JSON, truncated or damaged/],
+    ['merge of a foreign report', ['merge', foreign], /not an mheap-spec summary/],
   ];
   for (const [name, argv, msg] of cases) {
-    test(name, () => {
-      const out = tmp();
-      const r = run(...argv, ...(argv[0] === 'check' ? ['--out', out] : []));
+    test(name, async () => {
+      const dir = tmp();
+      const out = join(dir, 'out');
+      const hasOut = argv.includes('--out');
+      const r = await run(...argv, ...((argv[0] === 'check' || argv[0] === 'merge') && !hasOut ? ['--out', out] : []));
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
-      expect(readdirSync(out)).toEqual([]);
+      expect(r.stderr).not.toMatch(/at .*\.[tj]s:\d+/); // no stack trace
+      expect(readdirSync(dir)).toEqual([]);
     });
   }
 });
 
 describe('check and replay', () => {
-  test('a passing campaign writes the summary and exits 0', () => {
+  test('a passing campaign writes the reports and exits 0', async () => {
     const out = tmp();
-    const r = run('check', '--suite', 'pagealloc-small', '--runs', '200', '--seed', '5', '--out', out);
+    const r = await run('check', '--suite', 'pagealloc-small', '--runs', '200', '--seed', '5', '--workers', '1', '--out', out);
     expect(r.code).toBe(0);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(s.generated).toMatch(/do not edit/);
     expect(s.ok).toBe(true);
-    expect(s.suites[0]).toMatchObject({ suite: 'pagealloc-small', runs: 200, failures: 0 });
-    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/^<!-- generated by/);
+    expect(s.suites[0]).toMatchObject({ suite: 'pagealloc-small', seed: 5 + 1_000_003, runs: 200, batches: 4, failures: 0 });
+    expect(s.timings.suites[0].durationMs).toBeGreaterThan(0);
+    for (const f of ['summary.md', 'coverage.md', 'invariants.md']) expect(readFileSync(join(out, f), 'utf8')).toMatch(/^<!-- generated by/);
+    expect(readFileSync(join(out, 'coverage.md'), 'utf8')).toMatch(/\| alloc \| [\d,]+ \|/);
+    expect(r.stderr).toMatch(/memory: RSS \d+ MB at start, \d+ MB at end/);
   });
 
-  test('a failing campaign saves the counterexample, exits 1, and replay reproduces it', () => {
+  test('the same seed gives the same reports, byte for byte (timings aside)', async () => {
+    const [a, b] = [tmp(), tmp()];
+    for (const out of [a, b]) await run('check', '--suite', 'pagealloc-small', '--runs', '150', '--seed', '9', '--workers', '1', '--out', out);
+    expect(stable(a)).toBe(stable(b));
+    const untimed = (d: string): string => readFileSync(join(d, 'summary.md'), 'utf8').split('## Timings')[0]!;
+    expect(untimed(a)).toBe(untimed(b));
+    for (const f of ['coverage.md', 'invariants.md']) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+  });
+
+  test('a witness never reached fails the campaign', async () => {
     const out = tmp();
-    const r = run('check', '--suite', 'pagealloc', '--mutant', 'updateSkipsParents', '--runs', '50', '--out', out);
+    const r = await run('check', '--suite', 'pagealloc-small', '--runs', '1', '--workers', '1', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/witness never reached: pagealloc-small: reaches/);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(s.unreached.length).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/\*\*Never reached\*\*/);
+  });
+
+  test('a failing campaign saves the counterexample, exits 1, and replay reproduces it', async () => {
+    const out = tmp();
+    const r = await run('check', '--suite', 'pagealloc', '--mutant', 'updateSkipsParents', '--runs', '50', '--workers', '1', '--out', out);
     expect(r.code).toBe(1);
     const file = join(out, 'counterexamples', 'pagealloc-updateSkipsParents-1.json');
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file.replace(/json$/, 'txt'), 'utf8')).toMatch(/FAIL innerSummariesCombineChildren/);
     expect(r.stderr).toMatch(/replay: npx mheap-spec replay /);
-    const rep = run('replay', file);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(s.suites[0]).toMatchObject({ failures: 1, failed: 'innerSummariesCombineChildren', counterexample: 'counterexamples/pagealloc-updateSkipsParents-1.json' });
+    const rep = await run('replay', file);
     expect(rep.code).toBe(1);
     expect(rep.stdout).toMatch(/^\/\/ model mutant in effect: updateSkipsParents/);
     expect(rep.stdout).toMatch(/FAIL innerSummariesCombineChildren {3}spec\/pagealloc\/invariants.ts · runtime\/mpagealloc.go · \(\*pageAlloc\).update @ go1.21/);
   });
 
-  test('replay of a corrupted file fails cleanly', () => {
-    const f = join(tmp(), 'bad.json');
-    writeFileSync(f, '{"format": "mheap-spec/counterexample@1", "suite"');
-    const r = run('replay', f);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not valid JSON, truncated or damaged/);
+  test('Ctrl-C (in-process): the report so far is written, exit 130', async () => {
+    const out = tmp();
+    let handler: (() => void) | undefined;
+    const base = memoryIo();
+    let batches = 0;
+    const io: Io = {
+      ...base,
+      out: (t) => base.out(t),
+      err: (t) => base.err(t),
+      log: (l) => base.log(l),
+      progress: () => {
+        if (++batches === 2) handler?.();
+      },
+      onInterrupt: (h) => {
+        handler = h;
+        return () => (handler = undefined);
+      },
+    };
+    const code = await cli(['check', '--suite', 'pagealloc-small', '--suite', 'mheap', '--runs', '1000', '--workers', '1', '--out', out], io);
+    expect(code).toBe(130);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(s).toMatchObject({ interrupted: true, ok: false });
+    expect(s.suites.map((x: { suite: string }) => x.suite)).toEqual(['pagealloc-small']);
+    expect(s.suites[0].runs).toBe(100);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/\*\*Interrupted\*\*/);
+  });
+});
+
+describe('shards and merge', () => {
+  const campaign = ['check', '--suite', 'pagealloc-small', '--runs', '200', '--workers', '1'];
+
+  test('shards merge into the report of one process, for passing and failing campaigns', async () => {
+    // Seed 8 with this mutant: batch 0 passes, 1, 2 and 3 fail. Seed 15: 0 and 1 pass, 2 and 3 fail.
+    for (const seed of ['8', '15']) {
+      const args = [...campaign, '--seed', seed, '--mutant', 'sysGrowSeedMin'];
+      const [whole, s1, s2, merged] = [tmp(), tmp(), tmp(), tmp()];
+      expect((await run(...args, '--out', whole)).code).toBe(1);
+      await run(...args, '--shard', '1/2', '--out', s1);
+      await run(...args, '--shard', '2/2', '--out', s2);
+      const m = await run('merge', '--out', merged, s2, s1);
+      expect(m.code).toBe(1);
+      expect(stable(merged)).toBe(stable(whole));
+      expect(readFileSync(join(merged, 'coverage.md'), 'utf8')).toBe(readFileSync(join(whole, 'coverage.md'), 'utf8'));
+      const s = JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8'));
+      expect(existsSync(join(merged, s.suites[0].counterexample))).toBe(true);
+      expect(readFileSync(join(merged, s.suites[0].counterexample.replace(/json$/, 'txt')), 'utf8')).toContain(`replay: npx mheap-spec replay ${merged}`);
+    }
   });
 
-  test('invariants lists every catalog entry with its citation; explain shows one', () => {
-    const r = run('invariants', '--json');
-    const rows = JSON.parse(r.stdout) as { id: string; go: string; kind: string }[];
+  test('a shard leaves the witness verdict to the merged report', async () => {
+    const [s1, s2, merged] = [tmp(), tmp(), tmp()];
+    const one = await run('check', '--suite', 'pagealloc-small', '--runs', '2', '--shard', '1/2', '--workers', '1', '--out', s1);
+    expect(one.code).toBe(0);
+    await run('check', '--suite', 'pagealloc-small', '--runs', '2', '--shard', '2/2', '--workers', '1', '--out', s2);
+    const m = await run('merge', '--out', merged, s1, s2);
+    expect(m.code).toBe(1);
+    expect(JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8')).unreached.length).toBeGreaterThan(0);
+  });
+
+  test('merge refuses incomplete, duplicated or mismatched shards, writing nothing', async () => {
+    const [s1, s2, other] = [tmp(), tmp(), tmp()];
+    await run(...campaign, '--runs', '50', '--shard', '1/2', '--out', s1);
+    await run(...campaign, '--runs', '50', '--shard', '2/2', '--out', s2);
+    await run(...campaign, '--runs', '50', '--seed', '2', '--shard', '2/2', '--out', other);
+    const cases: [string[], RegExp][] = [
+      [[s1], /shard 2\/2 missing/],
+      [[s1, s1], /shard 1\/2 given twice/],
+      [[s1, other], /a different campaign/],
+    ];
+    for (const [dirs, msg] of cases) {
+      const dir = tmp();
+      const r = await run('merge', '--out', join(dir, 'out'), ...dirs);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(readdirSync(dir)).toEqual([]);
+    }
+    const r = await run('merge', '--out', s1, s1, s2);
+    expect(r.stderr).toMatch(/is one of the shard directories/);
+  });
+});
+
+describe('the catalog: invariants, explain, docs', () => {
+  test('invariants lists every entry with kind, citation, quote, statement, suites and status', async () => {
+    const r = await run('invariants', '--json', '--summary', '/nonexistent/summary.json');
+    const rows = JSON.parse(r.stdout) as { id: string; go: string; kind: string; quote: string; statement: string; suites: string[]; status: string }[];
     expect(rows.map((x) => x.id)).toContain('searchAddrIsLowerBound');
-    for (const row of rows) expect(row.go).toMatch(/^runtime\/\w+\.go · .+ @ go1\.21$/);
-    const e = run('explain', 'searchAddrIsLowerBound');
+    for (const row of rows) {
+      expect(row.go).toMatch(/^runtime\/\w+\.go · .+ @ go1\.21$/);
+      expect(row.kind).toMatch(/^(state|action|witness)$/);
+      expect(row.quote.length).toBeGreaterThan(0);
+      expect(row.statement.length).toBeGreaterThan(0);
+      expect(row.suites.length).toBeGreaterThan(0);
+      expect(row.status).toBe('no campaign recorded');
+    }
+    const e = await run('explain', 'searchAddrIsLowerBound', '--summary', '/nonexistent/summary.json');
     expect(e.stdout).toMatch(/We guarantee that all valid heap addresses below this value are allocated/);
+    expect(e.stdout).toMatch(/^searchAddrIsLowerBound \(state invariant\)\n {2}Go: {8}runtime\/mpagealloc.go/);
+    expect(e.stdout).toMatch(/Suites: {4}pagealloc, pagealloc-small, mheap/);
+  });
+
+  test('status comes from the last campaign', async () => {
+    const out = tmp();
+    await run('check', '--suite', 'pagealloc-small', '--runs', '50', '--workers', '1', '--out', out);
+    const e = await run('explain', 'searchAddrIsLowerBound', '--summary', join(out, 'summary.json'));
+    expect(e.stdout).toMatch(/Status: {4}held in [\d,]+ checks/);
+    const md = readFileSync(join(out, 'invariants.md'), 'utf8');
+    expect(md).toMatch(/## runtime\/mpagealloc.go/);
+    expect(md).toMatch(/### searchAddrIsLowerBound\n\n- \*\*Kind:\*\* state invariant/);
+    expect(md).toMatch(/- \*\*Last campaign:\*\* held in [\d,]+ checks/);
+  });
+
+  test('docs writes invariants.md; --check passes on it and fails on a stale copy', async () => {
+    const out = join(tmp(), 'invariants.md');
+    const args = ['--summary', '/nonexistent/summary.json', '--out', out];
+    expect((await run('docs', ...args)).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!-- generated by `mheap-spec docs`/);
+    expect((await run('docs', '--check', ...args)).code).toBe(0);
+    writeFileSync(out, readFileSync(out, 'utf8').replace('searchAddrIsLowerBound', 'renamed'));
+    const stale = await run('docs', '--check', ...args);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/invariants.md is stale.*run `npx mheap-spec docs`/);
   });
 });

@@ -2,21 +2,32 @@
 // mheap-spec: the command line. Subcommands parse their own arguments with
 // node:util parseArgs; bad input is one line on stderr and exit status 2.
 
-import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { check, checkHelp } from './check.js';
+import { docs, docsHelp } from './docs.js';
 import type { Io } from './io.js';
 import { processIo } from './io.js';
 import { explain, explainHelp, invariants, invariantsHelp } from './invariants.js';
+import { merge, mergeHelp } from './merge.js';
 import { replay, replayHelp } from './replay.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './usage.js';
 
-type Sub = (argv: string[], io: Io) => number;
+interface Sub {
+  run(argv: string[], io: Io): number | Promise<number>;
+  help: string;
+  summary: string;
+  /** Runs asynchronously (worker threads, Ctrl-C): only through cli(). */
+  async?: boolean;
+}
 
-const subcommands: Record<string, { run: Sub; help: string; summary: string }> = {
-  check: { run: check, help: checkHelp, summary: 'run the property campaign and write reports/' },
+const subcommands: Record<string, Sub> = {
+  check: { run: check, help: checkHelp, summary: 'run the property campaign and write reports/', async: true },
   replay: { run: replay, help: replayHelp, summary: 're-run a saved counterexample' },
   invariants: { run: invariants, help: invariantsHelp, summary: 'list the invariant catalog' },
   explain: { run: explain, help: explainHelp, summary: 'show one catalog entry' },
+  merge: { run: merge, help: mergeHelp, summary: 'merge the reports of a sharded campaign (check --shard k/n)' },
+  docs: { run: docs, help: docsHelp, summary: 'generate reports/invariants.md (--check: fail if stale)' },
   trace: (await import('./trace.js')).traceCommand,
 };
 
@@ -32,23 +43,45 @@ ${Object.entries(subcommands)
 
 Run mheap-spec <command> --help for a command's options.`;
 
-/** Run the CLI; returns the exit status. */
-export function main(argv: string[], io: Io): number {
+/** The subcommand and its arguments, or the exit status of a help request. */
+function lookup(argv: string[], io: Io): { sub: Sub; rest: string[] } | number {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp + '\n');
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const sub = subcommands[name];
+  const sub = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
+  if (sub === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(subcommands).join(', ')})`);
+  return { sub, rest };
+}
+
+function usageExit(e: unknown, io: Io): number {
+  if (e instanceof UsageError || isParseArgsError(e)) {
+    io.err(`mheap-spec: ${(e as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  throw e;
+}
+
+/** Run the CLI; resolves to the exit status. The binary's entry point. */
+export async function cli(argv: string[], io: Io): Promise<number> {
   try {
-    if (sub === undefined || !Object.hasOwn(subcommands, name)) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(subcommands).join(', ')})`);
-    return sub.run(rest, io);
+    const l = lookup(argv, io);
+    return typeof l === 'number' ? l : await l.sub.run(l.rest, io);
   } catch (e) {
-    if (e instanceof UsageError || isParseArgsError(e)) {
-      io.err(`mheap-spec: ${(e as Error).message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
+    return usageExit(e, io);
+  }
+}
+
+/** The synchronous commands (all but check), returning the exit status at once: for tests. */
+export function main(argv: string[], io: Io): number {
+  try {
+    const l = lookup(argv, io);
+    if (typeof l === 'number') return l;
+    if (l.sub.async === true) throw new Error(`mheap-spec ${argv[0]} runs asynchronously: call cli(), not main()`);
+    return l.sub.run(l.rest, io) as number;
+  } catch (e) {
+    return usageExit(e, io);
   }
 }
 
@@ -57,6 +90,15 @@ function isParseArgsError(e: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = main(process.argv.slice(2), processIo());
+/** Whether this module is the program (run directly, or through a bin symlink as npx and npm link make). */
+function isProgram(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
+  process.exitCode = await cli(process.argv.slice(2), processIo());
 }

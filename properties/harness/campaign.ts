@@ -1,51 +1,21 @@
 // Running a suite with fast-check: generated command sequences, the runner
 // checking the catalog after every step, shrinking to a short trace.
 //
-// A suite runs in batches of runs, each batch one fc.check with its own
-// seed (seed + batch index), until the run count or the time budget is
-// spent, or a failure is found and shrunk. The same seed and run count give
-// the same runs; a time budget only decides how many batches start.
+// A suite runs in batches of runs (batch.ts), batch b from seed + b, until
+// the run count or the time budget is spent, or a failure is found and
+// shrunk. The same seed and run count give the same runs; a time budget only
+// decides how many batches start. runSuite is the synchronous, in-process
+// form (tests, bench); the CLI schedules the same batches (scheduler.ts).
 
 import fc from 'fast-check';
 import type { Mutants } from '../../model/mutants.js';
+import { commandsArbitrary } from './arbitrary.js';
+import { BATCH_SIZE, batchRuns, planBatches, runBatch } from './batch.js';
 import { Failure, RunContext, Stats } from './runner.js';
 import type { FailureInfo } from './runner.js';
-import type { CommandCall, CommandDef, Suite } from './suite.js';
+import type { CommandCall, Suite } from './suite.js';
 
-/** The world a fast-check run drives: one RunContext, created by the setup. */
-interface Box<W, S, Step> {
-  ctx: RunContext<W, S, Step>;
-}
-
-class SuiteCommand<W, S, Step> implements fc.Command<Box<W, S, Step>, Box<W, S, Step>> {
-  constructor(
-    readonly def: CommandDef<W, Step>,
-    readonly args: number[],
-  ) {}
-
-  check(m: Readonly<Box<W, S, Step>>): boolean {
-    return this.def.applies(m.ctx.world, this.args);
-  }
-
-  run(m: Box<W, S, Step>): void {
-    m.ctx.exec(this.def, this.args);
-  }
-
-  toString(): string {
-    return `${this.def.name}(${this.args.join(',')})`;
-  }
-}
-
-/** The fast-check arbitrary of a suite's command sequences. */
-export function commandsArbitrary<W, S, Step>(suite: Suite<W, S, Step>, maxCommands: number, replayPath?: string) {
-  const arbs: fc.Arbitrary<fc.Command<Box<W, S, Step>, Box<W, S, Step>>>[] = [];
-  for (const def of suite.commands) {
-    const arb = def.args.map((args) => new SuiteCommand<W, S, Step>(def, args));
-    for (let i = 0; i < def.weight; i++) arbs.push(arb);
-  }
-  // size 'max': without it sequences stay near 10 commands whatever maxCommands says.
-  return fc.commands(arbs, replayPath === undefined ? { maxCommands, size: 'max' } : { maxCommands, size: 'max', replayPath });
-}
+export { commandsArbitrary } from './arbitrary.js';
 
 /** A saved counterexample: enough to replay it exactly, by commands or by seed and path. */
 export interface Counterexample {
@@ -82,6 +52,10 @@ export interface Progress {
   readonly steps: number;
   readonly elapsedMs: number;
   readonly failures: number;
+  /** Runs planned for this suite (this shard's share), if finite. */
+  readonly plannedRuns?: number | undefined;
+  /** Time left in this suite's budget. */
+  readonly budgetLeftMs?: number | undefined;
 }
 
 export interface SuiteResult {
@@ -93,64 +67,34 @@ export interface SuiteResult {
   readonly shrinkSteps: number;
   readonly durationMs: number;
   readonly stats: Stats;
+  /** Batches merged into this result, starting at firstBatch. */
+  readonly batches: number;
+  readonly firstBatch: number;
   readonly counterexample?: Counterexample;
 }
 
-/** Run a suite: batches of fast-check runs until runs or time are spent, or a failure is shrunk. */
+/** Run a suite in-process: batches of fast-check runs until runs or time are spent, or a failure is shrunk. */
 export function runSuite<W, S, Step>(suite: Suite<W, S, Step>, opts: SuiteRunOptions): SuiteResult {
   const maxCommands = opts.maxCommands ?? suite.maxCommands;
-  const runsLimit = opts.runs ?? (opts.timeLimitMs === undefined ? 100 : Infinity);
-  const batchSize = opts.batchSize ?? 50;
+  const plan = planBatches(opts.runs ?? (opts.timeLimitMs === undefined ? 100 : Infinity), opts.batchSize ?? BATCH_SIZE);
   const stats = new Stats();
   const started = performance.now();
   let counterexample: Counterexample | undefined;
-  for (let batch = 0; stats.runs < runsLimit; batch++) {
+  let b = plan.from;
+  for (; b < plan.to; b++) {
     if (opts.timeLimitMs !== undefined && performance.now() - started >= opts.timeLimitMs) break;
-    const seed = (opts.seed + batch) | 0;
-    const numRuns = Math.min(batchSize, runsLimit - stats.runs);
-    const runsBefore = stats.runs;
-    const prop = fc.property(commandsArbitrary(suite, maxCommands), (cmds) => {
-      const ctx = new RunContext(suite, stats);
-      fc.modelRun(() => ({ model: { ctx }, real: { ctx } }), cmds);
-      ctx.commit();
-    });
-    const out = fc.check(prop, { seed, numRuns });
-    if (out.failed) {
-      counterexample = toCounterexample(suite, { errorInstance: out.errorInstance, counterexample: out.counterexample, counterexamplePath: out.counterexamplePath }, seed, maxCommands, opts.mutant ?? null);
+    const r = runBatch(suite, { suite: suite.name, suiteSeed: opts.seed, batch: b, numRuns: batchRuns(plan, b), maxCommands, mutant: opts.mutant ?? null });
+    stats.merge(r.stats);
+    if (r.counterexample !== undefined) {
+      counterexample = r.counterexample;
+      b++;
       break;
     }
-    if (stats.runs === runsBefore) break; // nothing ran (should not happen)
     opts.onBatch?.({ suite: suite.name, runs: stats.runs, steps: stats.steps, elapsedMs: performance.now() - started, failures: 0 });
   }
   const durationMs = performance.now() - started;
-  const result: SuiteResult = { suite: suite.name, seed: opts.seed, maxCommands, runs: stats.runs, steps: stats.steps, shrinkSteps: stats.shrinkSteps, durationMs, stats };
+  const result: SuiteResult = { suite: suite.name, seed: opts.seed, maxCommands, runs: stats.runs, steps: stats.steps, shrinkSteps: stats.shrinkSteps, durationMs, stats, batches: b - plan.from, firstBatch: plan.from };
   return counterexample === undefined ? result : { ...result, counterexample };
-}
-
-interface FailedRun {
-  readonly errorInstance: unknown;
-  readonly counterexample: readonly unknown[] | null;
-  readonly counterexamplePath: string | null;
-}
-
-function toCounterexample<W, S, Step>(suite: Suite<W, S, Step>, out: FailedRun, seed: number, maxCommands: number, mutant: keyof Mutants | null): Counterexample {
-  const err = out.errorInstance;
-  if (!(err instanceof Failure)) throw err instanceof Error ? err : new Error(String(err));
-  const shown = String(out.counterexample?.[0] ?? '');
-  const replayPath = /replayPath="([^"]*)"/.exec(shown)?.[1] ?? '';
-  const program = [...err.prelude, ...err.trace.map((t) => (t.comment === '' ? t.go : `${t.go}\t// ${t.comment}`))];
-  return {
-    format: 'mheap-spec/counterexample@1',
-    suite: suite.name,
-    seed,
-    path: out.counterexamplePath ?? '',
-    replayPath,
-    maxCommands,
-    mutant,
-    commands: err.executed,
-    failure: err.info,
-    program,
-  };
 }
 
 /**

@@ -1,22 +1,39 @@
-// The campaign summary: per suite runs, steps, failures, duration, seed;
-// per invariant times checked and violated; per witness its hit rate.
-// summary.json is data; summary.md the same for people.
+// The campaign summary: per suite runs, steps, failures, seed and the raw
+// counts (commands, checks, violations, witnesses, coverage) that shard
+// reports merge by; per invariant times checked and violated; per witness
+// its hit rate. Everything but `timings` is a function of the seed and the
+// options: the same campaign gives the same bytes.
 
 import { entries, formatCitation } from '../../spec/catalog.js';
 import type { SuiteResult } from './campaign.js';
+import type { Memory } from './orchestrate.js';
 import type { AnySuite } from './suite.js';
 
-export interface SuiteRow {
+export const SUMMARY_FORMAT = 'mheap-spec/summary@2';
+
+/** One suite's campaign, as data. */
+export interface SuiteRecord {
   readonly suite: string;
+  /** The suite's seed: batch b ran fast-check from seed + b. */
   readonly seed: number;
-  readonly runs: number;
-  readonly steps: number;
   readonly maxCommands: number;
+  /** Batches firstBatch .. firstBatch + batches - 1 were run and merged. */
+  readonly firstBatch: number;
+  readonly batches: number;
+  readonly runs: number;
+  /** Checked steps, shrinking included. */
+  readonly steps: number;
+  readonly shrinkSteps: number;
   readonly failures: number;
-  readonly durationMs: number;
-  readonly stepsPerSec: number;
-  readonly counterexample: string | null;
+  /** The failed catalog entry (or throw), and its counterexample file relative to the reports directory. */
   readonly failed: string | null;
+  readonly counterexample: string | null;
+  readonly commands: Readonly<Record<string, number>>;
+  readonly checked: Readonly<Record<string, number>>;
+  readonly violated: Readonly<Record<string, number>>;
+  readonly witnessRuns: Readonly<Record<string, number>>;
+  readonly witnessHits: Readonly<Record<string, number>>;
+  readonly coverage: Readonly<Record<string, number>>;
 }
 
 export interface EntryRow {
@@ -33,42 +50,100 @@ export interface EntryRow {
   hits: number;
 }
 
+/** What varies from run to run: strip it to compare reports. */
+export interface Timings {
+  readonly workers: number;
+  readonly durationMs: number;
+  /** CPU time of every thread, if measured: cpuMs / durationMs is the cores kept busy. */
+  readonly cpuMs: number | null;
+  readonly suites: readonly { readonly suite: string; readonly durationMs: number; readonly stepsPerSec: number }[];
+  readonly memory: Memory | null;
+}
+
+export interface CampaignOptionsRecord {
+  readonly suites: readonly string[];
+  readonly runs: number;
+  readonly timeLimitMs: number;
+  readonly maxCommands: number | null;
+  readonly mutant: string | null;
+}
+
 export interface Summary {
   readonly generated: string;
-  readonly format: 'mheap-spec/summary@1';
+  readonly format: typeof SUMMARY_FORMAT;
   readonly seed: number;
-  readonly options: { readonly runs: number | null; readonly timeLimitMs: number | null; readonly maxCommands: number | null };
-  readonly suites: SuiteRow[];
+  readonly options: CampaignOptionsRecord;
+  /** This report is shard k of n (merge joins them), or null. */
+  readonly shard: { readonly k: number; readonly n: number } | null;
+  /** Stopped by Ctrl-C: the counts so far. */
+  readonly interrupted: boolean;
+  readonly suites: SuiteRecord[];
   readonly entries: EntryRow[];
-  /** Witnesses no run reached: a vacuous campaign fails. */
+  /** Witnesses no run reached: a vacuous campaign fails (a shard leaves that to the merged report). */
   readonly unreached: string[];
   readonly ok: boolean;
+  readonly timings: Timings;
 }
 
-export interface SummaryOptions {
-  readonly seed: number;
-  readonly runs?: number;
-  readonly timeLimitMs?: number;
-  readonly maxCommands?: number;
+/** Counts keyed in a fixed order: the given keys (zeros included if `all`), then any others, sorted. */
+function ordered(m: Readonly<Record<string, number>>, keys: readonly string[], all: boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) if (all || (m[k] ?? 0) !== 0) out[k] = m[k] ?? 0;
+  for (const k of Object.keys(m).filter((k) => !keys.includes(k)).sort()) out[k] = m[k]!;
+  return out;
 }
 
-/** Build the summary of a campaign from its suites' results. */
-export function buildSummary(opts: SummaryOptions, suites: readonly AnySuite[], results: readonly SuiteResult[], counterexampleFiles: ReadonlyMap<string, string>): Summary {
-  const rows: SuiteRow[] = results.map((r) => ({
+/** A record with its counts in the one order reports use (catalog and command order), so equal campaigns give equal bytes. */
+export function orderRecord(suite: AnySuite, r: SuiteRecord): SuiteRecord {
+  const checkedIds = [...suite.catalog.state, ...suite.catalog.action].map((e) => e.id);
+  const witnessIds = suite.catalog.witness.map((e) => e.id);
+  return {
+    ...r,
+    commands: ordered(r.commands, suite.commands.map((c) => c.name), true),
+    checked: ordered(r.checked, checkedIds, true),
+    violated: ordered(r.violated, checkedIds, false),
+    witnessRuns: ordered(r.witnessRuns, witnessIds, true),
+    witnessHits: ordered(r.witnessHits, witnessIds, true),
+    coverage: ordered(r.coverage, [], false),
+  };
+}
+
+/** A suite's result as a record; cxFile is its counterexample's path relative to the reports directory. */
+export function recordOf(suite: AnySuite, r: SuiteResult, cxFile: string | null): SuiteRecord {
+  const s = r.stats.toData();
+  return orderRecord(suite, {
     suite: r.suite,
     seed: r.seed,
+    maxCommands: r.maxCommands,
+    firstBatch: r.firstBatch,
+    batches: r.batches,
     runs: r.runs,
     steps: r.steps,
-    maxCommands: r.maxCommands,
+    shrinkSteps: r.shrinkSteps,
     failures: r.counterexample === undefined ? 0 : 1,
-    durationMs: Math.round(r.durationMs),
-    stepsPerSec: r.durationMs > 0 ? Math.round((r.steps / r.durationMs) * 1000) : 0,
-    counterexample: counterexampleFiles.get(r.suite) ?? null,
     failed: r.counterexample?.failure.id ?? null,
-  }));
+    counterexample: r.counterexample === undefined ? null : cxFile,
+    commands: s.commandCounts,
+    checked: s.checked,
+    violated: s.violated,
+    witnessRuns: s.witnessRuns,
+    witnessHits: s.witnessHits,
+    coverage: s.coverage,
+  });
+}
+
+export interface SummaryHead {
+  readonly seed: number;
+  readonly options: CampaignOptionsRecord;
+  readonly shard: { readonly k: number; readonly n: number } | null;
+  readonly interrupted: boolean;
+}
+
+/** The summary of a campaign (or of merged shards) from its suites' records. */
+export function buildSummary(head: SummaryHead, suites: readonly AnySuite[], records: readonly SuiteRecord[], timings: Timings): Summary {
   const byId = new Map<string, EntryRow>();
-  suites.forEach((s, i) => {
-    const r = results[i]!;
+  records.forEach((r, i) => {
+    const s = suites[i]!;
     for (const e of entries(s.catalog)) {
       let row = byId.get(e.id);
       if (row === undefined) {
@@ -76,52 +151,39 @@ export function buildSummary(opts: SummaryOptions, suites: readonly AnySuite[], 
         byId.set(e.id, row);
       }
       row.suites.push(s.name);
-      row.checked += r.stats.checked.get(e.id) ?? 0;
-      row.violated += r.stats.violated.get(e.id) ?? 0;
+      row.checked += r.checked[e.id] ?? 0;
+      row.violated += r.violated[e.id] ?? 0;
       if (e.kind === 'witness') {
-        row.runsReached += r.stats.witnessRuns.get(e.id) ?? 0;
+        row.runsReached += r.witnessRuns[e.id] ?? 0;
         row.runs += r.runs;
-        row.hits += r.stats.witnessHits.get(e.id) ?? 0;
+        row.hits += r.witnessHits[e.id] ?? 0;
       }
     }
   });
-  const rowsE = [...byId.values()];
   // Judged per suite: a suite whose witness never came true proved nothing about that path.
   const unreached: string[] = [];
-  suites.forEach((s, i) => {
-    for (const w of s.catalog.witness) if ((results[i]!.stats.witnessRuns.get(w.id) ?? 0) === 0 && results[i]!.runs > 0) unreached.push(`${s.name}: ${w.id}`);
+  records.forEach((r, i) => {
+    for (const w of suites[i]!.catalog.witness) if ((r.witnessRuns[w.id] ?? 0) === 0 && r.runs > 0) unreached.push(`${r.suite}: ${w.id}`);
   });
-  const failed = rows.some((r) => r.failures > 0);
+  const failed = records.some((r) => r.failures > 0);
+  const sharded = head.shard !== null && head.shard.n > 1;
   return {
     generated: 'by `mheap-spec check`; do not edit',
-    format: 'mheap-spec/summary@1',
-    seed: opts.seed,
-    options: { runs: opts.runs ?? null, timeLimitMs: opts.timeLimitMs ?? null, maxCommands: opts.maxCommands ?? null },
-    suites: rows,
-    entries: rowsE,
+    format: SUMMARY_FORMAT,
+    seed: head.seed,
+    options: head.options,
+    shard: head.shard,
+    interrupted: head.interrupted,
+    suites: [...records],
+    entries: [...byId.values()],
     unreached,
-    ok: !failed && unreached.length === 0,
+    ok: !failed && !head.interrupted && (sharded || unreached.length === 0),
+    timings,
   };
 }
 
-function pct(n: number, d: number): string {
-  return d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`;
-}
-
-/** summary.md. */
-export function summaryMarkdown(s: Summary): string {
-  const out: string[] = [];
-  out.push('<!-- generated by `mheap-spec check`; do not edit -->');
-  out.push('# mheap-spec campaign summary', '');
-  out.push(`Seed ${s.seed}; runs per suite ${s.options.runs ?? 'unlimited'}; time limit ${s.options.timeLimitMs === null ? 'none' : `${s.options.timeLimitMs / 1000} s`}. Verdict: **${s.ok ? 'PASS' : 'FAIL'}**.`, '');
-  out.push('| suite | seed | runs | checked steps | failures | duration | checked steps/s | counterexample |', '|---|---|---|---|---|---|---|---|');
-  for (const r of s.suites) {
-    out.push(`| ${r.suite} | ${r.seed} | ${r.runs} | ${r.steps} | ${r.failures === 0 ? 0 : `**${r.failures}** (${r.failed})`} | ${(r.durationMs / 1000).toFixed(1)} s | ${r.stepsPerSec} | ${r.counterexample ?? ''} |`);
-  }
-  out.push('', '## Invariants and action properties', '', '| ID | kind | Go | suites | checked | violated |', '|---|---|---|---|---|---|');
-  for (const e of s.entries.filter((x) => x.kind !== 'witness')) out.push(`| ${e.id} | ${e.kind} | ${e.go} | ${e.suites.join(', ')} | ${e.checked} | ${e.violated} |`);
-  out.push('', '## Witnesses', '', '| ID | Go | suites | reached in runs | hit rate | hits |', '|---|---|---|---|---|---|');
-  for (const e of s.entries.filter((x) => x.kind === 'witness')) out.push(`| ${e.id} | ${e.go} | ${e.suites.join(', ')} | ${e.runsReached} of ${e.runs} | ${pct(e.runsReached, e.runs)} | ${e.hits} |`);
-  if (s.unreached.length > 0) out.push('', `**Never reached** (the campaign fails: a vacuous suite is a failed suite): ${s.unreached.join(', ')}.`);
-  return out.join('\n') + '\n';
+/** The summary without what varies from run to run. */
+export function withoutTimings(s: Summary): Omit<Summary, 'timings'> {
+  const { timings: _t, ...rest } = s;
+  return rest;
 }

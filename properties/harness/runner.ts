@@ -53,12 +53,51 @@ export class Stats {
   /** Times each witness was reached (committed runs only). */
   readonly witnessHits = new Map<string, number>();
   readonly commandCounts = new Map<string, number>();
+  /** Coverage labels counted (committed runs only; see Suite.coverage). */
+  readonly coverage = new Map<string, number>();
   /** True once a run failed: later runs are shrink attempts and do not count as runs. */
   failed = false;
 
   add(m: Map<string, number>, k: string, n = 1): void {
     m.set(k, (m.get(k) ?? 0) + n);
   }
+
+  /** Add another Stats' counts to these (batches merge in batch order). */
+  merge(o: StatsData): void {
+    this.runs += o.runs;
+    this.steps += o.steps;
+    this.shrinkSteps += o.shrinkSteps;
+    this.failed ||= o.failed;
+    for (const k of countKeys) for (const [id, n] of Object.entries(o[k])) this.add(this[k], id, n);
+  }
+
+  /** Plain data (for worker messages and reports). */
+  toData(): StatsData {
+    const obj = (m: Map<string, number>): Record<string, number> => Object.fromEntries(m);
+    return { runs: this.runs, steps: this.steps, shrinkSteps: this.shrinkSteps, failed: this.failed, checked: obj(this.checked), violated: obj(this.violated), witnessRuns: obj(this.witnessRuns), witnessHits: obj(this.witnessHits), commandCounts: obj(this.commandCounts), coverage: obj(this.coverage) };
+  }
+
+  static fromData(d: StatsData): Stats {
+    const s = new Stats();
+    s.merge(d);
+    return s;
+  }
+}
+
+const countKeys = ['checked', 'violated', 'witnessRuns', 'witnessHits', 'commandCounts', 'coverage'] as const;
+
+/** Stats as plain data. */
+export interface StatsData {
+  readonly runs: number;
+  readonly steps: number;
+  readonly shrinkSteps: number;
+  readonly failed: boolean;
+  readonly checked: Readonly<Record<string, number>>;
+  readonly violated: Readonly<Record<string, number>>;
+  readonly witnessRuns: Readonly<Record<string, number>>;
+  readonly witnessHits: Readonly<Record<string, number>>;
+  readonly commandCounts: Readonly<Record<string, number>>;
+  readonly coverage: Readonly<Record<string, number>>;
 }
 
 function citation(specFile: string, go: GoCitation): string {
@@ -73,6 +112,7 @@ export class RunContext<W, S, Step> {
   private readonly prelude: string[];
   private readonly witnessReached = new Map<string, number>();
   private readonly commandsRun = new Map<string, number>();
+  private readonly covered = new Map<string, number>();
   private checks = 0;
 
   constructor(
@@ -143,6 +183,7 @@ export class RunContext<W, S, Step> {
       }
       if (hit) this.witnessReached.set(w.id, (this.witnessReached.get(w.id) ?? 0) + 1);
     }
+    if (suite.coverage !== undefined) for (const l of suite.coverage.labels(before, after, ex.step, world)) this.covered.set(l, (this.covered.get(l) ?? 0) + 1);
   }
 
   private checkState(index: number): void {
@@ -185,6 +226,7 @@ export class RunContext<W, S, Step> {
       s.add(s.witnessHits, id, n);
     }
     for (const [name, n] of this.commandsRun) s.add(s.commandCounts, name, n);
+    for (const [l, n] of this.covered) s.add(s.coverage, l, n);
   }
 
   /** Catalog predicate evaluations in this run. */

@@ -50,6 +50,34 @@ export interface Suite<W, S, Step> {
   snapshot(w: W): S;
   /** A few named figures of the world, for replay's per-step "what changed" (e.g. free pages). */
   figures(w: W): Record<string, string | number>;
+  /** Optional state coverage, counted over committed runs and shown in coverage.md. */
+  readonly coverage?: Coverage<W, S, Step>;
+}
+
+/**
+ * State coverage: after each executed step the runner counts the labels the
+ * suite returns. A label is `group: key` (a table row) or `group: row × col`
+ * (a matrix cell); the groups say how coverage.md lays them out.
+ */
+export interface Coverage<W, S, Step> {
+  readonly groups: readonly CoverageGroup[];
+  labels(before: S, after: S, step: Step, world: W): Iterable<string>;
+}
+
+/**
+ * How coverage.md shows a group. Declared keys, rows and columns are listed
+ * even when never counted (a 0 is the news); others seen are appended.
+ * A state diagram draws the edges `from → to` of another group (summed over
+ * its columns) as a Mermaid stateDiagram with the counts on the edges.
+ */
+export type CoverageGroup =
+  | { readonly layout: 'table'; readonly name: string; readonly title: string; readonly keys?: readonly string[] }
+  | { readonly layout: 'matrix'; readonly name: string; readonly title: string; readonly rows?: readonly string[]; readonly cols?: readonly string[] }
+  | { readonly layout: 'stateDiagram'; readonly name: string; readonly title: string; readonly source: string; readonly states: readonly string[]; readonly edges?: readonly (readonly [string, string])[] };
+
+/** A coverage label: `group: key` or `group: row × col`. */
+export function coverageLabel(group: string, ...keys: string[]): string {
+  return `${group}: ${keys.join(' × ')}`;
 }
 
 /** A command as data: what counterexample files and the corpus store. */

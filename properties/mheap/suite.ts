@@ -7,6 +7,7 @@ import { heapCatalog } from '../../spec/mheap/catalog.js';
 import type { HeapSnapshot, HeapStep } from '../../spec/mheap/world.js';
 import type { Suite } from '../harness/suite.js';
 import { heapCommands } from './commands.js';
+import { heapCoverage } from './coverage.js';
 import type { HeapConfig } from './world.js';
 import { HeapSystem } from './world.js';
 
@@ -22,6 +23,7 @@ export function heapSuite(config: HeapConfig = defaultHeapConfig, name = 'mheap'
     newWorld: () => new HeapSystem(config),
     prelude: () => [`h := newHeap()\t// go1.21 mheap, linux/amd64, GOMAXPROCS=${config.nprocs}, the OS grants ${config.osLimitArenas} arenas (${(config.osLimitArenas * config.geometry.heapArenaBytes) >> 20} MiB)`],
     snapshot: (w) => w.snapshot(),
+    coverage: heapCoverage,
     figures(w) {
       const h = w.h;
       const zb = [...h.arenas.values()].map((a) => a.zeroedBase / h.g.pageSize).join('/');

@@ -1,0 +1,83 @@
+// Campaign-level measurements: the speed-up of worker threads (the CLI,
+// each in a fresh process so neither starts with a warm JIT: same seeds,
+// --workers 1 then --workers 2, and the same report), and RSS over a long
+// campaign.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CampaignRun } from '../properties/harness/orchestrate.js';
+import { runCampaign } from '../properties/harness/orchestrate.js';
+import type { Summary } from '../properties/harness/report.js';
+
+export interface Speedup {
+  readonly suites: readonly string[];
+  readonly runs: number;
+  readonly cores: number;
+  readonly workers1Ms: number;
+  readonly workers2Ms: number;
+  readonly speedup: number;
+  /** Cores busy during the 1-worker run (V8's compiler and GC threads use the second core too): 2 cores allow at most cores/this. */
+  readonly workers1CoresBusy: number;
+  /** Whether both wrote the same report (timings aside). */
+  readonly same: boolean;
+}
+
+const cliPath = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+function campaign(suites: readonly string[], runs: number, seed: number, workers: number): Summary {
+  const out = mkdtempSync(join(tmpdir(), 'mheap-bench-'));
+  try {
+    const args = [cliPath, 'check', ...suites.flatMap((s) => ['--suite', s]), '--runs', String(runs), '--seed', String(seed), '--workers', String(workers), '--out', out];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`mheap-spec check --workers ${workers} exited ${r.status}: ${r.stderr}`);
+    return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const untimed = (s: Summary): string => JSON.stringify({ ...s, timings: null });
+
+export function measureSpeedup(suites: readonly string[], runs: number, seed: number): Speedup {
+  const one = campaign(suites, runs, seed, 1);
+  const two = campaign(suites, runs, seed, 2);
+  const t1 = one.timings.durationMs;
+  const t2 = two.timings.durationMs;
+  return {
+    suites,
+    runs,
+    cores: availableParallelism(),
+    workers1Ms: t1,
+    workers2Ms: t2,
+    speedup: Number((t1 / t2).toFixed(2)),
+    workers1CoresBusy: Number(((one.timings.cpuMs ?? 0) / t1).toFixed(2)),
+    same: untimed(one) === untimed(two),
+  };
+}
+
+export interface MemorySample {
+  readonly atS: number;
+  readonly rssMB: number;
+}
+
+/** A campaign of every suite for `ms`, runs unbounded, RSS sampled every `everyMs`. */
+export async function campaignMemory(suites: readonly string[], ms: number, everyMs: number, log: (line: string) => void): Promise<{ samples: MemorySample[]; run: CampaignRun }> {
+  const t0 = performance.now();
+  const samples: MemorySample[] = [];
+  const sample = (): void => {
+    const s = { atS: Math.round((performance.now() - t0) / 1000), rssMB: Math.round(process.memoryUsage.rss() / 2 ** 20) };
+    samples.push(s);
+    log(`  t=${String(s.atS).padStart(5)} s  RSS ${s.rssMB} MB`);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  try {
+    const run = await runCampaign({ suites, seed: 1, runs: 1_000_000_000, timeLimitMs: ms, mutant: null, workers: availableParallelism() });
+    return { samples, run };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,107 @@
+// One batch: the unit of work of a campaign. Batch b of a suite is one
+// fc.check of numRuns runs from seed (suiteSeed + b), so its result depends
+// on nothing but the suite, the seed, b and the model: batches can run in any
+// process or thread, and merged in batch order they give the same campaign.
+
+import fc from 'fast-check';
+import type { Mutants } from '../../model/mutants.js';
+import { commandsArbitrary } from './arbitrary.js';
+import type { Counterexample } from './campaign.js';
+import { Failure, RunContext, Stats } from './runner.js';
+import type { StatsData } from './runner.js';
+import type { Suite } from './suite.js';
+
+/** Runs per batch: part of the seed plan (batch b starts at seed + b), so fixed. */
+export const BATCH_SIZE = 50;
+
+export interface BatchJob {
+  readonly suite: string;
+  readonly suiteSeed: number;
+  readonly batch: number;
+  readonly numRuns: number;
+  readonly maxCommands: number;
+  readonly mutant: keyof Mutants | null;
+}
+
+export interface BatchResult {
+  readonly batch: number;
+  readonly stats: StatsData;
+  /** The batch was told to stop early (interrupt, or a lower batch failed): its counts are partial. */
+  readonly aborted: boolean;
+  readonly counterexample?: Counterexample;
+}
+
+/** The fast-check seed of batch b. */
+export function batchSeed(suiteSeed: number, batch: number): number {
+  return (suiteSeed + batch) | 0;
+}
+
+/** The batches of a campaign of `runs` runs, or shard k of n of them: [from, to), vitest-style contiguous slices. */
+export interface BatchPlan {
+  readonly from: number;
+  readonly to: number;
+  readonly runs: number;
+  readonly batchSize: number;
+}
+
+export function planBatches(runs: number, batchSize = BATCH_SIZE, shard?: { readonly k: number; readonly n: number }): BatchPlan {
+  const total = runs === Infinity ? Infinity : Math.ceil(runs / batchSize);
+  if (shard === undefined || shard.n === 1) return { from: 0, to: total, runs, batchSize };
+  if (total === Infinity) throw new RangeError('a sharded campaign needs a finite run count');
+  return { from: Math.floor(((shard.k - 1) * total) / shard.n), to: Math.floor((shard.k * total) / shard.n), runs, batchSize };
+}
+
+/** Runs in batch b of the plan. */
+export function batchRuns(plan: BatchPlan, b: number): number {
+  return Math.min(plan.batchSize, plan.runs - b * plan.batchSize);
+}
+
+/**
+ * Run one batch; stop() is polled before every run: once it says so, the
+ * remaining runs (and shrink attempts) pass without running, so the batch
+ * ends at once, keeping whatever failure it had already found.
+ */
+export function runBatch<W, S, Step>(suite: Suite<W, S, Step>, job: BatchJob, stop: () => boolean = () => false): BatchResult {
+  const stats = new Stats();
+  let aborted = false;
+  const seed = batchSeed(job.suiteSeed, job.batch);
+  const prop = fc.property(commandsArbitrary(suite, job.maxCommands), (cmds) => {
+    if (aborted || stop()) {
+      aborted = true;
+      return;
+    }
+    const ctx = new RunContext(suite, stats);
+    fc.modelRun(() => ({ model: { ctx }, real: { ctx } }), cmds);
+    ctx.commit();
+  });
+  const out = fc.check(prop, { seed, numRuns: job.numRuns });
+  const result: BatchResult = { batch: job.batch, stats: stats.toData(), aborted };
+  if (!out.failed) return result;
+  return { ...result, counterexample: toCounterexample(suite, out, seed, job) };
+}
+
+interface FailedRun {
+  readonly errorInstance: unknown;
+  readonly counterexample: readonly unknown[] | null;
+  readonly counterexamplePath: string | null;
+}
+
+function toCounterexample<W, S, Step>(suite: Suite<W, S, Step>, out: FailedRun, seed: number, job: BatchJob): Counterexample {
+  const err = out.errorInstance;
+  if (!(err instanceof Failure)) throw err instanceof Error ? err : new Error(String(err));
+  const shown = String(out.counterexample?.[0] ?? '');
+  const replayPath = /replayPath="([^"]*)"/.exec(shown)?.[1] ?? '';
+  const program = [...err.prelude, ...err.trace.map((t) => (t.comment === '' ? t.go : `${t.go}\t// ${t.comment}`))];
+  return {
+    format: 'mheap-spec/counterexample@1',
+    suite: suite.name,
+    seed,
+    path: out.counterexamplePath ?? '',
+    replayPath,
+    maxCommands: job.maxCommands,
+    mutant: job.mutant,
+    commands: err.executed,
+    failure: err.info,
+    program,
+  };
+}

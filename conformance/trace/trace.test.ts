@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../cli/io.js';
 import { main } from '../../cli/main.js';
 import { withMutant } from '../../model/mutants.js';
+import { goldenTraces } from '../golden.js';
 
 type Line = Record<string, unknown>;
 
@@ -44,6 +45,8 @@ function ops(t: unknown): Line[] {
 const zero = '0x0000000000000000';
 
 describe('golden: what the real go1.19 runtime printed for the same traces', () => {
+  for (const g of goldenTraces) it(g.name, () => expect(ops(g.trace)).toEqual(g.want));
+
   it('Probe B (go-runtime-notes §2.3): alloc, scavenge(all), alloc over scavenged pages, allocToCache; exact bytes', () => {
     const r = trace({ chunks: [{ chunk: 0 }], ops: [{ op: 'alloc', npages: 3 }, { op: 'scavenge', npages: -1 }, { op: 'alloc', npages: 2 }, { op: 'allocToCache' }] });
     expect(r.code).toBe(0);
@@ -65,87 +68,12 @@ describe('golden: what the real go1.19 runtime printed for the same traces', () 
     expect((lines[1]!['state'] as { chunks: { scav: string[] }[] }).chunks[0]!.scav[7]).toBe('0xe000000000000000');
   });
 
-  it('freeRef frees what the referenced op returned, once; a failed op frees nothing', () => {
-    const lines = ops({
-      chunks: [{ chunk: 0, alloc: [[0, 500]] }],
-      ops: [
-        { op: 'alloc', npages: 4, expect: { page: 500 }, note: 'ignored' },
-        { op: 'alloc', npages: 100 },
-        { op: 'freeRef', ref: 0 },
-        { op: 'freeRef', ref: 0 },
-        { op: 'freeRef', ref: 1 },
-        { op: 'allocToCache' },
-        { op: 'cacheAlloc', id: 0, npages: 2 },
-        { op: 'freeRef', ref: 6 },
-        { op: 'alloc', npages: 2 },
-      ],
-    });
-    expect(lines).toEqual([
-      { trace: 0, i: 0, op: 'alloc', page: 500, scav: 0 },
-      { trace: 0, i: 1, op: 'alloc', page: -1, scav: 0 },
-      { trace: 0, i: 2, op: 'freeRef', base: 500, npages: 4 },
-      { trace: 0, i: 3, op: 'freeRef', base: -1, npages: 0 },
-      { trace: 0, i: 4, op: 'freeRef', base: -1, npages: 0 },
-      { trace: 0, i: 5, op: 'allocToCache', id: 0, base: 448, cache: '0xfff0000000000000', scav: zero },
-      { trace: 0, i: 6, op: 'cacheAlloc', page: 500, scav: 0 },
-      { trace: 0, i: 7, op: 'freeRef', base: 500, npages: 2 },
-      { trace: 0, i: 8, op: 'alloc', page: 500, scav: 0 },
-    ]);
-  });
-
-  it('page cache: flush returns pages, a flushed or empty cache allocates nothing', () => {
-    const lines = ops({
-      chunks: [{ chunk: 0, alloc: [[0, 448], [450, 62]] }],
-      ops: [
-        { op: 'allocToCache' },
-        { op: 'cacheAlloc', id: 0, npages: 1 },
-        { op: 'cacheFlush', id: 0 },
-        { op: 'cacheAlloc', id: 0, npages: 1 },
-        { op: 'allocToCache' },
-        { op: 'allocToCache' },
-        { op: 'cacheAlloc', id: 2, npages: 1 },
-      ],
-    });
-    expect(lines).toEqual([
-      { trace: 0, i: 0, op: 'allocToCache', id: 0, base: 448, cache: '0x0000000000000003', scav: zero },
-      { trace: 0, i: 1, op: 'cacheAlloc', page: 448, scav: 0 },
-      { trace: 0, i: 2, op: 'cacheFlush' },
-      { trace: 0, i: 3, op: 'cacheAlloc', page: -1, scav: 0 },
-      { trace: 0, i: 4, op: 'allocToCache', id: 1, base: 448, cache: '0x0000000000000002', scav: zero },
-      { trace: 0, i: 5, op: 'allocToCache', id: 2, base: -1, cache: zero, scav: zero },
-      { trace: 0, i: 6, op: 'cacheAlloc', page: -1, scav: 0 },
-    ]);
-  });
-
-  it('state: bounds and the grown chunks only; inUse: a gap makes two ranges', () => {
-    const lines = ops({ chunks: [{ chunk: 3 }, { chunk: 0, alloc: [[0, 12]], scav: [[100, 50], [5, 10]] }], ops: [{ op: 'state' }, { op: 'inUse' }] });
-    expect(lines[0]).toEqual({
-      trace: 0, i: 0, op: 'state',
-      state: {
-        bounds: [0, 4],
-        chunks: [
-          { chunk: 0, alloc: ['0x0000000000000fff', ...Array(7).fill(zero)], scav: ['0x0000000000007000', '0xfffffff000000000', '0x00000000003fffff', ...Array(5).fill(zero)], sum: [0, 500, 500] },
-          { chunk: 3, alloc: Array(8).fill(zero), scav: Array(8).fill(zero), sum: [512, 512, 512] },
-        ],
-      },
-    });
-    expect(lines[1]).toEqual({ trace: 0, i: 1, op: 'inUse', ranges: [[0, 512], [1536, 2048]] });
-  });
-
   it('dumpState puts the state last on every line; concatenated traces start afresh', () => {
     const lines = ops({ chunks: [{ chunk: 0 }], dumpState: true, ops: [{ op: 'alloc', npages: 65 }, { op: 'inUse' }, { op: 'state' }] });
     expect(lines.map((l) => Object.keys(l).at(-1))).toEqual(['state', 'state', 'state']);
     expect(lines[2]).toEqual({ trace: 0, i: 2, op: 'state', state: lines[1]!['state'] });
     const t = { chunks: [{ chunk: 0 }], ops: [{ op: 'alloc', npages: 1 }] };
     expect(trace(t, t).lines.map((l) => [l['trace'], l['page']])).toEqual([[0, undefined], [0, 0], [1, undefined], [1, 0]]);
-  });
-
-  it('the highest chunk of the 48-bit address space', () => {
-    const top = 2 ** 26 - 1 - 0x200c000;
-    expect(ops({ chunks: [{ chunk: top, alloc: [[0, 511]] }], ops: [{ op: 'alloc', npages: 1 }, { op: 'inUse' }] })).toEqual([
-      { trace: 0, i: 0, op: 'alloc', page: top * 512 + 511, scav: 0 },
-      { trace: 0, i: 1, op: 'inUse', ranges: [[top * 512, top * 512 + 512]] },
-    ]);
   });
 });
 

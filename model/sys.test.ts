@@ -1,5 +1,5 @@
 import { fc, test as prop } from '@fast-check/vitest';
-import { describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import { leadingZeros64, maskHi, maskLo, onesCount64, shlHi, shlLo, shrHi, shrLo, toU64, trailingZeros64, u64Hi, u64Lo } from './sys.js';
 
 // The reference: bigint arithmetic on the same 64-bit value.

@@ -30,9 +30,27 @@ interface EntryBase {
   readonly specFile: string;
 }
 
+/**
+ * One check of a catalog's state invariants, as the runner makes it after a
+ * step: work several entries need (one pass over every chunk, say) is done
+ * once per check and shared. Without a scope an entry computes everything
+ * itself; the verdict is the same.
+ */
+export class CheckScope {
+  private readonly done = new Map<object, unknown>();
+
+  /** compute()'s result, computed at most once in this scope for key. */
+  shared<T>(key: object, compute: () => T): T {
+    if (this.done.has(key)) return this.done.get(key) as T;
+    const v = compute();
+    this.done.set(key, v);
+    return v;
+  }
+}
+
 export interface StateInvariant<W> extends EntryBase {
   readonly kind: 'state';
-  readonly holds: (w: W) => boolean;
+  readonly holds: (w: W, scope?: CheckScope) => boolean;
   /** Why it does not hold, for the counterexample report (called only after holds returned false). */
   readonly why?: (w: W) => string;
 }

@@ -42,8 +42,6 @@ function ops(t: unknown): Line[] {
   return r.lines.slice(1);
 }
 
-const zero = '0x0000000000000000';
-
 describe('golden: what the real go1.19 runtime printed for the same traces', () => {
   for (const g of goldenTraces) it(g.name, () => expect(ops(g.trace)).toEqual(g.want));
 

@@ -4,7 +4,7 @@
 
 import { GoThrow, ModelError } from '../../model/throw.js';
 import type { GoCitation } from '../../spec/catalog.js';
-import { formatCitation } from '../../spec/catalog.js';
+import { CheckScope, formatCitation } from '../../spec/catalog.js';
 import type { CommandCall, CommandDef, Suite } from './suite.js';
 
 /** One printed line of a run: the Go-like statement and its result. */
@@ -187,11 +187,12 @@ export class RunContext<W, S, Step> {
   }
 
   private checkState(index: number): void {
+    const scope = new CheckScope();
     for (const inv of this.suite.catalog.state) {
       this.checks++;
       let ok: boolean;
       try {
-        ok = inv.holds(this.world);
+        ok = inv.holds(this.world, scope);
       } catch {
         ok = false;
       }

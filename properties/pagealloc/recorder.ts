@@ -9,7 +9,8 @@ import { chunkIndex, pageIndex } from '../../model/chunks.js';
 import type { Geometry } from '../../model/geometry.js';
 import type { PageAlloc, PageAllocObserver } from '../../model/mpagealloc.js';
 import type { PageCache } from '../../model/mpagecache.js';
-import { uncoveredScavengeablePages } from '../../spec/pagealloc/invariants.js';
+import { uncoveredWords } from '../../spec/pagealloc/chunkPass.js';
+import { PageSet, pagesIn } from '../../spec/pagealloc/pageSet.js';
 import type { AbstractCache } from '../../spec/pagealloc/pageHeap.js';
 import { AbstractPageHeap, CACHED, FREE } from '../../spec/pagealloc/pageHeap.js';
 import type { PageAllocStep, PageAllocWorld } from '../../spec/pagealloc/world.js';
@@ -21,16 +22,17 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
   private readonly ids = new Map<PageCache, number>();
   private nextCacheId = 1;
   /** Ghost: see PageAllocWorld.orphaned. */
-  readonly orphaned = new Set<number>();
+  readonly orphaned: PageSet;
   /** Steps recorded since the last take(). */
   private steps: PageAllocStep[] = [];
-  private scavBefore: { bits: Map<number, [Uint32Array, Uint32Array]>; scavengeable: number[] } | undefined;
+  private scavBefore: { bits: Map<number, [Uint32Array, Uint32Array]>; scavengeable: PageSet } | undefined;
 
   constructor(
     readonly h: PageAlloc,
     private readonly g: Geometry,
   ) {
     this.shadow = new AbstractPageHeap(g.pallocChunkPages);
+    this.orphaned = new PageSet(g.pallocChunkPages);
     h.observer = this;
   }
 
@@ -52,9 +54,7 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
 
   /** Pages of [first, first+n) the spec does not have free. */
   private heldIn(first: number, n: number): number {
-    let held = 0;
-    for (let p = first; p < first + n; p++) if (this.shadow.pageState(p) !== FREE) held++;
-    return held;
+    return this.shadow.heldIn(first, n);
   }
 
   grow(base: number, size: number): void {
@@ -118,25 +118,19 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
   scavengeEnd(nbytes: number, force: boolean, released: number): void {
     const before = this.scavBefore!;
     this.scavBefore = undefined;
-    const newlyScavenged: number[] = [];
-    const otherChanges: number[] = [];
+    const newlyScavenged = new PageSet(this.g.pallocChunkPages);
+    const otherChanges = new PageSet(this.g.pallocChunkPages);
+    const legal = new PageSet(this.g.pallocChunkPages);
     for (const [ci, [alloc0, scav0]] of before.bits) {
       const c = this.h.peekChunk(ci)!;
-      for (let k = 0; k < alloc0.length; k++) {
-        const da = (alloc0[k]! ^ c.w[k]!) >>> 0;
-        const ds = (scav0[k]! ^ c.scavenged.w[k]!) >>> 0;
-        if ((da | ds) === 0) continue;
-        for (let b = 0; b < 32; b++) {
-          if (((da | ds) >>> b) & 1) {
-            const p = ci * this.g.pallocChunkPages + 32 * k + b;
-            if (((da >>> b) & 1) === 0 && ((c.scavenged.w[k]! >>> b) & 1) === 1) newlyScavenged.push(p);
-            else otherChanges.push(p);
-          }
-        }
-      }
+      // Newly scavenged: the scavenged bit went 0 -> 1 and the allocation bit stayed.
+      const newly = alloc0.map((a, k) => ~(a ^ c.w[k]!) & ~scav0[k]! & c.scavenged.w[k]!);
+      newlyScavenged.setChunk(ci, newly);
+      otherChanges.setChunk(ci, alloc0.map((a, k) => ((a ^ c.w[k]!) | (scav0[k]! ^ c.scavenged.w[k]!)) & ~newly[k]!));
+      const may = before.scavengeable.wordsOf(ci);
+      if (may !== undefined) legal.setChunk(ci, newly.map((x, k) => x & may[k]!));
     }
-    const legal = new Set(before.scavengeable);
-    this.shadow.markScavenged(newlyScavenged.filter((p) => legal.has(p)));
+    this.shadow.markScavenged(legal);
     // Ghost: a background scavenge may orphan pages (Go's setEmpty "for now").
     const newlyOrphaned = this.settleGhosts(!force);
     this.steps.push({
@@ -149,7 +143,7 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
       otherChanges,
       scavengeableBefore: before.scavengeable,
       scavengeableAfter: this.shadow.scavengeable(),
-      orphanedAfter: [...this.orphaned].sort((a, b) => a - b),
+      orphanedAfter: this.orphaned.clone(),
       newlyOrphaned,
     });
   }
@@ -167,13 +161,24 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
    */
   settleGhosts(backgroundScavenge: boolean): number[] {
     if (!backgroundScavenge && this.orphaned.size === 0) return [];
-    const { flagClear, aboveCursor } = uncoveredScavengeablePages(this.h);
-    const now = [...flagClear, ...aboveCursor];
-    const still = new Set(now);
-    for (const p of this.orphaned) if (!still.has(p)) this.orphaned.delete(p);
-    if (!backgroundScavenge) return [];
-    const added = now.filter((p) => !this.orphaned.has(p));
-    for (const p of added) this.orphaned.add(p);
+    const h = this.h;
+    const cursorPage = pageIndex(this.g, h.scav.index.searchAddrForce.Load()[0]);
+    const now = new Uint32Array(this.g.pallocChunkPages / 32);
+    const added: number[] = [];
+    // Without a background scavenge, only chunks holding orphans can change.
+    for (const ci of backgroundScavenge ? this.shadow.chunks() : this.orphaned.chunks()) {
+      if (uncoveredWords(h, ci, cursorPage, now) === undefined) now.fill(0);
+      const old = this.orphaned.wordsOf(ci);
+      if (backgroundScavenge) {
+        // Every uncovered page is an orphan now; report those that were not.
+        const fresh = now.map((x, k) => x & ~(old?.[k] ?? 0));
+        pagesIn(fresh, ci * this.g.pallocChunkPages, added);
+      } else {
+        // Orphans stay orphans only while still uncovered.
+        for (let k = 0; k < now.length; k++) now[k] = now[k]! & (old?.[k] ?? 0);
+      }
+      this.orphaned.setChunk(ci, now);
+    }
     return added;
   }
 }

@@ -8,6 +8,7 @@ import type { Geometry } from '../../model/geometry.js';
 import { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageCache } from '../../model/mpagecache.js';
 import type { AbstractPageHeap } from '../../spec/pagealloc/pageHeap.js';
+import type { ReadonlyPageSet } from '../../spec/pagealloc/pageSet.js';
 import type { PageAllocStep, PageAllocWorld } from '../../spec/pagealloc/world.js';
 import { PageStepRecorder } from './recorder.js';
 
@@ -48,7 +49,7 @@ export class PageAllocSystem implements PageAllocWorld {
     return this.recorder.caches;
   }
 
-  get orphaned(): ReadonlySet<number> {
+  get orphaned(): ReadonlyPageSet {
     return this.recorder.orphaned;
   }
 

@@ -15,7 +15,7 @@ import type { HeapSnapshot, HeapStep, HeapWorld } from './world.js';
 export type HeapCatalog = Catalog<HeapWorld, HeapSnapshot, HeapStep>;
 
 function underneathState(inv: StateInvariant<PageAllocWorld>): StateInvariant<HeapWorld> {
-  return { ...inv, holds: (w) => inv.holds(w.pages), why: (w) => inv.why?.(w.pages) ?? '' };
+  return { ...inv, holds: (w, scope) => inv.holds(w.pages, scope), why: (w) => inv.why?.(w.pages) ?? '' };
 }
 
 function underneathAction(act: ActionProperty<PageAllocSnapshot, PageAllocStep>): ActionProperty<HeapSnapshot, HeapStep> {

@@ -5,6 +5,7 @@ import { hexWord } from '../../model/sys.js';
 import type { ActionProperty } from '../catalog.js';
 import { go } from '../catalog.js';
 import { pageHex } from './modelView.js';
+import type { ReadonlyPageSet } from './pageSet.js';
 import type { PageAllocSnapshot, PageAllocStep } from './world.js';
 
 const specFile = 'spec/pagealloc/actions.ts';
@@ -84,34 +85,27 @@ export const scavengeReleasesOnlyFreePages: Act = {
   quote: 'scavengeOne walks over the chunk at chunk index ci and searches for a contiguous run of pages to scavenge.',
   statement: 'A scavenge turns only free, unscavenged pages into scavenged ones, changes nothing else, and reports exactly the bytes it released.',
   specFile,
-  holds: (_b, _a, s) => {
-    if (s.op !== 'scavenge') return true;
-    if (s.otherChanges.length > 0) return false;
-    const before = new Set(s.scavengeableBefore);
-    if (!s.newlyScavenged.every((p) => before.has(p))) return false;
-    return s.released === s.newlyScavenged.length * s.pageSize;
-  },
+  holds: (_b, _a, s) => s.op !== 'scavenge' || (s.otherChanges.size === 0 && s.newlyScavenged.minus(s.scavengeableBefore).size === 0 && s.released === s.newlyScavenged.size * s.pageSize),
   why: (b, _a, s) => {
     if (s.op !== 'scavenge') return '';
-    if (s.otherChanges.length > 0) return `pages [${s.otherChanges.slice(0, 8).map((p) => pageHex(b, p)).join(', ')}] changed in a way scavenging must not change them`;
-    const before = new Set(s.scavengeableBefore);
-    const bad = s.newlyScavenged.filter((p) => !before.has(p));
-    if (bad.length > 0) return `pages [${bad.slice(0, 8).map((p) => pageHex(b, p)).join(', ')}] were scavenged but were not free and unscavenged`;
-    return `released ${s.released} bytes for ${s.newlyScavenged.length} pages`;
+    const pages = (ps: readonly number[]): string => ps.slice(0, 8).map((p) => pageHex(b, p)).join(', ');
+    if (s.otherChanges.size > 0) return `pages [${pages(s.otherChanges.sorted())}] changed in a way scavenging must not change them`;
+    const bad = s.newlyScavenged.minus(s.scavengeableBefore);
+    if (bad.size > 0) return `pages [${pages(bad.sorted())}] were scavenged but were not free and unscavenged`;
+    return `released ${s.released} bytes for ${s.newlyScavenged.size} pages`;
   },
 };
 
 /** Pages a forced scavenge is expected to find: free, unscavenged, and not orphaned by a background scavenge. */
-function expectedScavengeable(s: Extract<PageAllocStep, { op: 'scavenge' }>): number[] {
-  const orphaned = new Set(s.orphanedAfter);
-  return s.scavengeableAfter.filter((p) => !orphaned.has(p));
+function expectedScavengeable(s: Extract<PageAllocStep, { op: 'scavenge' }>): ReadonlyPageSet {
+  return s.scavengeableAfter.minus(s.orphanedAfter);
 }
 
 function highestFirstProblem(b: PageAllocSnapshot, s: PageAllocStep): string | undefined {
-  if (s.op !== 'scavenge' || s.newlyScavenged.length === 0) return undefined;
-  const lowestReleased = s.newlyScavenged[0]!;
-  const above = expectedScavengeable(s).find((p) => p > lowestReleased);
-  return above === undefined ? undefined : `page ${pageHex(b, above)} is still free and unscavenged, above ${pageHex(b, lowestReleased)}, which was released`;
+  if (s.op !== 'scavenge' || s.newlyScavenged.size === 0) return undefined;
+  const lowestReleased = s.newlyScavenged.first();
+  const above = expectedScavengeable(s).firstAbove(lowestReleased);
+  return above < 0 ? undefined : `page ${pageHex(b, above)} is still free and unscavenged, above ${pageHex(b, lowestReleased)}, which was released`;
 }
 
 export const scavengeReleasesHighestFirst: Act = {
@@ -134,11 +128,11 @@ export const forcedScavengeIsComplete: Act = {
   statement:
     'A forced scavenge that released less than it was asked for leaves no free, unscavenged page behind (pages a background scavenge orphaned excepted: see scavIndexCoversScavengeablePages).',
   specFile,
-  holds: (_b, _a, s) => s.op !== 'scavenge' || !s.force || s.released >= s.nbytes || expectedScavengeable(s).length === 0,
+  holds: (_b, _a, s) => s.op !== 'scavenge' || !s.force || s.released >= s.nbytes || expectedScavengeable(s).size === 0,
   why: (b, _a, s) => {
     if (s.op !== 'scavenge') return '';
     const left = expectedScavengeable(s);
-    return `scavenge(${s.nbytes}) released ${s.released} bytes, but ${left.length} pages remain free and unscavenged (e.g. ${pageHex(b, left[left.length - 1]!)})`;
+    return `scavenge(${s.nbytes}) released ${s.released} bytes, but ${left.size} pages remain free and unscavenged (e.g. ${pageHex(b, left.last())})`;
   },
 };
 

@@ -4,76 +4,16 @@
 import { chunkBase, chunkIndex, pageIndex } from '../../model/chunks.js';
 import { hex, pageCachePages } from '../../model/geometry.js';
 import { hexWord } from '../../model/sys.js';
-import { scavChunkHasFree } from '../../model/mgcscavenge_index.js';
 import { addrsToSummaryRange } from '../../model/mpagealloc_64bit.js';
-import type { PallocData } from '../../model/mpallocbits.js';
-import { popcount } from '../../model/mpallocbits.js';
-import type { StateInvariant } from '../catalog.js';
+import type { CheckScope, StateInvariant } from '../catalog.js';
+import { chunkProblems } from './chunkPass.js';
 import { go } from '../catalog.js';
-import { bit, grownChunks, pageHex, sameSum, summaryAt } from './modelView.js';
-import { combine, summarizeWords } from './summary.js';
+import { bit, grownChunks, pageHex } from './modelView.js';
+import { combineFlat } from './summary.js';
 import type { PageAllocWorld } from './world.js';
 
 const specFile = 'spec/pagealloc/invariants.ts';
 type Inv = StateInvariant<PageAllocWorld>;
-
-// Checking a chunk is a pure function of its bits (and the spec's view of
-// it), so each checker remembers the last verdict per chunk and the content
-// it was computed from, and recomputes only what changed.
-class ChunkMemo {
-  private readonly memo = new WeakMap<object, Map<number, { key: Uint32Array; ok: boolean }>>();
-
-  verdict(owner: object, ci: number, key: Uint32Array, compute: () => boolean): boolean {
-    let m = this.memo.get(owner);
-    if (m === undefined) this.memo.set(owner, (m = new Map()));
-    const old = m.get(ci);
-    if (old !== undefined && sameWords(old.key, key)) return old.ok;
-    const ok = compute();
-    m.set(ci, { key: key.slice(), ok });
-    return ok;
-  }
-}
-
-function sameWords(a: Uint32Array, b: Uint32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** A chunk's allocation bits and its stored leaf summary, as one key (scratch buffer, copied by the memo). */
-const leafKey = new Uint32Array(130);
-function leafKeyOf(h: PageAllocWorld['h'], ci: number, c: PallocData | undefined): Uint32Array {
-  const n = c === undefined ? 0 : c.w.length;
-  const key = leafKey.subarray(0, n + 2);
-  if (c !== undefined) key.set(c.w);
-  const lv = h.summary[h.g.summaryLevels - 1]!;
-  if (lv.readable(ci)) {
-    const pg = lv.page(ci);
-    key[n] = pg[lv.slot(ci)]!;
-    key[n + 1] = pg[lv.slot(ci) + 1]!;
-  } else {
-    key[n] = 0xffffffff;
-    key[n + 1] = 0xffffffff;
-  }
-  return key;
-}
-
-const leafMemo = new ChunkMemo();
-
-function leafMismatch(w: PageAllocWorld): string | undefined {
-  const { h } = w;
-  const leaf = h.g.summaryLevels - 1;
-  for (const ci of grownChunks(h)) {
-    const c = h.peekChunk(ci);
-    const stored = summaryAt(h, leaf, ci);
-    const ok = leafMemo.verdict(h, ci, leafKeyOf(h, ci, c), () => c !== undefined && sameSum(stored, summarizeWords(h.g.pallocChunkPages, c.w)));
-    if (!ok) {
-      const want = c === undefined ? 'no bitmap' : summarizeWords(h.g.pallocChunkPages, c.w).join(', ');
-      return `summary[${leaf}][${ci}] = (${stored?.join(', ') ?? 'unreadable'}), but chunk ${ci}'s bitmap summarizes to (${want})`;
-    }
-  }
-  return undefined;
-}
 
 export const leafSummariesMatchBitmaps: Inv = {
   id: 'leafSummariesMatchBitmaps',
@@ -83,42 +23,57 @@ export const leafSummariesMatchBitmaps: Inv = {
     'Each entry in the radix tree is a summary that describes three properties of a particular region of the address space: the number of contiguous free pages at the start and end of the region it represents, and the maximum number of contiguous free pages found anywhere in that region.',
   statement: "Every grown chunk's leaf summary is (free pages at its start, longest free run, free pages at its end) of its bitmap.",
   specFile,
-  holds: (w) => leafMismatch(w) === undefined,
-  why: (w) => leafMismatch(w) ?? '',
+  holds: (w, scope) => chunkProblems(w, scope).leaf === undefined,
+  why: (w) => chunkProblems(w).leaf ?? '',
 };
 
-const innerMemo = new ChunkMemo();
+/** Scratch: children's (start, max, end), for combineFlat. */
+const kids3 = new Int32Array(3 * 64);
+
+// As for leaves: a parent's verdict is a pure function of its children's
+// and its own packed words; remember them per allocator, level and entry.
+const innerMemos = new WeakMap<PageAllocWorld['h'], Map<number, Uint32Array>[]>();
 
 function innerMismatch(w: PageAllocWorld): string | undefined {
   const { h } = w;
   const g = h.g;
+  const sums = h.sums;
+  let memos = innerMemos.get(h);
+  if (memos === undefined) innerMemos.set(h, (memos = g.levelBits.map(() => new Map())));
   for (let l = g.summaryLevels - 2; l >= 0; l--) {
     const fanout = 2 ** g.levelBits[l + 1]!;
     const childPages = 2 ** g.levelLogPages[l + 1]!;
     const parents = h.summary[l]!;
     const kids = h.summary[l + 1]!;
+    const memo = memos[l]!;
+    const n = 2 * fanout;
+    let done = -1; // ranges are sorted: skip parents an earlier range covered
     for (const r of h.inUse.ranges) {
       const [lo, hi] = addrsToSummaryRange(g, l, r.base.addr(), r.limit.addr());
-      for (let i = lo; i < hi; i++) {
+      for (let i = Math.max(lo, done + 1); i < hi; i++) {
+        done = i;
         const first = i * fanout;
         if (!parents.readable(i) || !kids.readable(first)) return `summary[${l}][${i}] or its children are not readable under a grown range`;
-        // Key: the children's and the parent's packed words (the verdict depends on nothing else).
+        // A block of children never straddles a unit of summary memory.
         const cp = kids.page(first);
         const ck = kids.slot(first);
-        const key = innerKeys[fanout]!;
-        for (let k = 0; k < 2 * fanout; k++) key[k] = cp[ck + k]!;
         const pp = parents.page(i);
-        key[2 * fanout] = pp[parents.slot(i)]!;
-        key[2 * fanout + 1] = pp[parents.slot(i) + 1]!;
-        const ok = innerMemo.verdict(h, l * 2 ** 40 + i, key, () => {
-          const children = [];
-          for (let j = 0; j < fanout; j++) children.push(summaryAt(h, l + 1, first + j)!);
-          return sameSum(summaryAt(h, l, i), combine(children, childPages));
-        });
-        if (!ok) {
-          const children = [];
-          for (let j = 0; j < fanout; j++) children.push(summaryAt(h, l + 1, first + j)!);
-          return `summary[${l}][${i}] = (${summaryAt(h, l, i)?.join(', ') ?? 'unreadable'}), but its children combine to (${combine(children, childPages).join(', ')})`;
+        const pk = parents.slot(i);
+        const plo = pp[pk]!;
+        const phi = pp[pk + 1]!;
+        let m = memo.get(i);
+        let same = m !== undefined && m[n] === plo && m[n + 1] === phi;
+        for (let k = 0; same && k < n; k++) same = m![k] === cp[ck + k];
+        if (!same) {
+          if (m === undefined) memo.set(i, (m = new Uint32Array(n + 3)));
+          for (let k = 0; k < n; k++) m[k] = cp[ck + k]!;
+          m[n] = plo;
+          m[n + 1] = phi;
+          m[n + 2] = combinesChildren(sums, cp, ck, fanout, childPages, plo, phi) ? 1 : 0;
+        }
+        if (m![n + 2] === 0) {
+          combinesChildren(sums, cp, ck, fanout, childPages, plo, phi);
+          return `summary[${l}][${i}] = (${sums.unpack(plo, phi).join(', ')}), but its children combine to (${combineFlat(kids3, fanout, childPages).join(', ')})`;
         }
       }
     }
@@ -126,8 +81,18 @@ function innerMismatch(w: PageAllocWorld): string | undefined {
   return undefined;
 }
 
-/** Scratch keys by fanout (the memo copies what it keeps). */
-const innerKeys: Record<number, Uint32Array> = Object.fromEntries([1, 2, 4, 8, 16, 32, 64].map((f) => [f, new Uint32Array(2 * f + 2)]));
+/** Whether the parent (plo, phi) is what its fanout children at mem[k ..] combine to (leaves them unpacked in kids3). */
+function combinesChildren(sums: PageAllocWorld['h']['sums'], mem: Uint32Array, k: number, fanout: number, childPages: number, plo: number, phi: number): boolean {
+  for (let j = 0; j < fanout; j++) {
+    const clo = mem[k + 2 * j]!;
+    const chi = mem[k + 2 * j + 1]!;
+    kids3[3 * j] = sums.start(clo, chi);
+    kids3[3 * j + 1] = sums.max(clo, chi);
+    kids3[3 * j + 2] = sums.end(clo, chi);
+  }
+  const want = combineFlat(kids3, fanout, childPages);
+  return sums.start(plo, phi) === want[0] && sums.max(plo, phi) === want[1] && sums.end(plo, phi) === want[2];
+}
 
 export const innerSummariesCombineChildren: Inv = {
   id: 'innerSummariesCombineChildren',
@@ -179,19 +144,6 @@ export const searchAddrIsMapped: Inv = {
   why: ({ h }) => `searchAddr ${hex(h.searchAddr.addr())} is outside every inUse range`,
 };
 
-function scavengedAllocated(w: PageAllocWorld): string | undefined {
-  const { h } = w;
-  for (const ci of grownChunks(h)) {
-    const c = h.peekChunk(ci);
-    if (c === undefined) continue;
-    for (let k = 0; k < c.w.length; k++) {
-      const both = c.w[k]! & c.scavenged.w[k]!;
-      if (both !== 0) return `page ${pageHex(h.g, ci * h.g.pallocChunkPages + 32 * k + 31 - Math.clz32(both & -both))} is both allocated and scavenged`;
-    }
-  }
-  return undefined;
-}
-
 export const scavengedImpliesFree: Inv = {
   id: 'scavengedImpliesFree',
   kind: 'state',
@@ -199,22 +151,9 @@ export const scavengedImpliesFree: Inv = {
   quote: 'Clear the scavenged bits when we alloc the range.',
   statement: 'No page is both allocated and scavenged: a scavenged page is a free page.',
   specFile,
-  holds: (w) => scavengedAllocated(w) === undefined,
-  why: (w) => scavengedAllocated(w) ?? '',
+  holds: (w, scope) => chunkProblems(w, scope).scavengedAllocated === undefined,
+  why: (w) => chunkProblems(w).scavengedAllocated ?? '',
 };
-
-function indexInUseMismatch(w: PageAllocWorld): string | undefined {
-  const { h } = w;
-  const idx = h.scav.index;
-  for (const ci of grownChunks(h)) {
-    if (!idx.mapped(ci)) return `the scavenge index has no entry for grown chunk ${ci}`;
-    const c = h.peekChunk(ci);
-    const want = c === undefined ? 0 : popcount(c);
-    const got = idx.load(ci).inUse;
-    if (got !== want) return `chunk ${ci}: index inUse = ${got}, but ${want} pages are allocated`;
-  }
-  return undefined;
-}
 
 export const scavIndexInUseMatchesBitmaps: Inv = {
   id: 'scavIndexInUseMatchesBitmaps',
@@ -223,50 +162,9 @@ export const scavIndexInUseMatchesBitmaps: Inv = {
   quote: 'inUse indicates how many pages in this chunk are currently allocated.',
   statement: "For every grown chunk, the scavenge index's inUse count equals the number of allocated pages in its bitmap.",
   specFile,
-  holds: (w) => indexInUseMismatch(w) === undefined,
-  why: (w) => indexInUseMismatch(w) ?? '',
+  holds: (w, scope) => chunkProblems(w, scope).indexInUse === undefined,
+  why: (w) => chunkProblems(w).indexInUse ?? '',
 };
-
-/**
- * Free, unscavenged pages of grown chunks that the scavenge index does not
- * lead a forced scavenger to: their chunk's has-free flag is clear, or they
- * lie above searchAddrForce. Ascending global page indices.
- */
-export function uncoveredScavengeablePages(h: PageAllocWorld['h']): { flagClear: number[]; aboveCursor: number[] } {
-  const g = h.g;
-  const idx = h.scav.index;
-  const [cursor] = idx.searchAddrForce.Load();
-  const cursorPage = pageIndex(g, cursor);
-  const flagClear: number[] = [];
-  const aboveCursor: number[] = [];
-  for (const ci of grownChunks(h)) {
-    const c = h.peekChunk(ci);
-    if (c === undefined || !idx.mapped(ci)) continue;
-    const clear = (idx.load(ci).flags & scavChunkHasFree) === 0;
-    const first = ci * g.pallocChunkPages;
-    if (!clear && first + g.pallocChunkPages - 1 <= cursorPage) continue;
-    for (let k = 0; k < c.w.length; k++) {
-      let x = ~(c.w[k]! | c.scavenged.w[k]!) >>> 0;
-      while (x !== 0) {
-        const b = 31 - Math.clz32(x & -x);
-        x = (x & (x - 1)) >>> 0;
-        const p = first + 32 * k + b;
-        if (clear) flagClear.push(p);
-        else if (p > cursorPage) aboveCursor.push(p);
-      }
-    }
-  }
-  return { flagClear, aboveCursor };
-}
-
-function coverProblem(w: PageAllocWorld, which: 'flagClear' | 'aboveCursor'): string | undefined {
-  const bad = uncoveredScavengeablePages(w.h)[which].filter((p) => !w.orphaned.has(p));
-  if (bad.length === 0) return undefined;
-  const p = bad[0]!;
-  return which === 'flagClear'
-    ? `chunk ${Math.floor(p / w.h.g.pallocChunkPages)} has free, unscavenged page ${pageHex(w.h.g, p)} but its index entry says nothing is left to scavenge`
-    : `page ${pageHex(w.h.g, p)} is free and unscavenged but above searchAddrForce ${hex(w.h.scav.index.searchAddrForce.Load()[0])}`;
-}
 
 export const scavIndexHasFreeIsSound: Inv = {
   id: 'scavIndexHasFreeIsSound',
@@ -276,8 +174,8 @@ export const scavIndexHasFreeIsSound: Inv = {
   statement:
     'Every grown chunk with a free, unscavenged page has its has-free flag set in the scavenge index; pages a background scavenge orphaned excepted (see reachesPagesOrphanedByBackgroundScavenge).',
   specFile,
-  holds: (w) => coverProblem(w, 'flagClear') === undefined,
-  why: (w) => coverProblem(w, 'flagClear') ?? '',
+  holds: (w, scope) => chunkProblems(w, scope).flagClear === undefined,
+  why: (w) => chunkProblems(w).flagClear ?? '',
 };
 
 export const scavIndexCoversScavengeablePages: Inv = {
@@ -289,8 +187,8 @@ export const scavIndexCoversScavengeablePages: Inv = {
   statement:
     'Every free, unscavenged page lies at or below searchAddrForce, so a forced scavenge, searching down from it, can reach it; pages a background scavenge orphaned excepted (see reachesPagesOrphanedByBackgroundScavenge).',
   specFile,
-  holds: (w) => coverProblem(w, 'aboveCursor') === undefined,
-  why: (w) => coverProblem(w, 'aboveCursor') ?? '',
+  holds: (w, scope) => chunkProblems(w, scope).aboveCursor === undefined,
+  why: (w) => chunkProblems(w).aboveCursor ?? '',
 };
 
 function inUseShapeProblem(w: PageAllocWorld): string | undefined {
@@ -322,7 +220,7 @@ export const inUseIsSortedAndCoalesced: Inv = {
 function inUseCoverProblem(w: PageAllocWorld): string | undefined {
   const got = grownChunks(w.h);
   const want = w.shadow.chunks();
-  if (got.length !== want.length || got.some((c, i) => c !== want[i])) return `inUse covers chunks [${got.join(', ')}], but the grown chunks are [${want.join(', ')}]`;
+  if (got.length !== want.length || !got.every((c, i) => c === want[i])) return `inUse covers chunks [${got.join(', ')}], but the grown chunks are [${want.join(', ')}]`;
   return undefined;
 }
 
@@ -345,25 +243,40 @@ function boundsProblem(w: PageAllocWorld): string | undefined {
   const lo = grown[0]!;
   const hi = grown[grown.length - 1]! + 1;
   if (h.start !== lo || h.end !== hi) return `[start, end) = [${h.start}, ${h.end}), but the grown chunks span [${lo}, ${hi})`;
-  const leaf = h.g.summaryLevels - 1;
+  const leafLevel = h.summary[h.g.summaryLevels - 1]!;
   for (const ci of grown) {
     if (h.peekChunk(ci) === undefined) return `grown chunk ${ci} has no bitmap`;
-    if (summaryAt(h, leaf, ci) === undefined) return `grown chunk ${ci} has no readable leaf summary`;
+    if (!leafLevel.readable(ci)) return `grown chunk ${ci} has no readable leaf summary`;
   }
-  // Chunks in between that were never grown: every leaf summary that is readable at all must be zero.
-  const leafLevel = h.summary[leaf]!;
-  for (const u of leafLevel.mappedPages()) {
-    const words = leafLevel.unit(u)!;
-    const first = u * leafLevel.perPage;
-    const from = Math.max(lo, first);
-    const to = Math.min(hi, first + leafLevel.perPage, leafLevel.len);
-    for (let ci = from; ci < to; ci++) {
+  // Chunks in between that were never grown: every leaf summary that is
+  // readable at all must be zero. Walk [lo, hi) unit by unit, skipping the
+  // grown chunks (ascending) as the walk passes them.
+  const per = leafLevel.perPage;
+  let g = 0;
+  for (let u = Math.floor(lo / per); u * per < hi; u++) {
+    const unit = leafLevel.unit(u);
+    if (unit === undefined) continue;
+    const words = int32View(unit);
+    const first = u * per;
+    const to = Math.min(hi, first + per, leafLevel.len);
+    for (let ci = Math.max(lo, first); ci < to; ci++) {
+      while (g < grown.length && grown[g]! < ci) g++;
+      if (grown[g] === ci) continue;
       const k = 2 * (ci - first);
-      if ((words[k]! | words[k + 1]!) !== 0 && !w.shadow.isMapped(ci)) return `chunk ${ci} was never grown, but its leaf summary shows free pages`;
+      if ((words[k]! | words[k + 1]!) !== 0) return `chunk ${ci} was never grown, but its leaf summary shows free pages`;
     }
   }
   return undefined;
 }
+
+/** The same memory as signed words (reads stay small integers, which V8 checks fastest); views are kept per array. */
+function int32View(a: Uint32Array): Int32Array {
+  let v = int32Views.get(a);
+  if (v === undefined) int32Views.set(a, (v = new Int32Array(a.buffer, a.byteOffset, a.length)));
+  return v;
+}
+
+const int32Views = new WeakMap<Uint32Array, Int32Array>();
 
 export const boundsCoverGrownChunks: Inv = {
   id: 'boundsCoverGrownChunks',
@@ -409,28 +322,13 @@ export const pageCachePagesAreAllocatedAndOwnedOnce: Inv = {
   why: (w) => cacheProblem(w) ?? '',
 };
 
-function refinementProblem(w: PageAllocWorld): string | undefined {
+function refinementProblem(w: PageAllocWorld, scope?: CheckScope): string | undefined {
   const { h, shadow } = w;
   const g = h.g;
   const cover = inUseCoverProblem(w);
   if (cover !== undefined) return cover;
-  for (const ci of shadow.chunks()) {
-    const c = h.peekChunk(ci);
-    const want = shadow.expectedBits(ci);
-    if (c === undefined || want === undefined) return `chunk ${ci} has no bitmap`;
-    for (let k = 0; k < c.w.length; k++) {
-      const da = (c.w[k]! ^ want.alloc[k]!) >>> 0;
-      if (da !== 0) {
-        const i = 32 * k + 31 - Math.clz32(da & -da);
-        return `page ${pageHex(g, ci * g.pallocChunkPages + i)} is ${bit(c, i) ? 'allocated' : 'free'} in the bitmap, but ${bit(c, i) ? 'free' : 'handed out'} in the spec`;
-      }
-      const ds = (c.scavenged.w[k]! ^ want.scav[k]!) >>> 0;
-      if (ds !== 0) {
-        const i = 32 * k + 31 - Math.clz32(ds & -ds);
-        return `page ${pageHex(g, ci * g.pallocChunkPages + i)} is ${bit(c.scavenged, i) ? '' : 'not '}scavenged in the bitmap, but the spec says otherwise`;
-      }
-    }
-  }
+  const bits = chunkProblems(w, scope).refinement;
+  if (bits !== undefined) return bits;
   const live = shadow.liveCaches();
   for (const [id, m] of live) {
     const c = w.caches.get(id);
@@ -451,7 +349,7 @@ export const pageAllocRefinesSpec: Inv = {
   statement:
     "The model's bitmaps are the abstract page heap's state: the same pages are grown; a page is allocated in the bitmap iff the spec has it handed out or cached; a free page is scavenged iff the spec says so; a cached page belongs to the cache the spec says, which holds its scavenged state.",
   specFile,
-  holds: (w) => refinementProblem(w) === undefined,
+  holds: (w, scope) => refinementProblem(w, scope) === undefined,
   why: (w) => refinementProblem(w) ?? '',
 };
 

@@ -21,14 +21,26 @@ export function bit(b: PageBits, i: number): boolean {
   return ((b.w[i >>> 5]! >>> (i & 31)) & 1) === 1;
 }
 
-/** The chunks the model has grown, per its inUse ranges, ascending. */
-export function grownChunks(h: PageAlloc): number[] {
-  const out: number[] = [];
-  for (const r of h.inUse.ranges) {
-    for (let ci = chunkIndex(h.g, r.base.addr()); ci < chunkIndex(h.g, r.limit.addr()); ci++) out.push(ci);
+/**
+ * The chunks the model has grown, per its inUse ranges, ascending. Checks
+ * call this many times per step, so the answer is kept per allocator with
+ * the ranges it came from, and rebuilt when they differ. Read-only.
+ */
+export function grownChunks(h: PageAlloc): readonly number[] {
+  const rs = h.inUse.ranges;
+  const last = grownMemo.get(h);
+  if (last !== undefined && last.bounds.length === 2 * rs.length && rs.every((r, i) => last.bounds[2 * i] === r.base.addr() && last.bounds[2 * i + 1] === r.limit.addr())) return last.chunks;
+  const chunks: number[] = [];
+  const bounds: number[] = [];
+  for (const r of rs) {
+    bounds.push(r.base.addr(), r.limit.addr());
+    for (let ci = chunkIndex(h.g, r.base.addr()); ci < chunkIndex(h.g, r.limit.addr()); ci++) chunks.push(ci);
   }
-  return out;
+  grownMemo.set(h, { bounds, chunks });
+  return chunks;
 }
+
+const grownMemo = new WeakMap<PageAlloc, { bounds: number[]; chunks: number[] }>();
 
 /** A global page index as its address, for messages: 0x3000002000 rather than 17205035009. */
 export function pageHex(g: { readonly pageSize: number; readonly arenaBaseOffset: number }, p: number): string {

@@ -9,6 +9,9 @@
 // the offset address space (chunk * pagesPerChunk + page in chunk), which
 // is address order.
 
+import type { ReadonlyPageSet } from './pageSet.js';
+import { PageSet } from './pageSet.js';
+
 /** A page's state. */
 export const FREE = 0;
 export const ALLOCATED = 1;
@@ -140,11 +143,14 @@ export class AbstractPageHeap {
     }
   }
 
-  /** The allocation and scavenged bitmaps chunk ci must show (uint32 words, bit i = page i). */
-  expectedBits(ci: number): { alloc: Uint32Array; scav: Uint32Array } | undefined {
-    const alloc = this.allocBits.get(ci);
-    const scav = this.scavBits.get(ci);
-    return alloc === undefined || scav === undefined ? undefined : { alloc, scav };
+  /** The allocation bitmap chunk ci must show (uint32 words, bit i = page i; 1 = allocated). Read-only. */
+  expectedAllocBits(ci: number): Uint32Array | undefined {
+    return this.allocBits.get(ci);
+  }
+
+  /** The scavenged bitmap chunk ci must show. Read-only. */
+  expectedScavBits(ci: number): Uint32Array | undefined {
+    return this.scavBits.get(ci);
   }
 
   /** Live caches' blocks and masks, by id. */
@@ -174,9 +180,16 @@ export class AbstractPageHeap {
       const s = this.state.get(ci)!;
       const a = this.allocBits.get(ci)!;
       for (let i = 0; i < this.chunkPages; i++) {
-        // 32 handed-out pages in a row break the run too: skip them at once.
+        // 32 handed-out pages in a row break the run too: skip them at once;
+        // 32 free pages in a row extend it at once.
         if ((i & 31) === 0 && a[i >>> 5] === 0xffffffff) {
           runLen = 0;
+          i += 31;
+          continue;
+        }
+        if ((i & 31) === 0 && a[i >>> 5] === 0 && runLen + 32 < npages) {
+          if (runLen === 0) runStart = ci * this.chunkPages + i;
+          runLen += 32;
           i += 31;
           continue;
         }
@@ -190,6 +203,26 @@ export class AbstractPageHeap {
       }
     }
     return -1;
+  }
+
+  /** Count of pages of [pi, pi+n) that are not free (handed out or cached); unmapped pages count too. */
+  heldIn(pi: number, n: number): number {
+    let held = 0;
+    for (let p = pi; p < pi + n; ) {
+      const ci = Math.floor(p / this.chunkPages);
+      const a = this.allocBits.get(ci);
+      const stop = Math.min(pi + n, (ci + 1) * this.chunkPages);
+      if (a === undefined) {
+        held += stop - p;
+        p = stop;
+        continue;
+      }
+      for (; p < stop; p++) {
+        const i = p - ci * this.chunkPages;
+        held += (a[i >>> 5]! >>> (i & 31)) & 1;
+      }
+    }
+    return held;
   }
 
   /** Count of scavenged pages in [pi, pi+n). */
@@ -285,29 +318,20 @@ export class AbstractPageHeap {
   }
 
   /** scavenge outcome: the given free, unscavenged pages become scavenged. */
-  markScavenged(pages: readonly number[]): void {
-    for (const p of pages) {
+  markScavenged(pages: ReadonlyPageSet): void {
+    for (const p of pages.sorted()) {
       if (this.pageState(p) !== FREE || this.isScavenged(p) !== false) throw new Error(`spec: page ${p} scavenged but not free and unscavenged`);
       this.setPage(p, FREE, true);
     }
   }
 
-  /** Free, unscavenged mapped pages, ascending: what a scavenger may release. */
-  scavengeable(): number[] {
-    const out: number[] = [];
+  /** Free, unscavenged mapped pages: what a scavenger may release. */
+  scavengeable(): PageSet {
+    const out = new PageSet(this.chunkPages);
     for (const ci of this.chunkOrder) {
-      const s = this.state.get(ci)!;
-      const v = this.scavenged.get(ci)!;
       const a = this.allocBits.get(ci)!;
       const b = this.scavBits.get(ci)!;
-      for (let i = 0; i < this.chunkPages; i++) {
-        // Skip 32 pages at once when none is free and unscavenged.
-        if ((i & 31) === 0 && ((a[i >>> 5]! | b[i >>> 5]!) >>> 0) === 0xffffffff) {
-          i += 31;
-          continue;
-        }
-        if (s[i] === FREE && v[i] === 0) out.push(ci * this.chunkPages + i);
-      }
+      out.setChunk(ci, a.map((x, k) => ~(x | b[k]!)));
     }
     return out;
   }

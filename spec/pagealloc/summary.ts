@@ -38,7 +38,21 @@ export function summarizeBits(n: number, bitAt: (i: number) => number): Sum {
 
 /** The summary of a bitmap stored as uint32 words (bit i of word i>>5 is page i; 1 = allocated). */
 export function summarizeWords(n: number, w: Uint32Array): Sum {
-  return summarizeBits(n, (i) => (w[i >>> 5]! >>> (i & 31)) & 1);
+  // summarizeBits's walk, reading the bits in place.
+  let start = -1;
+  let max = 0;
+  let run = 0;
+  for (let i = 0; i < n; i++) {
+    if (((w[i >>> 5]! >>> (i & 31)) & 1) === 0) {
+      run++;
+      if (run > max) max = run;
+    } else {
+      if (start < 0) start = run;
+      run = 0;
+    }
+  }
+  if (start < 0) start = run;
+  return [start, max, run];
 }
 
 /**
@@ -48,33 +62,41 @@ export function summarizeWords(n: number, w: Uint32Array): Sum {
  * then wholly free children, then a start).
  */
 export function combine(children: readonly Sum[], childPages: number): Sum {
-  const whole = (s: Sum): boolean => s[0] === childPages;
+  const flat = new Int32Array(3 * children.length);
+  children.forEach((c, i) => flat.set(c, 3 * i));
+  return combineFlat(flat, children.length, childPages);
+}
+
+/**
+ * combine over children given flat, as (start, max, end) triples in
+ * kids[0 .. 3n): the same reasoning, with no allocation, for checks that
+ * run after every step.
+ */
+export function combineFlat(kids: Int32Array, n: number, childPages: number): Sum {
   let start = 0;
-  for (const c of children) {
-    start += c[0];
-    if (!whole(c)) break;
+  for (let i = 0; i < n; i++) {
+    start += kids[3 * i]!;
+    if (kids[3 * i]! !== childPages) break;
   }
   let end = 0;
-  for (let i = children.length - 1; i >= 0; i--) {
-    const c = children[i]!;
-    end += c[2];
-    if (!whole(c)) break;
+  for (let i = n - 1; i >= 0; i--) {
+    end += kids[3 * i + 2]!;
+    if (kids[3 * i]! !== childPages) break;
   }
   let max = 0;
-  for (let i = 0; i < children.length; i++) {
-    max = Math.max(max, children[i]![1]);
+  for (let i = 0; i < n; i++) {
+    if (kids[3 * i + 1]! > max) max = kids[3 * i + 1]!;
     // A run starting in child i's end, crossing wholly free children, ending in some child's start.
-    let run = children[i]![2];
-    for (let j = i + 1; j < children.length; j++) {
-      const c = children[j]!;
-      if (whole(c)) {
+    let run = kids[3 * i + 2]!;
+    for (let j = i + 1; j < n; j++) {
+      if (kids[3 * j]! === childPages) {
         run += childPages;
         continue;
       }
-      run += c[0];
+      run += kids[3 * j]!;
       break;
     }
-    max = Math.max(max, run);
+    if (run > max) max = run;
   }
   return [start, max, end];
 }

@@ -5,6 +5,7 @@
 import type { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageCache } from '../../model/mpagecache.js';
 import type { AbstractCache, AbstractPageHeap } from './pageHeap.js';
+import type { ReadonlyPageSet } from './pageSet.js';
 
 export interface PageAllocWorld {
   /** The model under test. */
@@ -20,7 +21,7 @@ export interface PageAllocWorld {
    * A page leaves the set once the index covers it again or it stops being
    * free and unscavenged. See scavIndexCoversScavengeablePages.
    */
-  readonly orphaned: ReadonlySet<number>;
+  readonly orphaned: ReadonlyPageSet;
 }
 
 /** A small projection of the world before and after a step. */
@@ -77,15 +78,15 @@ export type PageAllocStep =
       readonly force: boolean;
       readonly released: number;
       readonly pageSize: number;
-      /** Pages whose scavenged bit went 0 -> 1, ascending. */
-      readonly newlyScavenged: readonly number[];
+      /** Pages whose scavenged bit went 0 -> 1. */
+      readonly newlyScavenged: ReadonlyPageSet;
       /** Pages whose bits changed in any other way (must be none). */
-      readonly otherChanges: readonly number[];
-      /** Free, unscavenged pages per the spec (what a scavenger may release) before and after, ascending. */
-      readonly scavengeableBefore: readonly number[];
-      readonly scavengeableAfter: readonly number[];
+      readonly otherChanges: ReadonlyPageSet;
+      /** Free, unscavenged pages per the spec (what a scavenger may release) before and after. */
+      readonly scavengeableBefore: ReadonlyPageSet;
+      readonly scavengeableAfter: ReadonlyPageSet;
       /** Ghost: pages orphaned by background scavenges after the step (see PageAllocWorld.orphaned). */
-      readonly orphanedAfter: readonly number[];
+      readonly orphanedAfter: ReadonlyPageSet;
       /** Ghost: pages this (background) scavenge orphaned. */
       readonly newlyOrphaned: readonly number[];
     }

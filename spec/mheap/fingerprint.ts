@@ -16,7 +16,7 @@ export function heapFingerprint(h: MHeap): string {
   }
   for (const [ai, ha] of h.arenas) {
     // The arena's 8192-entry maps, hashed (two independent 32-bit hashes): equal content, equal hashes.
-    parts.push(`a${ai}=${ha.zeroedBase},${hashWords(ha.pageInUse)},${hashWords(ha.spans.map((s) => s?.id ?? 0))}`);
+    parts.push(`a${ai}=${ha.zeroedBase},${hashWords(bytesAsWords(ha.pageInUse))},${hashWords(spanIds(ha.spans))}`);
   }
   for (const pp of h.allp) {
     parts.push(`P${pp.id}=${pp.pcache.base},${pp.pcache.cache},${pp.pcache.scav},${pp.mspancache.len},${pp.mspancache.buf.map((s) => s?.id ?? 0).join('.')}`);
@@ -32,3 +32,21 @@ function hints(h: MHeap): string {
   return out.join(',');
 }
 
+
+/** The ids of a spans map's entries (0 for none), in a reused buffer. */
+function spanIds(spans: readonly ({ readonly id: number } | null | undefined)[]): Uint32Array {
+  if (idBuf.length < spans.length) idBuf = new Uint32Array(spans.length);
+  const out = idBuf.subarray(0, spans.length);
+  for (let i = 0; i < spans.length; i++) out[i] = spans[i]?.id ?? 0;
+  return out;
+}
+
+let idBuf = new Uint32Array(0);
+
+/** A byte array as whole uint32 words (a view when it can be, else a zero-padded copy). */
+function bytesAsWords(b: Uint8Array): Uint32Array {
+  if (b.byteOffset % 4 === 0 && b.byteLength % 4 === 0) return new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+  const w = new Uint32Array(Math.ceil(b.byteLength / 4));
+  new Uint8Array(w.buffer).set(b);
+  return w;
+}

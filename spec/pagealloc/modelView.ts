@@ -60,12 +60,16 @@ export function sameSum(a: Sum | undefined, b: Sum | undefined): boolean {
 export function pageAllocFingerprint(h: PageAlloc): string {
   const parts: string[] = [`sa=${h.searchAddr.addr()} [${h.start},${h.end}) mapped=${h.summaryMappedReady}`];
   parts.push('inUse=' + h.inUse.ranges.map((r) => `${r.base.addr()}-${r.limit.addr()}`).join(',') + `/${h.inUse.totalBytes}`);
-  h.chunks.forEach((l2, i) => {
-    if (l2 === undefined) return;
-    l2.forEach((c, j) => {
+  // Every entry of the sparse chunk map, not only the grown ones: a call that creates one must show.
+  const l1s = h.chunks;
+  for (let i = 0; i < l1s.length; i++) {
+    const l2 = l1s[i];
+    if (l2 === undefined) continue;
+    for (let j = 0; j < l2.length; j++) {
+      const c = l2[j];
       if (c !== undefined && !c.isZero()) parts.push(`c${i}/${j}=${hashWords(c.w)}|${hashWords(c.scavenged.w)}`);
-    });
-  });
+    }
+  }
   h.summary.forEach((lv, l) => {
     parts.push(`L${l}len=${lv.len}`);
     for (const u of lv.mappedPages()) {
@@ -84,7 +88,8 @@ export function pageAllocFingerprint(h: PageAlloc): string {
  * string: equal content gives equal hashes; different content collides
  * with probability about 2^-64.
  */
-export function hashWords(xs: ArrayLike<number>): string {
+export function hashWords(xs: Uint32Array): string {
+  // One element type only, so the loop stays monomorphic (it runs over every mapped summary page).
   let a = 0x811c9dc5;
   let b = 0x1b873593;
   for (let i = 0; i < xs.length; i++) {

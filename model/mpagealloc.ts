@@ -20,7 +20,8 @@ import { scavenge } from './mgcscavenge.js';
 import type { PageCache } from './mpagecache.js';
 import { allocToCache } from './mpagecache.js';
 import { PallocData } from './mpallocbits.js';
-import { SumCodec, mergeSummaries } from './mpallocsum.js';
+import type { Sum3Out } from './mpallocsum.js';
+import { SumCodec, mergeSummaries, newSum3Out } from './mpallocsum.js';
 import { mutant } from './mutants.js';
 import { AddrRanges, OffAddr, makeAddrRange, maxOffAddr } from './mranges.js';
 import { refuse, throwGo } from './throw.js';
@@ -78,6 +79,8 @@ export class PageAlloc {
   /** Ghost: see PageAllocObserver. */
   observer: PageAllocObserver | null = null;
   private readonly hooks: PageAllocHooks;
+  /** Scratch for update: the summary being computed (no tuple per call). */
+  private readonly sum3: Sum3Out = newSum3Out();
 
   /** init: Go's (*pageAlloc).init(mheapLock, sysStat, test). */
   constructor(g: Geometry = defaultGeometry, test = true, hooks: PageAllocHooks = {}) {
@@ -169,20 +172,27 @@ export class PageAlloc {
   update(base: number, npages: number, contig: boolean, alloc: boolean): void {
     const g = this.g;
     const c = this.sums;
+    const sum = this.sum3;
     const limit = base + npages * g.pageSize - 1;
     const sc = chunkIndex(g, base);
     const ec = chunkIndex(g, limit);
     const leaf = this.summary[g.summaryLevels - 1]!;
     if (sc === ec) {
       // Fast path: one chunk; if its summary did not change, nothing above does.
-      if (!this.setSummary(leaf, sc, this.chunkOf(sc).summarize())) return;
+      this.chunkOf(sc).summarizeTo(sum);
+      if (!this.setSummary(leaf, sc, sum[0]!, sum[1]!, sum[2]!)) return;
     } else if (contig) {
-      this.setSummary(leaf, sc, this.chunkOf(sc).summarize());
-      const whole = alloc ? ([0, 0, 0] as const) : c.freeChunk;
-      for (let i = sc + 1; i < ec; i++) this.setSummary(leaf, i, whole);
-      this.setSummary(leaf, ec, this.chunkOf(ec).summarize());
+      this.chunkOf(sc).summarizeTo(sum);
+      this.setSummary(leaf, sc, sum[0]!, sum[1]!, sum[2]!);
+      const whole = alloc ? 0 : g.pallocChunkPages;
+      for (let i = sc + 1; i < ec; i++) this.setSummary(leaf, i, whole, whole, whole);
+      this.chunkOf(ec).summarizeTo(sum);
+      this.setSummary(leaf, ec, sum[0]!, sum[1]!, sum[2]!);
     } else {
-      for (let i = sc; i <= ec; i++) this.setSummary(leaf, i, this.chunkOf(i).summarize());
+      for (let i = sc; i <= ec; i++) {
+        this.chunkOf(i).summarizeTo(sum);
+        this.setSummary(leaf, i, sum[0]!, sum[1]!, sum[2]!);
+      }
     }
     // mutant: updateSkipsParents
     if (mutant.updateSkipsParents) return;
@@ -191,6 +201,7 @@ export class PageAlloc {
     for (let l = g.summaryLevels - 2; l >= 0 && changed; l--) {
       changed = false;
       const children = this.summary[l + 1]!;
+      const level = this.summary[l]!;
       const entriesPerBlock = g.levelEntries[l + 1]!;
       const maxPages = g.levelPages[l + 1]!;
       // addrsToSummaryRange(l, base, limit+1), without the tuple.
@@ -198,18 +209,18 @@ export class PageAlloc {
       const hi = Math.floor((limit - g.arenaBaseOffset) / g.levelBytes[l]!) + 1;
       for (let i = lo; i < hi; i++) {
         const first = i * entriesPerBlock;
-        const sum = mergeSummaries(c, children.page(first), first % children.perPage, entriesPerBlock, maxPages);
-        if (this.setSummary(this.summary[l]!, i, sum)) changed = true;
+        mergeSummaries(c, children.page(first), first % children.perPage, entriesPerBlock, maxPages, sum);
+        if (this.setSummary(level, i, sum[0]!, sum[1]!, sum[2]!)) changed = true;
       }
     }
   }
 
-  /** summary[level][i] = sum (packed); reports whether the stored value changed. */
-  private setSummary(level: SummaryLevel, i: number, sum: readonly [number, number, number]): boolean {
+  /** summary[level][i] = packPallocSum(start, max, end); reports whether the stored value changed. */
+  private setSummary(level: SummaryLevel, i: number, start: number, max: number, end: number): boolean {
     const pg = level.page(i);
     const k = level.slot(i);
-    const lo = this.sums.packLo(sum[0], sum[1], sum[2]);
-    const hi = this.sums.packHi(sum[0], sum[1], sum[2]);
+    const lo = this.sums.packLo(start, max, end);
+    const hi = this.sums.packHi(start, max, end);
     if (pg[k] === lo && pg[k + 1] === hi) return false;
     pg[k] = lo;
     pg[k + 1] = hi;

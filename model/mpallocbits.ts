@@ -19,6 +19,8 @@ import {
   u64Hi,
   u64Lo,
 } from './sys.js';
+import type { Sum3Out } from './mpallocsum.js';
+import { newSum3Out } from './mpallocsum.js';
 
 /** Go's ^uint(0): find's "nothing found" index. */
 export const notFound = -1;
@@ -147,6 +149,13 @@ export class PageBits {
 export class PallocBits extends PageBits {
   /** summarize returns the chunk's (start, max, end): free pages at the start, longest free run, free pages at the end. */
   summarize(): [start: number, max: number, end: number] {
+    const out = newSum3Out();
+    this.summarizeTo(out);
+    return [out[0]!, out[1]!, out[2]!];
+  }
+
+  /** summarize, with the result written to out (update's form: no tuple). */
+  summarizeTo(out: Sum3Out): void {
     const w = this.w;
     const nw = this.words;
     let start = -1; // notSetYet
@@ -171,12 +180,16 @@ export class PallocBits extends PageBits {
     if (start === -1) {
       // Not a single 1 bit.
       const n = 64 * nw;
-      return [n, n, n];
+      out[0] = out[1] = out[2] = n;
+      return;
     }
     if (cur > max) max = cur;
     if (max >= 64 - 2) {
       // No run inside one word could beat max.
-      return [start, max, cur];
+      out[0] = start;
+      out[1] = max;
+      out[2] = cur;
+      return;
     }
     // Look inside each word for runs of zeros. Every word is non-zero here.
     outer: for (let i = 0; i < nw; i++) {
@@ -223,7 +236,9 @@ export class PallocBits extends PageBits {
         p = j; // remove j more zeros from each zero run
       }
     }
-    return [start, max, cur];
+    out[0] = start;
+    out[1] = max;
+    out[2] = cur;
   }
 
   /**

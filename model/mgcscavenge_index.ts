@@ -138,13 +138,28 @@ export class ScavengeIndex {
     for (let p = Math.floor(lo / this.perPage); p < Math.ceil(hi / this.perPage); p++) {
       this.chunkPages.set(p, new Uint32Array(2 * this.perPage));
     }
+    this.lastUnit = -1;
+    this.lastPage = undefined;
   }
 
-  /** The page and slot of chunk ci's entry; a fault when it is not mapped. */
-  private entry(ci: number): [Uint32Array, number] {
-    const pg = this.chunkPages.get(Math.floor(ci / this.perPage));
+  /** The last page entryPage returned, to skip the map lookup on repeated access. */
+  private lastUnit = -1;
+  private lastPage: Uint32Array | undefined;
+
+  /** The page holding chunk ci's entry; a fault when it is not mapped. */
+  private entryPage(ci: number): Uint32Array {
+    const u = Math.floor(ci / this.perPage);
+    if (u === this.lastUnit) return this.lastPage!;
+    const pg = this.chunkPages.get(u);
     if (pg === undefined) throw new ModelError('scavengeIndex.chunks', `unexpected fault address: chunks[${ci}] is not mapped`);
-    return [pg, 2 * (ci % this.perPage)];
+    this.lastUnit = u;
+    this.lastPage = pg;
+    return pg;
+  }
+
+  /** Chunk ci's entry's position in its page, in uint32 halves. */
+  private entrySlot(ci: number): number {
+    return 2 * (ci % this.perPage);
   }
 
   /** Mapped backing-store units and their raw words, ascending (for state fingerprints). */
@@ -159,7 +174,8 @@ export class ScavengeIndex {
 
   /** chunks[ci].load(): unpack. */
   load(ci: number): ScavChunkData {
-    const [pg, k] = this.entry(ci);
+    const pg = this.entryPage(ci);
+    const k = this.entrySlot(ci);
     const lo = pg[k]!;
     const hi = pg[k + 1]!;
     const L = this.g.logScavChunkInUseMax;
@@ -168,14 +184,16 @@ export class ScavengeIndex {
 
   /** chunks[ci].store(sc): pack. */
   store(ci: number, sc: ScavChunkData): void {
-    const [pg, k] = this.entry(ci);
+    const pg = this.entryPage(ci);
+    const k = this.entrySlot(ci);
     pg[k] = (sc.inUse & 0xffff) | ((sc.lastInUse & 0xffff) << 16) | ((sc.flags & 0xff) << (16 + this.g.logScavChunkInUseMax));
     pg[k + 1] = sc.gen;
   }
 
   /** The packed uint64 of chunk ci (atomicScavChunkData.value). */
   packed(ci: number): bigint {
-    const [pg, k] = this.entry(ci);
+    const pg = this.entryPage(ci);
+    const k = this.entrySlot(ci);
     return (BigInt(pg[k + 1]!) << 32n) | BigInt(pg[k]!);
   }
 

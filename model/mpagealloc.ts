@@ -233,18 +233,32 @@ export class PageAlloc {
    */
   allocRange(base: number, npages: number): number {
     const g = this.g;
-    const parts = this.chunkParts(base, npages);
-    // The index's throw must come before any bit changes: check every chunk
-    // first when there are several; one chunk's index update checks itself.
-    // (Go updates each chunk's bits, then its index entry.)
-    if (parts.length > 1) for (const [ci, , n] of parts) this.scav.index.checkAlloc(ci, n);
+    const limit = base + npages * g.pageSize - 1;
+    const sc = chunkIndex(g, base);
+    const ec = chunkIndex(g, limit);
     let scav = 0;
-    for (const [ci, si, n] of parts) {
-      const chunk = this.chunkOf(ci);
-      this.scav.index.alloc(ci, n);
-      scav += chunk.scavenged.popcntRange(si, n);
+    if (sc === ec) {
+      // The range doesn't cross a chunk boundary (no parts list).
+      const si = chunkPageIndex(g, base);
+      const n = chunkPageIndex(g, limit) + 1 - si;
+      const chunk = this.chunkOf(sc);
+      this.scav.index.alloc(sc, n);
+      scav = chunk.scavenged.popcntRange(si, n);
       if (n === g.pallocChunkPages) chunk.allocAll();
       else chunk.allocRange(si, n);
+    } else {
+      const parts = this.chunkParts(base, npages);
+      // The index's throw must come before any bit changes: check every chunk
+      // first; one chunk's index update checks itself.
+      // (Go updates each chunk's bits, then its index entry.)
+      for (const [ci, , n] of parts) this.scav.index.checkAlloc(ci, n);
+      for (const [ci, si, n] of parts) {
+        const chunk = this.chunkOf(ci);
+        this.scav.index.alloc(ci, n);
+        scav += chunk.scavenged.popcntRange(si, n);
+        if (n === g.pallocChunkPages) chunk.allocAll();
+        else chunk.allocRange(si, n);
+      }
     }
     this.update(base, npages, true, true);
     return scav * g.pageSize;
@@ -296,29 +310,29 @@ export class PageAlloc {
   private allocUnobserved(npages: number): [addr: number, scav: number] {
     validatePages('pageAlloc.alloc', npages);
     const g = this.g;
+    const sa = this.searchAddr.addr();
     // searchAddr above every known chunk: out of memory.
-    if (chunkIndex(g, this.searchAddr.addr()) >= this.end) return [0, 0];
+    const i = chunkIndex(g, sa);
+    if (i >= this.end) return [0, 0];
     let addr = 0;
-    let searchAddr = new OffAddr(g.minOffAddr);
-    let found = false;
+    let searchAddr: OffAddr | undefined;
     // npages might fit in searchAddr's chunk: search it directly.
-    if (g.pallocChunkPages - chunkPageIndex(g, this.searchAddr.addr()) >= npages) {
-      const i = chunkIndex(g, this.searchAddr.addr());
+    const si = chunkPageIndex(g, sa);
+    if (g.pallocChunkPages - si >= npages) {
       const leaf = this.summary[g.summaryLevels - 1]!;
       const pg = leaf.page(i);
       const k = leaf.slot(i);
       const max = this.sums.max(pg[k]!, pg[k + 1]!);
       if (max >= npages) {
-        const [j, searchIdx] = this.chunkOf(i).find(npages, chunkPageIndex(g, this.searchAddr.addr()));
+        const [j, searchIdx] = this.chunkOf(i).find(npages, si);
         if (j === -1) {
-          throwGo('bad summary data', `${site} · (*pageAlloc).alloc`, `max = ${max}, npages = ${npages}, searchIdx = ${chunkPageIndex(g, this.searchAddr.addr())}, p.searchAddr = ${hex(this.searchAddr.addr())}`);
+          throwGo('bad summary data', `${site} · (*pageAlloc).alloc`, `max = ${max}, npages = ${npages}, searchIdx = ${si}, p.searchAddr = ${hex(sa)}`);
         }
         addr = chunkBase(g, i) + j * g.pageSize;
         searchAddr = new OffAddr(chunkBase(g, i) + searchIdx * g.pageSize);
-        found = true;
       }
     }
-    if (!found) {
+    if (searchAddr === undefined) {
       // The slow path.
       [addr, searchAddr] = this.find(npages);
       if (addr === 0) {
@@ -352,17 +366,30 @@ export class PageAlloc {
   free(base: number, npages: number): void {
     const g = this.g;
     this.validateFreeRange(base, npages);
-    const parts = this.chunkParts(base, npages);
-    this.validateFreePages(base, npages, parts);
-    // As in allocRange: the index's throws before any change.
-    if (parts.length > 1) for (const [ci, , n] of parts) this.scav.index.checkFree(ci, n);
-    if (npages === 1) {
-      // Fast path: one bit.
-      const i = chunkIndex(g, base);
-      const pi = chunkPageIndex(g, base);
-      this.scav.index.free(i, pi, 1);
-      this.chunkOf(i).free1(pi);
+    const limit = base + npages * g.pageSize - 1;
+    const sc = chunkIndex(g, base);
+    const ec = chunkIndex(g, limit);
+    if (sc === ec) {
+      // The range doesn't cross a chunk boundary (no parts list).
+      const si = chunkPageIndex(g, base);
+      const n = chunkPageIndex(g, limit) + 1 - si;
+      this.validateFreePages(base, npages, this.chunkOf(sc).popcntRange(si, n));
+      if (npages === 1) {
+        // Fast path: one bit.
+        this.scav.index.free(sc, si, 1);
+        this.chunkOf(sc).free1(si);
+      } else {
+        this.scav.index.free(sc, si, n);
+        if (n === g.pallocChunkPages) this.chunkOf(sc).freeAll();
+        else this.chunkOf(sc).free(si, n);
+      }
     } else {
+      const parts = this.chunkParts(base, npages);
+      let allocated = 0;
+      for (const [ci, si, n] of parts) allocated += this.chunkOf(ci).popcntRange(si, n);
+      this.validateFreePages(base, npages, allocated);
+      // As in allocRange: the index's throws before any change.
+      for (const [ci, , n] of parts) this.scav.index.checkFree(ci, n);
       for (const [ci, si, n] of parts) {
         this.scav.index.free(ci, si, n);
         if (n === g.pallocChunkPages) this.chunkOf(ci).freeAll();
@@ -370,9 +397,8 @@ export class PageAlloc {
       }
     }
     // Freeing below searchAddr lowers it (Go does this first; nothing reads it in between).
-    const b = new OffAddr(base);
     // mutant: freeKeepsSearchAddr
-    if (b.lessThan(this.searchAddr) && !mutant.freeKeepsSearchAddr) this.searchAddr = b;
+    if (base < this.searchAddr.addr() && !mutant.freeKeepsSearchAddr) this.searchAddr = new OffAddr(base);
     this.update(base, npages, true, false);
     this.observer?.free(base, npages);
   }
@@ -402,7 +428,9 @@ export class PageAlloc {
     const g = this.g;
     const op = 'pageAlloc.free';
     validatePages(op, npages);
-    if (!Number.isSafeInteger(base) || (base - g.arenaBaseOffset) % g.pageSize !== 0) refuse(op, `base ${String(base)} is not a page-aligned address`);
+    // Page-aligned: an integral quotient (exact for safe integers; V8's float modulus is slow).
+    const q = (base - g.arenaBaseOffset) / g.pageSize;
+    if (!Number.isSafeInteger(base) || Math.floor(q) !== q) refuse(op, `base ${String(base)} is not a page-aligned address`);
     const limit = base + npages * g.pageSize;
     const r = this.inUse.ranges[this.inUse.findSucc(base) - 1];
     if (r === undefined || !r.contains(base) || limit > r.limit.addr()) {
@@ -410,13 +438,12 @@ export class PageAlloc {
     }
   }
 
-  /** free's pages: all allocated, none owned by a live page cache. */
-  private validateFreePages(base: number, npages: number, parts: readonly [number, number, number][]): void {
+  /** free's pages: all allocated (allocated of them are), none owned by a live page cache. */
+  private validateFreePages(base: number, npages: number, allocated: number): void {
     const op = 'pageAlloc.free';
-    const limit = base + npages * this.g.pageSize;
-    let allocated = 0;
-    for (const [ci, si, n] of parts) allocated += this.chunkOf(ci).popcntRange(si, n);
     if (allocated !== npages) refuse(op, `${npages - allocated} of the ${npages} pages at ${hex(base)} are not allocated`);
+    if (this.ghostCaches.size === 0) return;
+    const limit = base + npages * this.g.pageSize;
     for (const c of this.ghostCaches) {
       const owned = c.ownedIn(base, limit);
       if (owned !== 0) refuse(op, `${owned} of the pages at [${hex(base)}, +${npages}) are owned by the page cache at ${hex(c.base)}`);

@@ -30,20 +30,14 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   // The window certain to hold the first free page: [base, bound], inclusive.
   // Offset addresses are compared as plain numbers: in the model's signed
   // uintptr form, offset order is numeric order (see mranges.ts).
+  // firstFree.update(addr, size) is inlined at both call sites (no closure):
+  // inside the window narrows it; a partial overlap throws (rangePartiallyOverlaps).
   let ffBase = g.minOffAddr;
   let ffBound = g.maxOffAddr;
-  const foundFree = (addr: number, size: number): void => {
-    const last = addr + (size - 1);
-    if (ffBase <= addr && last <= ffBound) {
-      // Inside the window: narrow it.
-      ffBase = addr;
-      ffBound = last;
-    } else if (!(last < ffBase || ffBound < addr)) {
-      throwGo('range partially overlaps', site, `addr = ${hex(addr)}, size = ${size}, base = ${hex(ffBase)}, bound = ${hex(ffBound)}`);
-    }
-  };
   // The summary that sent us down a level, for the "bad summary data" report.
-  let lastSum = [0, 0, 0];
+  let lastStart = 0;
+  let lastMax = 0;
+  let lastEnd = 0;
   let lastSumIdx = -1;
   // The mutants, read once.
   const ignoreStraddle = mutant.findIgnoresStraddle;
@@ -90,7 +84,7 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         ffBase = addr;
         ffBound = last;
       } else if (!(last < ffBase || ffBound < addr)) {
-        foundFree(addr, entryBytes);
+        rangePartiallyOverlaps(addr, entryBytes, ffBase, ffBound);
       }
       // sum.start(), sum.max(), sum.end(), unpacked inline.
       const flagged = (hi & 0x80000000) !== 0;
@@ -112,7 +106,9 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         // The entry itself holds the run: descend.
         i += j;
         lastSumIdx = i;
-        lastSum = [s, max, end];
+        lastStart = s;
+        lastMax = max;
+        lastEnd = end;
         continue nextLevel;
       }
       if (size === 0 || s < full) {
@@ -127,7 +123,9 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     if (bestJ >= 0) {
       i += bestJ;
       lastSumIdx = i;
-      lastSum = [0, bestMax, 0];
+      lastStart = 0;
+      lastMax = bestMax;
+      lastEnd = 0;
       continue nextLevel;
     }
     if (size >= npages) {
@@ -149,7 +147,7 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     throwGo(
       'bad summary data',
       site,
-      `summary[${l - 1}][${lastSumIdx}] = ${lastSum.join(', ')}; level = ${l}, npages = ${npages}, j0 = ${j0}; p.searchAddr = ${hex(p.searchAddr.addr())}, i = ${i}; ${dump.join('; ')}`,
+      `summary[${l - 1}][${lastSumIdx}] = ${lastStart}, ${lastMax}, ${lastEnd}; level = ${l}, npages = ${npages}, j0 = ${j0}; p.searchAddr = ${hex(p.searchAddr.addr())}, i = ${i}; ${dump.join('; ')}`,
     );
   }
 
@@ -165,6 +163,17 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   const addr = chunkBase(g, ci) + j * g.pageSize;
   // The chunk search may have narrowed the free window further.
   const searchAddr = chunkBase(g, ci) + searchIdx * g.pageSize;
-  foundFree(searchAddr, chunkBase(g, ci + 1) - searchAddr);
+  const last = chunkBase(g, ci + 1) - 1;
+  if (ffBase <= searchAddr && last <= ffBound) {
+    ffBase = searchAddr;
+    ffBound = last;
+  } else if (!(last < ffBase || ffBound < searchAddr)) {
+    rangePartiallyOverlaps(searchAddr, last + 1 - searchAddr, ffBase, ffBound);
+  }
   return [addr, p.findMappedAddr(new OffAddr(ffBase))];
+}
+
+/** firstFree.update's throw: [addr, addr+size) straddles the window [base, bound]. */
+function rangePartiallyOverlaps(addr: number, size: number, base: number, bound: number): never {
+  throwGo('range partially overlaps', site, `addr = ${hex(addr)}, size = ${size}, base = ${hex(base)}, bound = ${hex(bound)}`);
 }

@@ -28,12 +28,17 @@ export function chunkPageIndex(g: Geometry, p: number): number {
 
 /** ci.l1(): the index into the first level of pageAlloc.chunks. */
 export function chunkL1(g: Geometry, ci: number): number {
-  return g.pallocChunksL1Bits === 0 ? 0 : Math.floor(ci / g.chunksL1Div);
+  if (g.pallocChunksL1Bits === 0) return 0;
+  // A shift for a chunk index (< 2^30 in every geometry: at most 48 address bits, chunks of at least 2^18 bytes), as Go shifts.
+  if ((ci & 0x3fffffff) === ci) return ci >>> g.pallocChunksL1Shift;
+  return Math.floor(ci / g.chunksL1Div);
 }
 
 /** ci.l2(): the index into the second level of pageAlloc.chunks. */
 export function chunkL2(g: Geometry, ci: number): number {
-  return g.pallocChunksL1Bits === 0 ? ci : ci % g.chunksL2Size;
+  if (g.pallocChunksL1Bits === 0) return ci;
+  if ((ci & 0x3fffffff) === ci) return ci & (g.chunksL2Size - 1);
+  return ci % g.chunksL2Size;
 }
 
 /** offAddrToLevelIndex: the index into summary[level] of the entry containing addr. */

@@ -65,6 +65,7 @@ export class ScavengeIndex {
   /** atomicScavChunkData per chunk, packed as (lo, hi); sparse pages of physPageSize/8 entries, mapped in [min, max). */
   private readonly chunkPages = new Map<number, Uint32Array>();
   private readonly perPage: number;
+  private readonly logPerPage: number;
   /** [min, max): chunk indices whose entries are mapped. */
   min = 0;
   max = 0;
@@ -82,6 +83,7 @@ export class ScavengeIndex {
     readonly test: boolean,
   ) {
     this.perPage = g.physPageSize / 8;
+    this.logPerPage = Math.log2(this.perPage);
     this.searchAddrBg = new AtomicOffAddr(g);
     this.searchAddrForce = new AtomicOffAddr(g);
     this.freeHWM = minOffAddr(g);
@@ -148,7 +150,8 @@ export class ScavengeIndex {
 
   /** The page holding chunk ci's entry; a fault when it is not mapped. */
   private entryPage(ci: number): Uint32Array {
-    const u = Math.floor(ci / this.perPage);
+    // A shift for a valid chunk index (perPage is a power of two); floor-division otherwise.
+    const u = (ci & 0x3fffffff) === ci ? ci >>> this.logPerPage : Math.floor(ci / this.perPage);
     if (u === this.lastUnit) return this.lastPage!;
     const pg = this.chunkPages.get(u);
     if (pg === undefined) throw new ModelError('scavengeIndex.chunks', `unexpected fault address: chunks[${ci}] is not mapped`);
@@ -159,6 +162,7 @@ export class ScavengeIndex {
 
   /** Chunk ci's entry's position in its page, in uint32 halves. */
   private entrySlot(ci: number): number {
+    if ((ci & 0x3fffffff) === ci) return (ci & (this.perPage - 1)) << 1;
     return 2 * (ci % this.perPage);
   }
 

@@ -209,7 +209,7 @@ export class PageAlloc {
       const hi = Math.floor((limit - g.arenaBaseOffset) / g.levelBytes[l]!) + 1;
       for (let i = lo; i < hi; i++) {
         const first = i * entriesPerBlock;
-        mergeSummaries(c, children.page(first), first % children.perPage, entriesPerBlock, maxPages, sum);
+        mergeSummaries(c, children.page(first), children.slot(first) >>> 1, entriesPerBlock, maxPages, sum);
         if (this.setSummary(level, i, sum[0]!, sum[1]!, sum[2]!)) changed = true;
       }
     }

@@ -60,7 +60,9 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     // Start at searchAddr's entry if searchAddr lies in this block.
     let j0 = 0;
     const searchIdx = offAddrToLevelIndex(g, l, p.searchAddr);
-    if (searchIdx - (searchIdx % entriesPerBlock) === i) j0 = searchIdx % entriesPerBlock;
+    // entriesPerBlock is a power of two: the mask is searchIdx % entriesPerBlock for an entry index.
+    const searchJ = (searchIdx & 0x3fffffff) === searchIdx ? searchIdx & (entriesPerBlock - 1) : searchIdx % entriesPerBlock;
+    if (searchIdx - searchJ === i) j0 = searchJ;
 
     // base: the first page (relative to the block) of the run being considered; size: its length.
     let base = 0;

@@ -31,8 +31,12 @@ export class PageBits {
   /** The bitmap as uint32 halves: word k of Go's array is (w[2k], w[2k+1]). */
   readonly w: Uint32Array;
 
+  /** The same memory as int32s (summarize's view: no conversion of values >= 2^31 to doubles). */
+  readonly wi: Int32Array;
+
   constructor(chunkPages: number) {
     this.w = new Uint32Array(chunkPages / 32);
+    this.wi = new Int32Array(this.w.buffer);
   }
 
   /** len(b): the number of 64-bit words. */
@@ -162,7 +166,7 @@ export class PallocBits extends PageBits {
    * end) does not depend on the word size, and 32-bit words are native here.
    */
   summarizeTo(out: Sum3Out): void {
-    const w = this.w;
+    const w = this.wi;
     const n = w.length;
     let start = -1; // notSetYet
     let max = 0;
@@ -174,7 +178,7 @@ export class PallocBits extends PageBits {
         continue;
       }
       // Finish any region spanning the words.
-      cur += trailingZeros32(x);
+      cur += 31 - Math.clz32(x & -x);
       if (start === -1) start = cur;
       if (cur > max) max = cur;
       // Final region that might span to the next word.
@@ -196,8 +200,11 @@ export class PallocBits extends PageBits {
     // Look inside each word for runs of zeros. Every word is non-zero here.
     // (x & (x + 1)) === 0: x is a run of ones at the bottom, no zeros below its top.
     outer: for (let i = 0; i < n; i++) {
+      let x = w[i]!;
+      // All ones: no zeros at all.
+      if (x === -1) continue;
       // Remove the trailing zeros; they are no longer than max.
-      let x = w[i]! >>> trailingZeros32(w[i]!);
+      x >>>= 31 - Math.clz32(x & -x);
       if ((x & (x + 1)) === 0) continue;
       // Shrink all runs of zeros by max; any zeros left mean a larger maximum.
       let p = max; // zeros still to shrink by (< 30, so every shift is < 32)
@@ -218,9 +225,9 @@ export class PallocBits extends PageBits {
           k *= 2;
         }
         // The lowest-order zero run is an increment to our maximum.
-        let j = trailingZeros32(~x); // trailing ones
+        let j = 31 - Math.clz32(~x & (x + 1)); // trailing ones
         x >>>= j;
-        j = trailingZeros32(x); // trailing zeros
+        j = 31 - Math.clz32(x & -x); // trailing zeros (x != 0 here)
         x >>>= j;
         max += j;
         if ((x & (x + 1)) === 0) continue outer;

@@ -42,10 +42,16 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   // The mutants, read once.
   const ignoreStraddle = mutant.findIgnoresStraddle;
   const bestFit = mutant.findBestFit;
-  // pallocSum layout: start at bit 0, max at L, end at 2L (see SumCodec).
-  const { mask, L, maxPackedValue: maxp } = c;
-  const maxInLo = 2 * L <= 32;
+  // pallocSum layout: start at bit 0, max at L, end at 2L (see SumCodec);
+  // maxPackedValue as 1 << L, an int32 V8 can prove.
+  const { mask, L } = c;
+  const maxp = 1 << L;
   const endInHi = 2 * L >= 32;
+  // searchAddr's entry at every level, from its leaf index by shifts
+  // (offAddrToLevelIndex's floor division by a power of two, nested).
+  const leafLevel = g.summaryLevels - 1;
+  const saOff = p.searchAddr.addr() - g.arenaBaseOffset;
+  const saLeaf = saOff >= 0 ? Math.floor(saOff / g.levelBytes[leafLevel]!) : -1;
 
   nextLevel: for (let l = 0; l < g.summaryLevels; l++) {
     const level = p.summary[l]!;
@@ -59,7 +65,7 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
 
     // Start at searchAddr's entry if searchAddr lies in this block.
     let j0 = 0;
-    const searchIdx = offAddrToLevelIndex(g, l, p.searchAddr);
+    const searchIdx = saLeaf >= 0 ? saLeaf >>> (g.levelShift[l]! - g.levelShift[leafLevel]!) : offAddrToLevelIndex(g, l, p.searchAddr);
     // entriesPerBlock is a power of two: the mask is searchIdx % entriesPerBlock for an entry index.
     const searchJ = (searchIdx & 0x3fffffff) === searchIdx ? searchIdx & (entriesPerBlock - 1) : searchIdx % entriesPerBlock;
     if (searchIdx - searchJ === i) j0 = searchJ;
@@ -71,6 +77,10 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     let bestJ = -1;
     let bestMax = Infinity;
     const entryBytes = g.levelBytes[l]!;
+    // Whether the rest of this level's foundFree calls are no-ops: once an
+    // entry narrowed the window or lies above it, every later entry (higher
+    // addresses) lies above it.
+    let ffDone = false;
     for (let j = j0; j < entriesPerBlock; j++) {
       const lo = entries[k0 + 2 * j]!;
       const hi = entries[k0 + 2 * j + 1]!;
@@ -80,25 +90,31 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         continue;
       }
       // Free memory: narrow firstFree (foundFree, inline).
-      const addr = (i + j) * entryBytes + g.arenaBaseOffset;
-      const last = addr + (entryBytes - 1);
-      if (ffBase <= addr && last <= ffBound) {
-        ffBase = addr;
-        ffBound = last;
-      } else if (!(last < ffBase || ffBound < addr)) {
-        rangePartiallyOverlaps(addr, entryBytes, ffBase, ffBound);
+      if (!ffDone) {
+        const addr = (i + j) * entryBytes + g.arenaBaseOffset;
+        const last = addr + (entryBytes - 1);
+        if (ffBase <= addr && last <= ffBound) {
+          ffBase = addr;
+          ffBound = last;
+          ffDone = true;
+        } else if (ffBound < addr) {
+          ffDone = true;
+        } else if (!(last < ffBase)) {
+          rangePartiallyOverlaps(addr, entryBytes, ffBase, ffBound);
+        }
       }
-      // sum.start(), sum.max(), sum.end(), unpacked inline.
+      // sum.start(), sum.max(), sum.end(), unpacked inline when needed.
       const flagged = (hi & 0x80000000) !== 0;
       const s = flagged ? maxp : lo & mask;
-      const max = flagged ? maxp : (maxInLo ? lo >>> L : (lo >>> L) | (hi << (32 - L))) & mask;
-      const end = flagged ? maxp : (endInHi ? hi >>> (2 * L - 32) : (lo >>> (2 * L)) | (hi << (32 - 2 * L))) & mask;
       if (size + s >= npages && !ignoreStraddle && bestJ < 0) {
         // The run reaches npages across the boundary; base is this entry's first page if no run was started.
         if (size === 0) base = j * full;
         size += s;
         break;
       }
+      // (hi << (32 - L)) has no bits below 2L: none in the mask when max lies in lo.
+      const max = flagged ? maxp : ((lo >>> L) | (hi << (32 - L))) & mask;
+      const end = flagged ? maxp : (endInHi ? hi >>> (2 * L - 32) : (lo >>> (2 * L)) | (hi << (32 - 2 * L))) & mask;
       if (max >= npages) {
         if (bestFit) {
           if (max < bestMax) [bestJ, bestMax] = [j, max];

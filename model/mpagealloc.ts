@@ -438,7 +438,7 @@ export class PageAlloc {
     }
   }
 
-  /** free's pages: all allocated (allocated of them are), none owned by a live page cache. */
+  /** free's pages: all npages allocated (allocated is how many are), none owned by a live page cache. */
   private validateFreePages(base: number, npages: number, allocated: number): void {
     const op = 'pageAlloc.free';
     if (allocated !== npages) refuse(op, `${npages - allocated} of the ${npages} pages at ${hex(base)} are not allocated`);

@@ -19,17 +19,26 @@ export function chunkBase(g: Geometry, ci: number): number {
 
 /** chunkPageIndex returns the index within its chunk of the page containing p. */
 export function chunkPageIndex(g: Geometry, p: number): number {
-  return Math.floor((p - g.arenaBaseOffset) / g.pageSize) % g.pallocChunkPages;
+  const off = p - g.arenaBaseOffset;
+  // The offset within its chunk by exact subtraction: V8's float modulus is a
+  // slow library call. Same value as below for every off >= 0.
+  if (off >= 0) return Math.floor((off - Math.floor(off / g.pallocChunkBytes) * g.pallocChunkBytes) / g.pageSize);
+  return Math.floor(off / g.pageSize) % g.pallocChunkPages;
 }
 
 /** ci.l1(): the index into the first level of pageAlloc.chunks. */
 export function chunkL1(g: Geometry, ci: number): number {
-  return g.pallocChunksL1Bits === 0 ? 0 : Math.floor(ci / g.chunksL1Div);
+  if (g.pallocChunksL1Bits === 0) return 0;
+  // A shift for a chunk index (< 2^30 in every geometry: at most 48 address bits, chunks of at least 2^18 bytes), as Go shifts.
+  if ((ci & 0x3fffffff) === ci) return ci >>> g.pallocChunksL1Shift;
+  return Math.floor(ci / g.chunksL1Div);
 }
 
 /** ci.l2(): the index into the second level of pageAlloc.chunks. */
 export function chunkL2(g: Geometry, ci: number): number {
-  return g.pallocChunksL1Bits === 0 ? ci : ci % g.chunksL2Size;
+  if (g.pallocChunksL1Bits === 0) return ci;
+  if ((ci & 0x3fffffff) === ci) return ci & (g.chunksL2Size - 1);
+  return ci % g.chunksL2Size;
 }
 
 /** offAddrToLevelIndex: the index into summary[level] of the entry containing addr. */

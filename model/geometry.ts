@@ -160,48 +160,48 @@ export class Geometry {
     validate(p);
     this.params = Object.freeze({ ...p });
     this.pageShift = p.pageShift;
-    this.pageSize = 2 ** p.pageShift;
+    this.pageSize = int(2 ** p.pageShift);
     this.heapAddrBits = p.heapAddrBits;
     this.arenaBaseOffset = p.arenaBaseOffset;
     this.logHeapArenaBytes = p.logHeapArenaBytes;
-    this.heapArenaBytes = 2 ** p.logHeapArenaBytes;
-    this.pagesPerArena = this.heapArenaBytes / this.pageSize;
+    this.heapArenaBytes = int(2 ** p.logHeapArenaBytes);
+    this.pagesPerArena = int(this.heapArenaBytes / this.pageSize);
     this.arenaL1Bits = p.arenaL1Bits;
     this.arenaL2Bits = p.heapAddrBits - p.logHeapArenaBytes - p.arenaL1Bits;
     this.arenaL1Shift = this.arenaL2Bits;
 
     this.logPallocChunkPages = p.logPallocChunkPages;
-    this.pallocChunkPages = 2 ** p.logPallocChunkPages;
-    this.pallocChunkBytes = this.pallocChunkPages * this.pageSize;
+    this.pallocChunkPages = int(2 ** p.logPallocChunkPages);
+    this.pallocChunkBytes = int(this.pallocChunkPages * this.pageSize);
     this.logPallocChunkBytes = p.logPallocChunkPages + p.pageShift;
-    this.pallocChunkWords = this.pallocChunkPages / 64;
+    this.pallocChunkWords = int(this.pallocChunkPages / 64);
     this.summaryLevels = p.summaryLevels;
     this.summaryLevelBits = p.summaryLevelBits;
     this.summaryL0Bits = p.heapAddrBits - this.logPallocChunkBytes - (p.summaryLevels - 1) * p.summaryLevelBits;
     this.pallocChunksL1Bits = p.pallocChunksL1Bits;
     this.pallocChunksL2Bits = p.heapAddrBits - this.logPallocChunkBytes - p.pallocChunksL1Bits;
     this.pallocChunksL1Shift = this.pallocChunksL2Bits;
-    this.chunksL1Div = 2 ** this.pallocChunksL1Shift;
-    this.chunksL2Size = 2 ** this.pallocChunksL2Bits;
+    this.chunksL1Div = int(2 ** this.pallocChunksL1Shift);
+    this.chunksL2Size = int(2 ** this.pallocChunksL2Bits);
     const levels = [...Array(p.summaryLevels).keys()];
     this.levelBits = levels.map((l) => (l === 0 ? this.summaryL0Bits : p.summaryLevelBits));
     this.levelShift = levels.map((l) => p.heapAddrBits - this.summaryL0Bits - l * p.summaryLevelBits);
     this.levelLogPages = levels.map((l) => p.logPallocChunkPages + (p.summaryLevels - 1 - l) * p.summaryLevelBits);
-    this.levelBytes = this.levelShift.map((sh) => 2 ** sh);
-    this.levelEntries = this.levelBits.map((b) => 2 ** b);
-    this.levelPages = this.levelLogPages.map((lp) => 2 ** lp);
+    this.levelBytes = this.levelShift.map((sh) => int(2 ** sh));
+    this.levelEntries = this.levelBits.map((b) => int(2 ** b));
+    this.levelPages = this.levelLogPages.map((lp) => int(2 ** lp));
     this.logMaxPackedValue = p.logPallocChunkPages + (p.summaryLevels - 1) * p.summaryLevelBits;
-    this.maxPackedValue = 2 ** this.logMaxPackedValue;
+    this.maxPackedValue = int(2 ** this.logMaxPackedValue);
 
     this.minOffAddr = p.arenaBaseOffset;
-    this.maxOffAddr = 2 ** p.heapAddrBits - 1 + p.arenaBaseOffset;
+    this.maxOffAddr = int(2 ** p.heapAddrBits - 1 + p.arenaBaseOffset);
 
     this.physPageSize = p.physPageSize;
     this.physHugePageSize = p.physHugePageSize;
-    this.maxPagesPerPhysPage = maxPhysPageSize / this.pageSize;
+    this.maxPagesPerPhysPage = int(maxPhysPageSize / this.pageSize);
     this.scavChunkHiOccPages = Math.floor(scavChunkHiOccFrac * this.pallocChunkPages) & 0xffff;
     this.logScavChunkInUseMax = p.logPallocChunkPages + 1;
-    this.scavChunkInUseMask = 2 ** this.logScavChunkInUseMax - 1;
+    this.scavChunkInUseMask = int(2 ** this.logScavChunkInUseMax - 1);
   }
 
   /** Whether a is a heap address: arenaBaseOffset <= a < arenaBaseOffset + 2^heapAddrBits. */
@@ -245,6 +245,15 @@ function validate(p: GeometryParams): void {
   if (p.physHugePageSize !== 0 && (!isPow2(p.physHugePageSize) || p.physHugePageSize > 2 ** (p.logPallocChunkPages + p.pageShift))) {
     refuse(op, 'physHugePageSize must be 0 or a power of two no larger than a chunk');
   }
+}
+
+/**
+ * The same number, as a V8 small integer when it is one: 2 ** k and
+ * quotients are heap doubles otherwise, and a double constant turns the
+ * integer arithmetic of every hot loop that reads it into float arithmetic.
+ */
+function int(x: number): number {
+  return Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff && !Object.is(x, -0) ? x | 0 : x;
 }
 
 function isPow2(x: number): boolean {

@@ -65,6 +65,7 @@ export class ScavengeIndex {
   /** atomicScavChunkData per chunk, packed as (lo, hi); sparse pages of physPageSize/8 entries, mapped in [min, max). */
   private readonly chunkPages = new Map<number, Uint32Array>();
   private readonly perPage: number;
+  private readonly logPerPage: number;
   /** [min, max): chunk indices whose entries are mapped. */
   min = 0;
   max = 0;
@@ -82,6 +83,7 @@ export class ScavengeIndex {
     readonly test: boolean,
   ) {
     this.perPage = g.physPageSize / 8;
+    this.logPerPage = Math.log2(this.perPage);
     this.searchAddrBg = new AtomicOffAddr(g);
     this.searchAddrForce = new AtomicOffAddr(g);
     this.freeHWM = minOffAddr(g);
@@ -138,13 +140,30 @@ export class ScavengeIndex {
     for (let p = Math.floor(lo / this.perPage); p < Math.ceil(hi / this.perPage); p++) {
       this.chunkPages.set(p, new Uint32Array(2 * this.perPage));
     }
+    this.lastUnit = -1;
+    this.lastPage = undefined;
   }
 
-  /** The page and slot of chunk ci's entry; a fault when it is not mapped. */
-  private entry(ci: number): [Uint32Array, number] {
-    const pg = this.chunkPages.get(Math.floor(ci / this.perPage));
+  /** The last page entryPage returned, to skip the map lookup on repeated access. */
+  private lastUnit = -1;
+  private lastPage: Uint32Array | undefined;
+
+  /** The page holding chunk ci's entry; a fault when it is not mapped. */
+  private entryPage(ci: number): Uint32Array {
+    // A shift for a valid chunk index (perPage is a power of two); floor-division otherwise.
+    const u = (ci & 0x3fffffff) === ci ? ci >>> this.logPerPage : Math.floor(ci / this.perPage);
+    if (u === this.lastUnit) return this.lastPage!;
+    const pg = this.chunkPages.get(u);
     if (pg === undefined) throw new ModelError('scavengeIndex.chunks', `unexpected fault address: chunks[${ci}] is not mapped`);
-    return [pg, 2 * (ci % this.perPage)];
+    this.lastUnit = u;
+    this.lastPage = pg;
+    return pg;
+  }
+
+  /** Chunk ci's entry's position in its page, in uint32 halves. */
+  private entrySlot(ci: number): number {
+    if ((ci & 0x3fffffff) === ci) return (ci & (this.perPage - 1)) << 1;
+    return 2 * (ci % this.perPage);
   }
 
   /** Mapped backing-store units and their raw words, ascending (for state fingerprints). */
@@ -159,7 +178,8 @@ export class ScavengeIndex {
 
   /** chunks[ci].load(): unpack. */
   load(ci: number): ScavChunkData {
-    const [pg, k] = this.entry(ci);
+    const pg = this.entryPage(ci);
+    const k = this.entrySlot(ci);
     const lo = pg[k]!;
     const hi = pg[k + 1]!;
     const L = this.g.logScavChunkInUseMax;
@@ -168,14 +188,16 @@ export class ScavengeIndex {
 
   /** chunks[ci].store(sc): pack. */
   store(ci: number, sc: ScavChunkData): void {
-    const [pg, k] = this.entry(ci);
+    const pg = this.entryPage(ci);
+    const k = this.entrySlot(ci);
     pg[k] = (sc.inUse & 0xffff) | ((sc.lastInUse & 0xffff) << 16) | ((sc.flags & 0xff) << (16 + this.g.logScavChunkInUseMax));
     pg[k + 1] = sc.gen;
   }
 
   /** The packed uint64 of chunk ci (atomicScavChunkData.value). */
   packed(ci: number): bigint {
-    const [pg, k] = this.entry(ci);
+    const pg = this.entryPage(ci);
+    const k = this.entrySlot(ci);
     return (BigInt(pg[k + 1]!) << 32n) | BigInt(pg[k]!);
   }
 

@@ -20,7 +20,8 @@ import { scavenge } from './mgcscavenge.js';
 import type { PageCache } from './mpagecache.js';
 import { allocToCache } from './mpagecache.js';
 import { PallocData } from './mpallocbits.js';
-import { SumCodec, mergeSummaries } from './mpallocsum.js';
+import type { Sum3Out } from './mpallocsum.js';
+import { SumCodec, mergeSummaries, newSum3Out } from './mpallocsum.js';
 import { mutant } from './mutants.js';
 import { AddrRanges, OffAddr, makeAddrRange, maxOffAddr } from './mranges.js';
 import { refuse, throwGo } from './throw.js';
@@ -78,6 +79,8 @@ export class PageAlloc {
   /** Ghost: see PageAllocObserver. */
   observer: PageAllocObserver | null = null;
   private readonly hooks: PageAllocHooks;
+  /** Scratch for update: the summary being computed (no tuple per call). */
+  private readonly sum3: Sum3Out = newSum3Out();
 
   /** init: Go's (*pageAlloc).init(mheapLock, sysStat, test). */
   constructor(g: Geometry = defaultGeometry, test = true, hooks: PageAllocHooks = {}) {
@@ -169,20 +172,27 @@ export class PageAlloc {
   update(base: number, npages: number, contig: boolean, alloc: boolean): void {
     const g = this.g;
     const c = this.sums;
+    const sum = this.sum3;
     const limit = base + npages * g.pageSize - 1;
     const sc = chunkIndex(g, base);
     const ec = chunkIndex(g, limit);
     const leaf = this.summary[g.summaryLevels - 1]!;
     if (sc === ec) {
       // Fast path: one chunk; if its summary did not change, nothing above does.
-      if (!this.setSummary(leaf, sc, this.chunkOf(sc).summarize())) return;
+      this.chunkOf(sc).summarizeTo(sum);
+      if (!this.setSummary(leaf, sc, sum[0]!, sum[1]!, sum[2]!)) return;
     } else if (contig) {
-      this.setSummary(leaf, sc, this.chunkOf(sc).summarize());
-      const whole = alloc ? ([0, 0, 0] as const) : c.freeChunk;
-      for (let i = sc + 1; i < ec; i++) this.setSummary(leaf, i, whole);
-      this.setSummary(leaf, ec, this.chunkOf(ec).summarize());
+      this.chunkOf(sc).summarizeTo(sum);
+      this.setSummary(leaf, sc, sum[0]!, sum[1]!, sum[2]!);
+      const whole = alloc ? 0 : g.pallocChunkPages;
+      for (let i = sc + 1; i < ec; i++) this.setSummary(leaf, i, whole, whole, whole);
+      this.chunkOf(ec).summarizeTo(sum);
+      this.setSummary(leaf, ec, sum[0]!, sum[1]!, sum[2]!);
     } else {
-      for (let i = sc; i <= ec; i++) this.setSummary(leaf, i, this.chunkOf(i).summarize());
+      for (let i = sc; i <= ec; i++) {
+        this.chunkOf(i).summarizeTo(sum);
+        this.setSummary(leaf, i, sum[0]!, sum[1]!, sum[2]!);
+      }
     }
     // mutant: updateSkipsParents
     if (mutant.updateSkipsParents) return;
@@ -191,6 +201,7 @@ export class PageAlloc {
     for (let l = g.summaryLevels - 2; l >= 0 && changed; l--) {
       changed = false;
       const children = this.summary[l + 1]!;
+      const level = this.summary[l]!;
       const entriesPerBlock = g.levelEntries[l + 1]!;
       const maxPages = g.levelPages[l + 1]!;
       // addrsToSummaryRange(l, base, limit+1), without the tuple.
@@ -198,18 +209,18 @@ export class PageAlloc {
       const hi = Math.floor((limit - g.arenaBaseOffset) / g.levelBytes[l]!) + 1;
       for (let i = lo; i < hi; i++) {
         const first = i * entriesPerBlock;
-        const sum = mergeSummaries(c, children.page(first), first % children.perPage, entriesPerBlock, maxPages);
-        if (this.setSummary(this.summary[l]!, i, sum)) changed = true;
+        mergeSummaries(c, children.page(first), children.slot(first) >>> 1, entriesPerBlock, maxPages, sum);
+        if (this.setSummary(level, i, sum[0]!, sum[1]!, sum[2]!)) changed = true;
       }
     }
   }
 
-  /** summary[level][i] = sum (packed); reports whether the stored value changed. */
-  private setSummary(level: SummaryLevel, i: number, sum: readonly [number, number, number]): boolean {
+  /** summary[level][i] = packPallocSum(start, max, end); reports whether the stored value changed. */
+  private setSummary(level: SummaryLevel, i: number, start: number, max: number, end: number): boolean {
     const pg = level.page(i);
     const k = level.slot(i);
-    const lo = this.sums.packLo(sum[0], sum[1], sum[2]);
-    const hi = this.sums.packHi(sum[0], sum[1], sum[2]);
+    const lo = this.sums.packLo(start, max, end);
+    const hi = this.sums.packHi(start, max, end);
     if (pg[k] === lo && pg[k + 1] === hi) return false;
     pg[k] = lo;
     pg[k + 1] = hi;
@@ -222,18 +233,32 @@ export class PageAlloc {
    */
   allocRange(base: number, npages: number): number {
     const g = this.g;
-    const parts = this.chunkParts(base, npages);
-    // The index's throw must come before any bit changes: check every chunk
-    // first when there are several; one chunk's index update checks itself.
-    // (Go updates each chunk's bits, then its index entry.)
-    if (parts.length > 1) for (const [ci, , n] of parts) this.scav.index.checkAlloc(ci, n);
+    const limit = base + npages * g.pageSize - 1;
+    const sc = chunkIndex(g, base);
+    const ec = chunkIndex(g, limit);
     let scav = 0;
-    for (const [ci, si, n] of parts) {
-      const chunk = this.chunkOf(ci);
-      this.scav.index.alloc(ci, n);
-      scav += chunk.scavenged.popcntRange(si, n);
+    if (sc === ec) {
+      // The range doesn't cross a chunk boundary (no parts list).
+      const si = chunkPageIndex(g, base);
+      const n = chunkPageIndex(g, limit) + 1 - si;
+      const chunk = this.chunkOf(sc);
+      this.scav.index.alloc(sc, n);
+      scav = chunk.scavenged.popcntRange(si, n);
       if (n === g.pallocChunkPages) chunk.allocAll();
       else chunk.allocRange(si, n);
+    } else {
+      const parts = this.chunkParts(base, npages);
+      // The index's throw must come before any bit changes: check every chunk
+      // first; one chunk's index update checks itself.
+      // (Go updates each chunk's bits, then its index entry.)
+      for (const [ci, , n] of parts) this.scav.index.checkAlloc(ci, n);
+      for (const [ci, si, n] of parts) {
+        const chunk = this.chunkOf(ci);
+        this.scav.index.alloc(ci, n);
+        scav += chunk.scavenged.popcntRange(si, n);
+        if (n === g.pallocChunkPages) chunk.allocAll();
+        else chunk.allocRange(si, n);
+      }
     }
     this.update(base, npages, true, true);
     return scav * g.pageSize;
@@ -285,29 +310,29 @@ export class PageAlloc {
   private allocUnobserved(npages: number): [addr: number, scav: number] {
     validatePages('pageAlloc.alloc', npages);
     const g = this.g;
+    const sa = this.searchAddr.addr();
     // searchAddr above every known chunk: out of memory.
-    if (chunkIndex(g, this.searchAddr.addr()) >= this.end) return [0, 0];
+    const i = chunkIndex(g, sa);
+    if (i >= this.end) return [0, 0];
     let addr = 0;
-    let searchAddr = new OffAddr(g.minOffAddr);
-    let found = false;
+    let searchAddr: OffAddr | undefined;
     // npages might fit in searchAddr's chunk: search it directly.
-    if (g.pallocChunkPages - chunkPageIndex(g, this.searchAddr.addr()) >= npages) {
-      const i = chunkIndex(g, this.searchAddr.addr());
+    const si = chunkPageIndex(g, sa);
+    if (g.pallocChunkPages - si >= npages) {
       const leaf = this.summary[g.summaryLevels - 1]!;
       const pg = leaf.page(i);
       const k = leaf.slot(i);
       const max = this.sums.max(pg[k]!, pg[k + 1]!);
       if (max >= npages) {
-        const [j, searchIdx] = this.chunkOf(i).find(npages, chunkPageIndex(g, this.searchAddr.addr()));
+        const [j, searchIdx] = this.chunkOf(i).find(npages, si);
         if (j === -1) {
-          throwGo('bad summary data', `${site} · (*pageAlloc).alloc`, `max = ${max}, npages = ${npages}, searchIdx = ${chunkPageIndex(g, this.searchAddr.addr())}, p.searchAddr = ${hex(this.searchAddr.addr())}`);
+          throwGo('bad summary data', `${site} · (*pageAlloc).alloc`, `max = ${max}, npages = ${npages}, searchIdx = ${si}, p.searchAddr = ${hex(sa)}`);
         }
         addr = chunkBase(g, i) + j * g.pageSize;
         searchAddr = new OffAddr(chunkBase(g, i) + searchIdx * g.pageSize);
-        found = true;
       }
     }
-    if (!found) {
+    if (searchAddr === undefined) {
       // The slow path.
       [addr, searchAddr] = this.find(npages);
       if (addr === 0) {
@@ -341,17 +366,30 @@ export class PageAlloc {
   free(base: number, npages: number): void {
     const g = this.g;
     this.validateFreeRange(base, npages);
-    const parts = this.chunkParts(base, npages);
-    this.validateFreePages(base, npages, parts);
-    // As in allocRange: the index's throws before any change.
-    if (parts.length > 1) for (const [ci, , n] of parts) this.scav.index.checkFree(ci, n);
-    if (npages === 1) {
-      // Fast path: one bit.
-      const i = chunkIndex(g, base);
-      const pi = chunkPageIndex(g, base);
-      this.scav.index.free(i, pi, 1);
-      this.chunkOf(i).free1(pi);
+    const limit = base + npages * g.pageSize - 1;
+    const sc = chunkIndex(g, base);
+    const ec = chunkIndex(g, limit);
+    if (sc === ec) {
+      // The range doesn't cross a chunk boundary (no parts list).
+      const si = chunkPageIndex(g, base);
+      const n = chunkPageIndex(g, limit) + 1 - si;
+      this.validateFreePages(base, npages, this.chunkOf(sc).popcntRange(si, n));
+      if (npages === 1) {
+        // Fast path: one bit.
+        this.scav.index.free(sc, si, 1);
+        this.chunkOf(sc).free1(si);
+      } else {
+        this.scav.index.free(sc, si, n);
+        if (n === g.pallocChunkPages) this.chunkOf(sc).freeAll();
+        else this.chunkOf(sc).free(si, n);
+      }
     } else {
+      const parts = this.chunkParts(base, npages);
+      let allocated = 0;
+      for (const [ci, si, n] of parts) allocated += this.chunkOf(ci).popcntRange(si, n);
+      this.validateFreePages(base, npages, allocated);
+      // As in allocRange: the index's throws before any change.
+      for (const [ci, , n] of parts) this.scav.index.checkFree(ci, n);
       for (const [ci, si, n] of parts) {
         this.scav.index.free(ci, si, n);
         if (n === g.pallocChunkPages) this.chunkOf(ci).freeAll();
@@ -359,9 +397,8 @@ export class PageAlloc {
       }
     }
     // Freeing below searchAddr lowers it (Go does this first; nothing reads it in between).
-    const b = new OffAddr(base);
     // mutant: freeKeepsSearchAddr
-    if (b.lessThan(this.searchAddr) && !mutant.freeKeepsSearchAddr) this.searchAddr = b;
+    if (base < this.searchAddr.addr() && !mutant.freeKeepsSearchAddr) this.searchAddr = new OffAddr(base);
     this.update(base, npages, true, false);
     this.observer?.free(base, npages);
   }
@@ -391,7 +428,9 @@ export class PageAlloc {
     const g = this.g;
     const op = 'pageAlloc.free';
     validatePages(op, npages);
-    if (!Number.isSafeInteger(base) || (base - g.arenaBaseOffset) % g.pageSize !== 0) refuse(op, `base ${String(base)} is not a page-aligned address`);
+    // Page-aligned: an integral quotient (exact for safe integers; V8's float modulus is slow).
+    const q = (base - g.arenaBaseOffset) / g.pageSize;
+    if (!Number.isSafeInteger(base) || Math.floor(q) !== q) refuse(op, `base ${String(base)} is not a page-aligned address`);
     const limit = base + npages * g.pageSize;
     const r = this.inUse.ranges[this.inUse.findSucc(base) - 1];
     if (r === undefined || !r.contains(base) || limit > r.limit.addr()) {
@@ -399,13 +438,12 @@ export class PageAlloc {
     }
   }
 
-  /** free's pages: all allocated, none owned by a live page cache. */
-  private validateFreePages(base: number, npages: number, parts: readonly [number, number, number][]): void {
+  /** free's pages: all npages allocated (allocated is how many are), none owned by a live page cache. */
+  private validateFreePages(base: number, npages: number, allocated: number): void {
     const op = 'pageAlloc.free';
-    const limit = base + npages * this.g.pageSize;
-    let allocated = 0;
-    for (const [ci, si, n] of parts) allocated += this.chunkOf(ci).popcntRange(si, n);
     if (allocated !== npages) refuse(op, `${npages - allocated} of the ${npages} pages at ${hex(base)} are not allocated`);
+    if (this.ghostCaches.size === 0) return;
+    const limit = base + npages * this.g.pageSize;
     for (const c of this.ghostCaches) {
       const owned = c.ownedIn(base, limit);
       if (owned !== 0) refuse(op, `${owned} of the pages at [${hex(base)}, +${npages}) are owned by the page cache at ${hex(c.base)}`);

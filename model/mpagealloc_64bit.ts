@@ -35,7 +35,11 @@ export class SummaryLevel {
   ) {
     this.cap = entries;
     this.perPage = Math.max(physPageSize / pallocSumBytes, blockEntries);
+    this.logPerPage = Math.log2(this.perPage);
   }
+
+  /** log2(perPage): perPage is a power of two, so an entry's unit and slot are a shift and a mask. */
+  private readonly logPerPage: number;
 
   /** The last unit page() returned, to skip the map lookup on repeated access. */
   private lastUnit = -1;
@@ -46,7 +50,8 @@ export class SummaryLevel {
     if (i < 0 || i >= this.len) {
       throw new ModelError('pageAlloc.summary', `index out of range [${i}] with length ${this.len} at level ${this.level}`);
     }
-    const u = Math.floor(i / this.perPage);
+    // 0 <= i < len <= 2^30 here: the shift is floor(i / perPage).
+    const u = i >>> this.logPerPage;
     if (u === this.lastUnit) return this.lastPage!;
     const pg = this.pages.get(u);
     if (pg === undefined) {
@@ -59,6 +64,8 @@ export class SummaryLevel {
 
   /** Entry i's position in its page, in uint32 halves. */
   slot(i: number): number {
+    // The mask for a valid index (no integer division); % otherwise.
+    if ((i & 0x3fffffff) === i) return (i & (this.perPage - 1)) << 1;
     return 2 * (i % this.perPage);
   }
 

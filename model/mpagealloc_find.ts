@@ -30,28 +30,28 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   // The window certain to hold the first free page: [base, bound], inclusive.
   // Offset addresses are compared as plain numbers: in the model's signed
   // uintptr form, offset order is numeric order (see mranges.ts).
+  // firstFree.update(addr, size) is inlined at both call sites (no closure):
+  // inside the window narrows it; a partial overlap throws (rangePartiallyOverlaps).
   let ffBase = g.minOffAddr;
   let ffBound = g.maxOffAddr;
-  const foundFree = (addr: number, size: number): void => {
-    const last = addr + (size - 1);
-    if (ffBase <= addr && last <= ffBound) {
-      // Inside the window: narrow it.
-      ffBase = addr;
-      ffBound = last;
-    } else if (!(last < ffBase || ffBound < addr)) {
-      throwGo('range partially overlaps', site, `addr = ${hex(addr)}, size = ${size}, base = ${hex(ffBase)}, bound = ${hex(ffBound)}`);
-    }
-  };
   // The summary that sent us down a level, for the "bad summary data" report.
-  let lastSum = [0, 0, 0];
+  let lastStart = 0;
+  let lastMax = 0;
+  let lastEnd = 0;
   let lastSumIdx = -1;
   // The mutants, read once.
   const ignoreStraddle = mutant.findIgnoresStraddle;
   const bestFit = mutant.findBestFit;
-  // pallocSum layout: start at bit 0, max at L, end at 2L (see SumCodec).
-  const { mask, L, maxPackedValue: maxp } = c;
-  const maxInLo = 2 * L <= 32;
+  // pallocSum layout: start at bit 0, max at L, end at 2L (see SumCodec);
+  // maxPackedValue as 1 << L, an int32 V8 can prove.
+  const { mask, L } = c;
+  const maxp = 1 << L;
   const endInHi = 2 * L >= 32;
+  // searchAddr's entry at every level, from its leaf index by shifts
+  // (offAddrToLevelIndex's floor division by a power of two, nested).
+  const leafLevel = g.summaryLevels - 1;
+  const saOff = p.searchAddr.addr() - g.arenaBaseOffset;
+  const saLeaf = saOff >= 0 ? Math.floor(saOff / g.levelBytes[leafLevel]!) : -1;
 
   nextLevel: for (let l = 0; l < g.summaryLevels; l++) {
     const level = p.summary[l]!;
@@ -65,8 +65,10 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
 
     // Start at searchAddr's entry if searchAddr lies in this block.
     let j0 = 0;
-    const searchIdx = offAddrToLevelIndex(g, l, p.searchAddr);
-    if (searchIdx - (searchIdx % entriesPerBlock) === i) j0 = searchIdx % entriesPerBlock;
+    const searchIdx = saLeaf >= 0 ? saLeaf >>> (g.levelShift[l]! - g.levelShift[leafLevel]!) : offAddrToLevelIndex(g, l, p.searchAddr);
+    // entriesPerBlock is a power of two: the mask is searchIdx % entriesPerBlock for an entry index.
+    const searchJ = (searchIdx & 0x3fffffff) === searchIdx ? searchIdx & (entriesPerBlock - 1) : searchIdx % entriesPerBlock;
+    if (searchIdx - searchJ === i) j0 = searchJ;
 
     // base: the first page (relative to the block) of the run being considered; size: its length.
     let base = 0;
@@ -75,6 +77,10 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     let bestJ = -1;
     let bestMax = Infinity;
     const entryBytes = g.levelBytes[l]!;
+    // Whether the rest of this level's foundFree calls are no-ops: once an
+    // entry narrowed the window or lies above it, every later entry (higher
+    // addresses) lies above it.
+    let ffDone = false;
     for (let j = j0; j < entriesPerBlock; j++) {
       const lo = entries[k0 + 2 * j]!;
       const hi = entries[k0 + 2 * j + 1]!;
@@ -84,25 +90,31 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         continue;
       }
       // Free memory: narrow firstFree (foundFree, inline).
-      const addr = (i + j) * entryBytes + g.arenaBaseOffset;
-      const last = addr + (entryBytes - 1);
-      if (ffBase <= addr && last <= ffBound) {
-        ffBase = addr;
-        ffBound = last;
-      } else if (!(last < ffBase || ffBound < addr)) {
-        foundFree(addr, entryBytes);
+      if (!ffDone) {
+        const addr = (i + j) * entryBytes + g.arenaBaseOffset;
+        const last = addr + (entryBytes - 1);
+        if (ffBase <= addr && last <= ffBound) {
+          ffBase = addr;
+          ffBound = last;
+          ffDone = true;
+        } else if (ffBound < addr) {
+          ffDone = true;
+        } else if (!(last < ffBase)) {
+          rangePartiallyOverlaps(addr, entryBytes, ffBase, ffBound);
+        }
       }
-      // sum.start(), sum.max(), sum.end(), unpacked inline.
+      // sum.start(), sum.max(), sum.end(), unpacked inline when needed.
       const flagged = (hi & 0x80000000) !== 0;
       const s = flagged ? maxp : lo & mask;
-      const max = flagged ? maxp : (maxInLo ? lo >>> L : (lo >>> L) | (hi << (32 - L))) & mask;
-      const end = flagged ? maxp : (endInHi ? hi >>> (2 * L - 32) : (lo >>> (2 * L)) | (hi << (32 - 2 * L))) & mask;
       if (size + s >= npages && !ignoreStraddle && bestJ < 0) {
         // The run reaches npages across the boundary; base is this entry's first page if no run was started.
         if (size === 0) base = j * full;
         size += s;
         break;
       }
+      // (hi << (32 - L)) has no bits below 2L: none in the mask when max lies in lo.
+      const max = flagged ? maxp : ((lo >>> L) | (hi << (32 - L))) & mask;
+      const end = flagged ? maxp : (endInHi ? hi >>> (2 * L - 32) : (lo >>> (2 * L)) | (hi << (32 - 2 * L))) & mask;
       if (max >= npages) {
         if (bestFit) {
           if (max < bestMax) [bestJ, bestMax] = [j, max];
@@ -112,7 +124,9 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         // The entry itself holds the run: descend.
         i += j;
         lastSumIdx = i;
-        lastSum = [s, max, end];
+        lastStart = s;
+        lastMax = max;
+        lastEnd = end;
         continue nextLevel;
       }
       if (size === 0 || s < full) {
@@ -127,7 +141,9 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     if (bestJ >= 0) {
       i += bestJ;
       lastSumIdx = i;
-      lastSum = [0, bestMax, 0];
+      lastStart = 0;
+      lastMax = bestMax;
+      lastEnd = 0;
       continue nextLevel;
     }
     if (size >= npages) {
@@ -149,7 +165,7 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     throwGo(
       'bad summary data',
       site,
-      `summary[${l - 1}][${lastSumIdx}] = ${lastSum.join(', ')}; level = ${l}, npages = ${npages}, j0 = ${j0}; p.searchAddr = ${hex(p.searchAddr.addr())}, i = ${i}; ${dump.join('; ')}`,
+      `summary[${l - 1}][${lastSumIdx}] = ${lastStart}, ${lastMax}, ${lastEnd}; level = ${l}, npages = ${npages}, j0 = ${j0}; p.searchAddr = ${hex(p.searchAddr.addr())}, i = ${i}; ${dump.join('; ')}`,
     );
   }
 
@@ -165,6 +181,17 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   const addr = chunkBase(g, ci) + j * g.pageSize;
   // The chunk search may have narrowed the free window further.
   const searchAddr = chunkBase(g, ci) + searchIdx * g.pageSize;
-  foundFree(searchAddr, chunkBase(g, ci + 1) - searchAddr);
+  const last = chunkBase(g, ci + 1) - 1;
+  if (ffBase <= searchAddr && last <= ffBound) {
+    ffBase = searchAddr;
+    ffBound = last;
+  } else if (!(last < ffBase || ffBound < searchAddr)) {
+    rangePartiallyOverlaps(searchAddr, last + 1 - searchAddr, ffBase, ffBound);
+  }
   return [addr, p.findMappedAddr(new OffAddr(ffBase))];
+}
+
+/** firstFree.update's throw: [addr, addr+size) straddles the window [base, bound]. */
+function rangePartiallyOverlaps(addr: number, size: number, base: number, bound: number): never {
+  throwGo('range partially overlaps', site, `addr = ${hex(addr)}, size = ${size}, base = ${hex(base)}, bound = ${hex(bound)}`);
 }

@@ -15,10 +15,13 @@ import {
   shrHi,
   shrLo,
   toU64,
+  trailingZeros32,
   trailingZeros64,
   u64Hi,
   u64Lo,
 } from './sys.js';
+import type { Sum3Out } from './mpallocsum.js';
+import { newSum3Out } from './mpallocsum.js';
 
 /** Go's ^uint(0): find's "nothing found" index. */
 export const notFound = -1;
@@ -28,8 +31,12 @@ export class PageBits {
   /** The bitmap as uint32 halves: word k of Go's array is (w[2k], w[2k+1]). */
   readonly w: Uint32Array;
 
+  /** The same memory as int32s (summarize's view: no conversion of values >= 2^31 to doubles). */
+  readonly wi: Int32Array;
+
   constructor(chunkPages: number) {
     this.w = new Uint32Array(chunkPages / 32);
+    this.wi = new Int32Array(this.w.buffer);
   }
 
   /** len(b): the number of 64-bit words. */
@@ -147,83 +154,89 @@ export class PageBits {
 export class PallocBits extends PageBits {
   /** summarize returns the chunk's (start, max, end): free pages at the start, longest free run, free pages at the end. */
   summarize(): [start: number, max: number, end: number] {
-    const w = this.w;
-    const nw = this.words;
+    const out = newSum3Out();
+    this.summarizeTo(out);
+    return [out[0]!, out[1]!, out[2]!];
+  }
+
+  /**
+   * summarize, with the result written to out (update's form: no tuple).
+   * Go's algorithm run on the uint32 halves instead of the uint64 words: its
+   * result (free pages at the start, longest free run, free pages at the
+   * end) does not depend on the word size, and 32-bit words are native here.
+   */
+  summarizeTo(out: Sum3Out): void {
+    const w = this.wi;
+    const n = w.length;
     let start = -1; // notSetYet
     let max = 0;
     let cur = 0;
-    for (let i = 0; i < nw; i++) {
-      const lo = w[2 * i]!;
-      const hi = w[2 * i + 1]!;
-      if (lo === 0 && hi === 0) {
-        cur += 64;
+    for (let i = 0; i < n; i++) {
+      const x = w[i]!;
+      if (x === 0) {
+        cur += 32;
         continue;
       }
-      const t = trailingZeros64(lo, hi);
-      const l = leadingZeros64(lo, hi);
       // Finish any region spanning the words.
-      cur += t;
+      cur += 31 - Math.clz32(x & -x);
       if (start === -1) start = cur;
       if (cur > max) max = cur;
       // Final region that might span to the next word.
-      cur = l;
+      cur = Math.clz32(x);
     }
     if (start === -1) {
       // Not a single 1 bit.
-      const n = 64 * nw;
-      return [n, n, n];
+      out[0] = out[1] = out[2] = 32 * n;
+      return;
     }
     if (cur > max) max = cur;
-    if (max >= 64 - 2) {
+    if (max >= 32 - 2) {
       // No run inside one word could beat max.
-      return [start, max, cur];
+      out[0] = start;
+      out[1] = max;
+      out[2] = cur;
+      return;
     }
     // Look inside each word for runs of zeros. Every word is non-zero here.
-    outer: for (let i = 0; i < nw; i++) {
-      let lo = w[2 * i]!;
-      let hi = w[2 * i + 1]!;
+    // (x & (x + 1)) === 0: x is a run of ones at the bottom, no zeros below its top.
+    outer: for (let i = 0; i < n; i++) {
+      let x = w[i]!;
+      // All ones: no zeros at all.
+      if (x === -1) continue;
       // Remove the trailing zeros; they are no longer than max.
-      const tz = trailingZeros64(lo, hi) & 63;
-      lo = shrLo(lo, hi, tz);
-      hi = shrHi(hi, tz);
-      if (lowOnesOnly(lo, hi)) continue;
+      x >>>= 31 - Math.clz32(x & -x);
+      if ((x & (x + 1)) === 0) continue;
       // Shrink all runs of zeros by max; any zeros left mean a larger maximum.
-      let p = max; // zeros still to shrink by
+      let p = max; // zeros still to shrink by (< 30, so every shift is < 32)
       let k = 1; // current minimum length of runs of ones in x
       for (;;) {
         while (p > 0) {
           if (p <= k) {
             // Shift p ones down into the top of each run of zeros.
-            const s = p & 63;
-            const nlo = (lo | shrLo(lo, hi, s)) >>> 0;
-            hi = (hi | shrHi(hi, s)) >>> 0;
-            lo = nlo;
-            if (lowOnesOnly(lo, hi)) continue outer;
+            x |= x >>> p;
+            if ((x & (x + 1)) === 0) continue outer;
             break;
           }
           // Shift k ones down into the top of each run of zeros.
-          const s = k & 63;
-          const nlo = (lo | shrLo(lo, hi, s)) >>> 0;
-          hi = (hi | shrHi(hi, s)) >>> 0;
-          lo = nlo;
-          if (lowOnesOnly(lo, hi)) continue outer;
+          x |= x >>> k;
+          if ((x & (x + 1)) === 0) continue outer;
           p -= k;
           // The minimum length of 1-runs just doubled.
           k *= 2;
         }
         // The lowest-order zero run is an increment to our maximum.
-        let j = trailingZeros64(~lo >>> 0, ~hi >>> 0); // trailing ones
-        lo = shrLo(lo, hi, j & 63);
-        hi = shrHi(hi, j & 63);
-        j = trailingZeros64(lo, hi); // trailing zeros
-        lo = shrLo(lo, hi, j & 63);
-        hi = shrHi(hi, j & 63);
+        let j = 31 - Math.clz32(~x & (x + 1)); // trailing ones
+        x >>>= j;
+        j = 31 - Math.clz32(x & -x); // trailing zeros (x != 0 here)
+        x >>>= j;
         max += j;
-        if (lowOnesOnly(lo, hi)) continue outer;
+        if ((x & (x + 1)) === 0) continue outer;
         p = j; // remove j more zeros from each zero run
       }
     }
-    return [start, max, cur];
+    out[0] = start;
+    out[1] = max;
+    out[2] = cur;
   }
 
   /**
@@ -353,12 +366,6 @@ export class PallocBits extends PageBits {
   allocPages64(i: number, alloc: bigint): void {
     this.setBlock64(i, alloc);
   }
-}
-
-/** Go's x&(x+1) == 0 on the uint64 (lo, hi): x is a run of ones at the bottom (or zero). */
-function lowOnesOnly(lo: number, hi: number): boolean {
-  if (lo >>> 0 === 0xffffffff) return ((hi & (hi + 1)) >>> 0) === 0;
-  return (hi >>> 0) === 0 && ((lo & (lo + 1)) >>> 0) === 0;
 }
 
 /**

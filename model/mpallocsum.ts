@@ -16,6 +16,14 @@ export type PallocSum = bigint;
 /** A summary unpacked: Go's p.unpack(). */
 export type Sum3 = readonly [start: number, max: number, end: number];
 
+/** Where hot paths write an unpacked summary (start, max, end) instead of allocating a Sum3. */
+export type Sum3Out = Int32Array;
+
+/** A fresh Sum3Out. */
+export function newSum3Out(): Sum3Out {
+  return new Int32Array(3);
+}
+
 /** The flag bit (bit 63) in the high half. */
 const maxFlagHi = 0x80000000;
 
@@ -63,6 +71,11 @@ export class SumCodec {
   private readonly fStart: FieldLayout;
   private readonly fMax: FieldLayout;
   private readonly fEnd: FieldLayout;
+  /** packLo/packHi's shifts, -1 where a field has no bits in that half. */
+  private readonly endLoShl: number;
+  private readonly maxHiShr: number;
+  private readonly endHiShl: number;
+  private readonly endHiShr: number;
 
   constructor(g: Geometry) {
     this.L = g.logMaxPackedValue;
@@ -72,14 +85,19 @@ export class SumCodec {
     this.fStart = new FieldLayout(0, this.L);
     this.fMax = new FieldLayout(this.L, this.L);
     this.fEnd = new FieldLayout(2 * this.L, this.L);
+    const L = this.L;
+    this.endLoShl = 2 * L < 32 ? 2 * L : -1;
+    this.maxHiShr = 2 * L > 32 ? 32 - L : -1;
+    this.endHiShl = 2 * L >= 32 ? 2 * L - 32 : -1;
+    this.endHiShr = 2 * L < 32 && 3 * L > 32 ? 32 - 2 * L : -1;
   }
 
   /** Low half of packPallocSum(start, max, end): each field masked to L bits, as Go does. */
   packLo(start: number, max: number, end: number): number {
     if (max === this.maxPackedValue) return 0;
     const m = this.mask;
-    // start is at bit 0, max at L (< 32), end at 2L.
-    const e = this.fEnd.inLo ? (end & m) << this.fEnd.o : 0;
+    // start is at bit 0, max at L (< 32: 3L <= 63), end at 2L.
+    const e = this.endLoShl >= 0 ? (end & m) << this.endLoShl : 0;
     return ((start & m) | ((max & m) << this.L) | e) >>> 0;
   }
 
@@ -87,7 +105,9 @@ export class SumCodec {
   packHi(start: number, max: number, end: number): number {
     if (max === this.maxPackedValue) return maxFlagHi;
     const m = this.mask;
-    return (this.fMax.hi(max & m) | this.fEnd.hi(end & m)) >>> 0;
+    const mh = this.maxHiShr >= 0 ? (max & m) >>> this.maxHiShr : 0;
+    const eh = this.endHiShl >= 0 ? (end & m) << this.endHiShl : this.endHiShr >= 0 ? (end & m) >>> this.endHiShr : 0;
+    return (mh | eh) >>> 0;
   }
 
   /** packPallocSum as Go's uint64 value. */
@@ -129,46 +149,47 @@ export class SumCodec {
  * mergeSummaries merges consecutive summaries, each covering at most
  * 1 << logMaxPagesPerSum pages, into one. Go's `sums []pallocSum` slice is
  * `count` packed entries of `mem` starting at entry `first`; the model
- * passes `full` = 1 << logMaxPagesPerSum.
+ * passes `full` = 1 << logMaxPagesPerSum. The result (start, max, end) is
+ * written to out, so the hot path allocates nothing.
  */
-export function mergeSummaries(c: SumCodec, mem: Uint32Array, first: number, count: number, full: number): Sum3 {
-  // Unpack each child once: the flag (all three fields maxPackedValue), or the three fields.
-  const { mask, maxPackedValue: maxp } = c;
-  const oM = c.L;
-  const oE = 2 * c.L;
-  const maxInLo = oM + c.L <= 32;
+export function mergeSummaries(c: SumCodec, mem: Uint32Array, first: number, count: number, full: number, out: Sum3Out): void {
+  // Each child unpacked inline: the three fields (max may straddle the
+  // halves, end may lie in hi), replaced by maxPackedValue if flagged.
+  const mask = c.mask;
+  const L = c.L;
+  // maxPackedValue, computed: an int32 V8 can prove, which the loop below
+  // runs markedly faster with than with the field's value.
+  const maxp = 1 << L;
+  const oE = 2 * L;
   const endInHi = oE >= 32;
   let k = 2 * first;
-  let start = 0;
-  let max = 0;
-  let end = 0;
-  for (let i = 0; i < count; i++, k += 2) {
-    const lo = mem[k]!;
-    const hi = mem[k + 1]!;
-    let si: number;
-    let mi: number;
-    let ei: number;
-    if (hi & 0x80000000) {
-      si = mi = ei = maxp;
-    } else {
-      si = lo & mask;
-      mi = (maxInLo ? lo >>> oM : (lo >>> oM) | (hi << (32 - oM))) & mask;
-      ei = (endInHi ? hi >>> (oE - 32) : (lo >>> oE) | (hi << (32 - oE))) & mask;
-    }
-    if (i === 0) {
-      start = si;
-      max = mi;
-      end = ei;
-      continue;
-    }
+  let lo = mem[k]!;
+  let hi = mem[k + 1]!;
+  // sums[0] starts the running summary. (hi << (32 - L)) has no bits below
+  // 2L, so none in the mask when max lies in lo.
+  let start = lo & mask;
+  let max = ((lo >>> L) | (hi << (32 - L))) & mask;
+  let end = (endInHi ? hi >>> (oE - 32) : (lo >>> oE) | (hi << (32 - oE))) & mask;
+  if (hi & 0x80000000) start = max = end = maxp;
+  for (let i = 1; i < count; i++) {
+    k += 2;
+    lo = mem[k]!;
+    hi = mem[k + 1]!;
+    let si = lo & mask;
+    let mi = ((lo >>> L) | (hi << (32 - L))) & mask;
+    let ei = (endInHi ? hi >>> (oE - 32) : (lo >>> oE) | (hi << (32 - oE))) & mask;
+    if (hi & 0x80000000) si = mi = ei = maxp;
     // The running start grows only while everything so far is free.
     if (start === i * full) start += si;
     // The longest run may cross the boundary, or lie inside sums[i].
-    if (end + si > max) max = end + si;
+    const across = end + si;
+    if (across > max) max = across;
     if (mi > max) max = mi;
     // A wholly free sums[i] extends the running end; otherwise its end wins.
     if (ei === full) end += full;
     else end = ei;
   }
-  return [start, max, end];
+  out[0] = start;
+  out[1] = max;
+  out[2] = end;
 }

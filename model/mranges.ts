@@ -121,8 +121,8 @@ export class AddrRange {
 
   /** contains reports whether addr is in the range. */
   contains(addr: number): boolean {
-    const o = new OffAddr(addr);
-    return this.base.lessEqual(o) && o.lessThan(this.limit);
+    // base <= offAddr{addr} < limit, on the numbers (no wrapper).
+    return this.base.a <= addr && addr < this.limit.a;
   }
 
   /**
@@ -172,7 +172,7 @@ export class AddrRanges {
 
   /** findSucc returns the first index whose range's base is above addr. */
   findSucc(addr: number): number {
-    const base = new OffAddr(addr);
+    // offAddr{addr}.lessThan(r.base) is addr < r.base.a (see the header).
     // Binary search down to at most iterMax candidates, as Go does.
     const iterMax = 8;
     let bot = 0;
@@ -180,12 +180,12 @@ export class AddrRanges {
     while (top - bot > iterMax) {
       const i = Math.floor((top - bot) / 2) + bot;
       const r = this.ranges[i]!;
-      if (r.contains(base.addr())) return i + 1;
-      if (base.lessThan(r.base)) top = i;
+      if (r.contains(addr)) return i + 1;
+      if (addr < r.base.a) top = i;
       else bot = i + 1;
     }
     for (let i = bot; i < top; i++) {
-      if (base.lessThan(this.ranges[i]!.base)) return i;
+      if (addr < this.ranges[i]!.base.a) return i;
     }
     return top;
   }

@@ -15,7 +15,6 @@ import {
   shrHi,
   shrLo,
   toU64,
-  trailingZeros32,
   trailingZeros64,
   u64Hi,
   u64Lo,

@@ -79,7 +79,8 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
     const id = this.nextCacheId++;
     const got: AbstractCache = c.empty() ? { basePage: -1, cache: 0n, scav: 0n } : { basePage: this.page(c.base), cache: c.cache, scav: c.scav };
     let heldBefore = 0;
-    for (let i = 0; i < 64; i++) if ((c.cache >> BigInt(i)) & 1n && this.shadow.pageState(got.basePage + i) !== FREE) heldBefore++;
+    const words = [Number(c.cache & 0xffffffffn), Number(c.cache >> 32n)];
+    for (let i = 0; i < 64; i++) if ((words[i >>> 5]! >>> (i & 31)) & 1 && this.shadow.pageState(got.basePage + i) !== FREE) heldBefore++;
     const want = this.shadow.allocToCache(id);
     if (!c.empty()) {
       this.caches.set(id, c);

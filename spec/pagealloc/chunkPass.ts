@@ -44,9 +44,10 @@ function chunkPass(w: PageAllocWorld): ChunkProblems {
   const cursor = idx.searchAddrForce.Load()[0];
   const cursorPage = pageIndex(g, cursor);
   const grown = grownChunks(h);
-  const want = shadow.chunks();
-  const sameChunks = grown.length === want.length && grown.every((c, i) => c === want[i]);
+  const specChunks = shadow.chunks();
+  const sameChunks = grown.length === specChunks.length && grown.every((c, i) => c === specChunks[i]);
   const out: ChunkProblems = {};
+  const memo = leafMemo(h);
   for (const ci of grown) {
     const c = h.peekChunk(ci);
     const first = ci * g.pallocChunkPages;
@@ -56,12 +57,13 @@ function chunkPass(w: PageAllocWorld): ChunkProblems {
       continue;
     }
     if (out.leaf === undefined) {
-      const p = leafProblem(w, ci, c);
+      const p = leafProblem(w, ci, c, memo);
       if (p !== undefined) out.leaf = p;
     }
-    const wantAlloc = sameChunks ? shadow.expectedAllocBits(ci) : undefined;
-    const wantScav = sameChunks ? shadow.expectedScavBits(ci) : undefined;
-    if (sameChunks && (wantAlloc === undefined || wantScav === undefined)) out.refinement ??= `chunk ${ci} has no bitmap`;
+    const want = sameChunks ? shadow.expectedBits(ci) : undefined;
+    if (sameChunks && want === undefined) out.refinement ??= `chunk ${ci} has no bitmap`;
+    const wantAlloc = want?.allocBits;
+    const wantScav = want?.scavBits;
     const mapped = idx.mapped(ci);
     const entry = mapped ? idx.load(ci) : undefined;
     const clear = entry !== undefined && (entry.flags & scavChunkHasFree) === 0;
@@ -107,13 +109,17 @@ function chunkPass(w: PageAllocWorld): ChunkProblems {
 // came from (then the verdict) and recomputes only when they changed.
 const leafMemos = new WeakMap<PageAllocWorld['h'], Map<number, Uint32Array>>();
 
-function leafProblem(w: PageAllocWorld, ci: number, c: PallocData): string | undefined {
+function leafMemo(h: PageAllocWorld['h']): Map<number, Uint32Array> {
+  let memo = leafMemos.get(h);
+  if (memo === undefined) leafMemos.set(h, (memo = new Map()));
+  return memo;
+}
+
+function leafProblem(w: PageAllocWorld, ci: number, c: PallocData, memo: Map<number, Uint32Array>): string | undefined {
   const { h } = w;
   const leaf = h.g.summaryLevels - 1;
   const lv = h.summary[leaf]!;
   if (!lv.readable(ci)) return `grown chunk ${ci} has no readable leaf summary`;
-  let memo = leafMemos.get(h);
-  if (memo === undefined) leafMemos.set(h, (memo = new Map()));
   const pg = lv.page(ci);
   const k = lv.slot(ci);
   const lo = pg[k]!;

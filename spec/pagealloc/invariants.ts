@@ -41,8 +41,8 @@ function innerMismatch(w: PageAllocWorld): string | undefined {
   let memos = innerMemos.get(h);
   if (memos === undefined) innerMemos.set(h, (memos = g.levelBits.map(() => new Map())));
   for (let l = g.summaryLevels - 2; l >= 0; l--) {
-    const fanout = 2 ** g.levelBits[l + 1]!;
-    const childPages = 2 ** g.levelLogPages[l + 1]!;
+    const fanout = 1 << g.levelBits[l + 1]!;
+    const childPages = 1 << g.levelLogPages[l + 1]!;
     const parents = h.summary[l]!;
     const kids = h.summary[l + 1]!;
     const memo = memos[l]!;

@@ -10,7 +10,7 @@
 // is address order.
 
 import type { ReadonlyPageSet } from './pageSet.js';
-import { PageSet } from './pageSet.js';
+import { PageSet, pagesIn } from './pageSet.js';
 
 /** A page's state. */
 export const FREE = 0;
@@ -27,26 +27,30 @@ export interface AbstractCache {
   readonly scav: bigint;
 }
 
+/** One mapped chunk: a state and a scavenged flag per page, and what follows from them. */
+interface ChunkState {
+  /** FREE, ALLOCATED or CACHED, per page. */
+  readonly state: Uint8Array;
+  /** 1 if scavenged, per page (for cached pages: the cache's scav bit). */
+  readonly scavenged: Uint8Array;
+  /** For cached pages, the owning cache's id (0 otherwise). */
+  readonly owner: Int32Array;
+  /**
+   * The bitmaps a page allocator implementing this heap must show, kept in
+   * step page by page: allocated = handed out or cached; scavenged = free
+   * and scavenged (a cached page's scavenged state is its cache's).
+   */
+  readonly allocBits: Uint32Array;
+  readonly scavBits: Uint32Array;
+  /** Free pages, so first fit can skip chunks with none. */
+  free: number;
+}
+
 export class AbstractPageHeap {
-  /** Mapped chunks, by chunk index: a state per page. */
-  private readonly state = new Map<number, Uint8Array>();
-  /** Mapped chunks: a scavenged flag per page (for cached pages: the cache's scav bit). */
-  private readonly scavenged = new Map<number, Uint8Array>();
-  /** For cached pages, the owning cache's id. */
-  private readonly owner = new Map<number, number>();
+  /** Mapped chunks by chunk index. */
+  private readonly chunkStatesByIndex = new Map<number, ChunkState>();
   /** Mapped chunk indices, ascending. */
   private chunkOrder: number[] = [];
-  /** Per chunk, a counter bumped on every change (lets checkers skip unchanged chunks). */
-  private readonly versions = new Map<number, number>();
-  /**
-   * The bitmaps a page allocator implementing this heap must show, derived
-   * page by page in setPage: allocated = handed out or cached; scavenged =
-   * free and scavenged (a cached page's scavenged state is its cache's).
-   */
-  private readonly allocBits = new Map<number, Uint32Array>();
-  private readonly scavBits = new Map<number, Uint32Array>();
-  /** Free pages per chunk, so first fit can skip chunks with none. */
-  private readonly freeCount = new Map<number, number>();
   /** Live caches: block and the pages (and scavenged pages) each still owns, as 64-bit masks. */
   private readonly cacheMasks = new Map<number, { basePage: number; owned: bigint; scav: bigint }>();
 
@@ -57,7 +61,7 @@ export class AbstractPageHeap {
 
   /** Whether chunk ci is mapped. */
   isMapped(ci: number): boolean {
-    return this.state.has(ci);
+    return this.chunkStatesByIndex.has(ci);
   }
 
   /** Mapped chunk indices, ascending. */
@@ -65,71 +69,62 @@ export class AbstractPageHeap {
     return this.chunkOrder;
   }
 
+  private chunkOf(pi: number): ChunkState | undefined {
+    return this.chunkStatesByIndex.get(Math.floor(pi / this.chunkPages));
+  }
+
   /** Page state of global page pi (undefined if unmapped). */
   pageState(pi: number): number | undefined {
-    return this.state.get(Math.floor(pi / this.chunkPages))?.[pi % this.chunkPages];
+    return this.chunkOf(pi)?.state[pi % this.chunkPages];
   }
 
   /** Whether global page pi is scavenged (undefined if unmapped). */
   isScavenged(pi: number): boolean | undefined {
-    const s = this.scavenged.get(Math.floor(pi / this.chunkPages));
-    return s === undefined ? undefined : s[pi % this.chunkPages] === 1;
+    const c = this.chunkOf(pi);
+    return c === undefined ? undefined : c.scavenged[pi % this.chunkPages] === 1;
   }
 
   /** The cache owning page pi, if it is cached. */
   ownerOf(pi: number): number | undefined {
-    return this.owner.get(pi);
+    const c = this.chunkOf(pi);
+    const id = c?.owner[pi % this.chunkPages] ?? 0;
+    return id === 0 ? undefined : id;
   }
 
   /** Grow: chunks [firstChunk, firstChunk+n) become mapped, every page free and scavenged. */
   grow(firstChunk: number, n: number): void {
     for (let ci = firstChunk; ci < firstChunk + n; ci++) {
-      if (this.state.has(ci)) throw new Error(`spec: chunk ${ci} grown twice`);
-      this.state.set(ci, new Uint8Array(this.chunkPages));
-      this.scavenged.set(ci, new Uint8Array(this.chunkPages).fill(1));
-      this.allocBits.set(ci, new Uint32Array(this.chunkPages / 32));
-      this.freeCount.set(ci, this.chunkPages);
-      this.scavBits.set(ci, new Uint32Array(this.chunkPages / 32).fill(0xffffffff));
+      if (this.chunkStatesByIndex.has(ci)) throw new Error(`spec: chunk ${ci} grown twice`);
+      this.chunkStatesByIndex.set(ci, {
+        state: new Uint8Array(this.chunkPages),
+        scavenged: new Uint8Array(this.chunkPages).fill(1),
+        owner: new Int32Array(this.chunkPages),
+        allocBits: new Uint32Array(this.chunkPages / 32),
+        scavBits: new Uint32Array(this.chunkPages / 32).fill(0xffffffff),
+        free: this.chunkPages,
+      });
     }
-    this.chunkOrder = [...this.state.keys()].sort((a, b) => a - b);
+    this.chunkOrder = [...this.chunkStatesByIndex.keys()].sort((a, b) => a - b);
   }
 
   /** Set a mapped page's state directly (for building states like Go's NewPageAlloc). */
   setPage(pi: number, st: number, scav: boolean): void {
-    const ci = Math.floor(pi / this.chunkPages);
-    const s = this.state.get(ci);
-    const v = this.scavenged.get(ci);
-    if (s === undefined || v === undefined) throw new Error(`spec: page ${pi} is not mapped`);
-    const i = pi % this.chunkPages;
-    if ((s[i] === FREE) !== (st === FREE)) this.freeCount.set(ci, this.freeCount.get(ci)! + (st === FREE ? 1 : -1));
-    s[i] = st;
-    v[i] = scav ? 1 : 0;
-    this.versions.set(ci, (this.versions.get(ci) ?? 0) + 1);
-    const a = this.allocBits.get(ci)!;
-    const b = this.scavBits.get(ci)!;
-    const m = 1 << (i & 31);
-    if (st === FREE) a[i >>> 5]! &= ~m;
-    else a[i >>> 5]! |= m;
-    if (st === FREE && scav) b[i >>> 5]! |= m;
-    else b[i >>> 5]! &= ~m;
+    this.setRange(pi, 1, st, scav);
   }
 
-  /** setPage for every page of [pi, pi+n), fetching each chunk's arrays once. */
+  /** Give every page of [pi, pi+n) state st and scavenged flag scav; they must be mapped. */
   setRange(pi: number, n: number, st: number, scav: boolean): void {
     let p = pi;
     const end = pi + n;
     while (p < end) {
       const ci = Math.floor(p / this.chunkPages);
-      const s = this.state.get(ci);
-      const v = this.scavenged.get(ci);
-      const a = this.allocBits.get(ci);
-      const b = this.scavBits.get(ci);
-      if (s === undefined || v === undefined || a === undefined || b === undefined) throw new Error(`spec: page ${p} is not mapped`);
-      let free = this.freeCount.get(ci)!;
+      const c = this.chunkStatesByIndex.get(ci);
+      if (c === undefined) throw new Error(`spec: page ${p} is not mapped`);
+      const { state: s, scavenged: v, allocBits: a, scavBits: b } = c;
       const stop = Math.min(end, (ci + 1) * this.chunkPages);
       for (; p < stop; p++) {
         const i = p - ci * this.chunkPages;
-        if ((s[i] === FREE) !== (st === FREE)) free += st === FREE ? 1 : -1;
+        if ((s[i] === FREE) !== (st === FREE)) c.free += st === FREE ? 1 : -1;
         s[i] = st;
         v[i] = scav ? 1 : 0;
         const m = 1 << (i & 31);
@@ -138,29 +133,20 @@ export class AbstractPageHeap {
         if (st === FREE && scav) b[i >>> 5]! |= m;
         else b[i >>> 5]! &= ~m;
       }
-      this.freeCount.set(ci, free);
-      this.versions.set(ci, (this.versions.get(ci) ?? 0) + 1);
     }
   }
 
-  /** The allocation bitmap chunk ci must show (uint32 words, bit i = page i; 1 = allocated). Read-only. */
-  expectedAllocBits(ci: number): Uint32Array | undefined {
-    return this.allocBits.get(ci);
-  }
-
-  /** The scavenged bitmap chunk ci must show. Read-only. */
-  expectedScavBits(ci: number): Uint32Array | undefined {
-    return this.scavBits.get(ci);
+  /**
+   * The bitmaps chunk ci must show (uint32 words, bit i = page i): alloc,
+   * 1 = handed out or cached; scav, 1 = free and scavenged. Read-only.
+   */
+  expectedBits(ci: number): { readonly allocBits: Uint32Array; readonly scavBits: Uint32Array } | undefined {
+    return this.chunkStatesByIndex.get(ci);
   }
 
   /** Live caches' blocks and masks, by id. */
   liveCaches(): ReadonlyMap<number, { readonly basePage: number; readonly owned: bigint; readonly scav: bigint }> {
     return this.cacheMasks;
-  }
-
-  /** Chunk ci's change counter. */
-  version(ci: number): number {
-    return this.versions.get(ci) ?? 0;
   }
 
   /** First fit: the lowest page starting npages consecutive free mapped pages, or -1. */
@@ -172,13 +158,13 @@ export class AbstractPageHeap {
       // A gap in mapped memory breaks any run.
       if (ci !== prevChunk + 1) runLen = 0;
       prevChunk = ci;
+      const c = this.chunkStatesByIndex.get(ci)!;
       // A chunk with no free page breaks any run.
-      if (this.freeCount.get(ci) === 0) {
+      if (c.free === 0) {
         runLen = 0;
         continue;
       }
-      const s = this.state.get(ci)!;
-      const a = this.allocBits.get(ci)!;
+      const { state: s, allocBits: a } = c;
       for (let i = 0; i < this.chunkPages; i++) {
         // 32 handed-out pages in a row break the run too: skip them at once;
         // 32 free pages in a row extend it at once.
@@ -210,31 +196,28 @@ export class AbstractPageHeap {
     let held = 0;
     for (let p = pi; p < pi + n; ) {
       const ci = Math.floor(p / this.chunkPages);
-      const a = this.allocBits.get(ci);
+      const c = this.chunkStatesByIndex.get(ci);
       const stop = Math.min(pi + n, (ci + 1) * this.chunkPages);
-      if (a === undefined) {
+      if (c === undefined) {
         held += stop - p;
         p = stop;
         continue;
       }
-      for (; p < stop; p++) {
-        const i = p - ci * this.chunkPages;
-        held += (a[i >>> 5]! >>> (i & 31)) & 1;
-      }
+      for (; p < stop; p++) held += c.state[p - ci * this.chunkPages] === FREE ? 0 : 1;
     }
     return held;
   }
 
   /** Count of scavenged pages in [pi, pi+n). */
   scavengedIn(pi: number, n: number): number {
-    let c = 0;
+    let count = 0;
     for (let p = pi; p < pi + n; ) {
       const ci = Math.floor(p / this.chunkPages);
-      const v = this.scavenged.get(ci)!;
+      const v = this.chunkStatesByIndex.get(ci)!.scavenged;
       const stop = Math.min(pi + n, (ci + 1) * this.chunkPages);
-      for (; p < stop; p++) c += v[p - ci * this.chunkPages]!;
+      for (; p < stop; p++) count += v[p - ci * this.chunkPages]!;
     }
-    return c;
+    return count;
   }
 
   /** alloc: first fit; the pages become allocated and unscavenged. Returns [first page or -1, scavenged pages in the run]. */
@@ -268,15 +251,19 @@ export class AbstractPageHeap {
     const first = this.firstFreePage();
     if (first < 0) return { basePage: -1, cache: 0n, scav: 0n };
     const basePage = first - (first % 64);
+    // A 64-page block never straddles chunks.
+    const c = this.chunkOf(basePage)!;
+    const i0 = basePage % this.chunkPages;
     let cache = 0n;
     let scav = 0n;
     for (let i = 0; i < 64; i++) {
-      const p = basePage + i;
-      if (this.pageState(p) !== FREE) continue;
+      const j = i0 + i;
+      if (c.state[j] !== FREE) continue;
+      const scavenged = c.scavenged[j] === 1;
       cache |= 1n << BigInt(i);
-      if (this.isScavenged(p) === true) scav |= 1n << BigInt(i);
-      this.setPage(p, CACHED, this.isScavenged(p) === true);
-      this.owner.set(p, id);
+      if (scavenged) scav |= 1n << BigInt(i);
+      this.setRange(basePage + i, 1, CACHED, scavenged);
+      c.owner[j] = id;
     }
     this.cacheMasks.set(id, { basePage, owned: cache, scav });
     return { basePage, cache, scav };
@@ -284,21 +271,21 @@ export class AbstractPageHeap {
 
   /** cacheAlloc: the lowest run of npages pages cache `id` owns, within its block. Returns [first page or -1, scavenged pages]. */
   cacheAlloc(id: number, basePage: number, npages: number): [number, number] {
+    const c = this.chunkOf(basePage);
+    if (c === undefined) return [-1, 0];
+    const i0 = basePage % this.chunkPages;
     let run = 0;
     for (let i = 0; i < 64; i++) {
-      const p = basePage + i;
-      run = this.owner.get(p) === id ? run + 1 : 0;
+      run = c.owner[i0 + i] === id ? run + 1 : 0;
       if (run === npages) {
-        const first = p - npages + 1;
+        const first = basePage + i - npages + 1;
         const scav = this.scavengedIn(first, npages);
-        for (let q = first; q <= p; q++) {
-          this.setPage(q, ALLOCATED, false);
-          this.owner.delete(q);
-        }
+        this.setRange(first, npages, ALLOCATED, false);
+        c.owner.fill(0, i0 + i - npages + 1, i0 + i + 1);
         const m = this.cacheMasks.get(id);
         if (m !== undefined) {
-          const run = ((1n << BigInt(npages)) - 1n) << BigInt(first - basePage);
-          this.cacheMasks.set(id, { basePage, owned: m.owned & ~run, scav: m.scav & ~run });
+          const taken = ((1n << BigInt(npages)) - 1n) << BigInt(first - basePage);
+          this.cacheMasks.set(id, { basePage, owned: m.owned & ~taken, scav: m.scav & ~taken });
         }
         return [first, scav];
       }
@@ -308,20 +295,27 @@ export class AbstractPageHeap {
 
   /** cacheFlush: every page cache `id` still owns becomes free, keeping its scavenged state. */
   cacheFlush(id: number, basePage: number): void {
-    for (let i = 0; i < 64; i++) {
-      const p = basePage + i;
-      if (this.owner.get(p) !== id) continue;
-      this.owner.delete(p);
-      this.setPage(p, FREE, this.isScavenged(p) === true);
+    const c = this.chunkOf(basePage);
+    const i0 = basePage % this.chunkPages;
+    for (let i = 0; c !== undefined && i < 64; i++) {
+      if (c.owner[i0 + i] !== id) continue;
+      c.owner[i0 + i] = 0;
+      this.setRange(basePage + i, 1, FREE, c.scavenged[i0 + i] === 1);
     }
     this.cacheMasks.delete(id);
   }
 
   /** scavenge outcome: the given free, unscavenged pages become scavenged. */
   markScavenged(pages: ReadonlyPageSet): void {
-    for (const p of pages.sorted()) {
-      if (this.pageState(p) !== FREE || this.isScavenged(p) !== false) throw new Error(`spec: page ${p} scavenged but not free and unscavenged`);
-      this.setPage(p, FREE, true);
+    for (const ci of pages.chunks()) {
+      const c = this.chunkStatesByIndex.get(ci);
+      const want = pages.wordsOf(ci)!;
+      for (let k = 0; k < want.length; k++) {
+        // Each page must be free and unscavenged: allocated and scavenged bits both clear.
+        const bad = c === undefined ? want[k]! : want[k]! & (c.allocBits[k]! | c.scavBits[k]!);
+        if (bad !== 0) throw new Error(`spec: page ${ci * this.chunkPages + 32 * k + 31 - Math.clz32(bad & -bad)} scavenged but not free and unscavenged`);
+      }
+      for (const p of pagesIn(want, ci * this.chunkPages, [])) this.setRange(p, 1, FREE, true);
     }
   }
 
@@ -329,17 +323,14 @@ export class AbstractPageHeap {
   scavengeable(): PageSet {
     const out = new PageSet(this.chunkPages);
     for (const ci of this.chunkOrder) {
-      const a = this.allocBits.get(ci)!;
-      const b = this.scavBits.get(ci)!;
-      out.setChunk(ci, a.map((x, k) => ~(x | b[k]!)));
+      const c = this.chunkStatesByIndex.get(ci)!;
+      out.setChunk(ci, c.allocBits.map((x, k) => ~(x | c.scavBits[k]!)));
     }
     return out;
   }
 
   /** Per-chunk state arrays (read-only views for the refinement check). */
-  chunkStates(ci: number): { state: Uint8Array; scavenged: Uint8Array } | undefined {
-    const state = this.state.get(ci);
-    const scavenged = this.scavenged.get(ci);
-    return state === undefined || scavenged === undefined ? undefined : { state, scavenged };
+  chunkStates(ci: number): { readonly state: Uint8Array; readonly scavenged: Uint8Array } | undefined {
+    return this.chunkStatesByIndex.get(ci);
   }
 }

@@ -15,9 +15,13 @@ import type { Summary } from '../properties/harness/report.js';
 export interface Speedup {
   readonly suites: readonly string[];
   readonly runs: number;
+  /** Campaigns per worker count; the figures are the medians. */
+  readonly reps: number;
   readonly cores: number;
   readonly workers1Ms: number;
   readonly workers2Ms: number;
+  readonly workers1AllMs: readonly number[];
+  readonly workers2AllMs: readonly number[];
   readonly speedup: number;
   /** Cores busy during the 1-worker run (V8's compiler and GC threads use the second core too): 2 cores allow at most cores/this. */
   readonly workers1CoresBusy: number;
@@ -41,20 +45,31 @@ function campaign(suites: readonly string[], runs: number, seed: number, workers
 
 const untimed = (s: Summary): string => JSON.stringify({ ...s, timings: null });
 
-export function measureSpeedup(suites: readonly string[], runs: number, seed: number): Speedup {
-  const one = campaign(suites, runs, seed, 1);
-  const two = campaign(suites, runs, seed, 2);
+export function measureSpeedup(suites: readonly string[], runs: number, seed: number, reps = 3): Speedup {
+  // Alternate 1 and 2 workers, reps times each, and compare medians: the machine is noisy.
+  const ones: Summary[] = [];
+  const twos: Summary[] = [];
+  for (let r = 0; r < reps; r++) {
+    ones.push(campaign(suites, runs, seed, 1));
+    twos.push(campaign(suites, runs, seed, 2));
+  }
+  const med = (xs: Summary[]): Summary => [...xs].sort((a, b) => a.timings.durationMs - b.timings.durationMs)[Math.floor(xs.length / 2)]!;
+  const one = med(ones);
+  const two = med(twos);
   const t1 = one.timings.durationMs;
   const t2 = two.timings.durationMs;
   return {
     suites,
     runs,
+    reps,
     cores: availableParallelism(),
     workers1Ms: t1,
     workers2Ms: t2,
+    workers1AllMs: ones.map((s) => s.timings.durationMs),
+    workers2AllMs: twos.map((s) => s.timings.durationMs),
     speedup: Number((t1 / t2).toFixed(2)),
     workers1CoresBusy: Number(((one.timings.cpuMs ?? 0) / t1).toFixed(2)),
-    same: untimed(one) === untimed(two),
+    same: [...ones, ...twos].every((s) => untimed(s) === untimed(ones[0]!)),
   };
 }
 

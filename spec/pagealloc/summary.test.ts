@@ -4,11 +4,15 @@ import { combine, combineFlat, summarizeBits, summarizeWords } from './summary.j
 
 describe('summary: the spec\'s two readings agree', () => {
   test.prop([fc.uint32Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 15 })])(
-    'summarizeWords reads a bitmap as summarizeBits does (with runs of set and clear words)',
+    'summarizeWords gives the free runs a regular expression finds',
     (words, fillFrom, fillWords) => {
       // Runs of whole free and whole allocated words, as real chunks have.
       for (let k = 0; k < words.length; k++) if (k >= fillFrom && k < fillFrom + fillWords) words[k] = k % 2 === 0 ? 0 : 0xffffffff;
-      expect(summarizeWords(512, words)).toEqual(summarizeBits(512, (i) => (words[i >>> 5]! >>> (i & 31)) & 1));
+      const pages = Array.from({ length: 512 }, (_, i) => ((words[i >>> 5]! >>> (i & 31)) & 1 ? '1' : '0')).join('');
+      const runs = pages.match(/0+/g) ?? [];
+      const want = [/^0*/.exec(pages)![0].length, Math.max(0, ...runs.map((r) => r.length)), /0*$/.exec(pages)![0].length];
+      expect(summarizeWords(512, words)).toEqual(want);
+      expect(summarizeBits(512, (i) => Number(pages[i]))).toEqual(want);
     },
   );
 

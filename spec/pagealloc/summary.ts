@@ -14,31 +14,19 @@ export function summarizeSlow(n: number, isFree: (i: number) => boolean): Sum {
   return summarizeBits(n, (i) => (isFree(i) ? 0 : 1));
 }
 
-/**
- * The summary of n pages given as a bitmap (page i is allocated iff
- * bitAt(i) is 1): one walk, counting the current run of free pages.
- */
+/** The summary of n pages given as a bitmap (page i is allocated iff bitAt(i) is 1). */
 export function summarizeBits(n: number, bitAt: (i: number) => number): Sum {
-  let start = -1;
-  let max = 0;
-  let run = 0;
-  for (let i = 0; i < n; i++) {
-    if (bitAt(i) === 0) {
-      run++;
-      if (run > max) max = run;
-    } else {
-      if (start < 0) start = run;
-      run = 0;
-    }
-  }
-  // No allocated page: the whole range is one free run.
-  if (start < 0) start = run;
-  return [start, max, run];
+  const w = new Uint32Array(Math.ceil(n / 32));
+  for (let i = 0; i < n; i++) if (bitAt(i) !== 0) w[i >>> 5]! |= 1 << (i & 31);
+  return summarizeWords(n, w);
 }
 
-/** The summary of a bitmap stored as uint32 words (bit i of word i>>5 is page i; 1 = allocated). */
+/**
+ * The summary of a bitmap stored as uint32 words (bit i of word i>>5 is
+ * page i; 1 = allocated): one walk over the pages, counting the current
+ * run of free pages.
+ */
 export function summarizeWords(n: number, w: Uint32Array): Sum {
-  // summarizeBits's walk, reading the bits in place.
   let start = -1;
   let max = 0;
   let run = 0;
@@ -51,6 +39,7 @@ export function summarizeWords(n: number, w: Uint32Array): Sum {
       run = 0;
     }
   }
+  // No allocated page: the whole range is one free run.
   if (start < 0) start = run;
   return [start, max, run];
 }

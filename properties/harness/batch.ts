@@ -8,8 +8,9 @@ import type { Mutants } from '../../model/mutants.js';
 import { commandsArbitrary } from './arbitrary.js';
 import type { Counterexample } from './campaign.js';
 import { Failure, RunContext, Stats } from './runner.js';
-import type { StatsData } from './runner.js';
-import type { Suite } from './suite.js';
+import type { StatsData, TraceLine } from './runner.js';
+import { reduceCommands } from './reduce.js';
+import type { AnySuite, Suite } from './suite.js';
 
 /** Runs per batch: part of the seed plan (batch b starts at seed + b), so fixed. */
 export const BATCH_SIZE = 50;
@@ -91,7 +92,9 @@ function toCounterexample<W, S, Step>(suite: Suite<W, S, Step>, out: FailedRun, 
   if (!(err instanceof Failure)) throw err instanceof Error ? err : new Error(String(err));
   const shown = String(out.counterexample?.[0] ?? '');
   const replayPath = /replayPath="([^"]*)"/.exec(shown)?.[1] ?? '';
-  const program = [...err.prelude, ...err.trace.map((t) => (t.comment === '' ? t.go : `${t.go}\t// ${t.comment}`))];
+  // fast-check's shrunk case, cut further to a 1-minimal list of commands (reduce.ts).
+  const reduced = reduceCommands(suite as unknown as AnySuite, err.executed, job.mutant, err.info.id);
+  const shorter = reduced !== undefined && reduced.commands.length < err.executed.length && reduced.replay.failure !== undefined;
   return {
     format: 'mheap-spec/counterexample@1',
     suite: suite.name,
@@ -100,8 +103,13 @@ function toCounterexample<W, S, Step>(suite: Suite<W, S, Step>, out: FailedRun, 
     replayPath,
     maxCommands: job.maxCommands,
     mutant: job.mutant,
-    commands: err.executed,
-    failure: err.info,
-    program,
+    commands: shorter ? reduced.commands : err.executed,
+    failure: shorter ? reduced.replay.failure! : err.info,
+    program: shorter ? programOf(reduced.replay.prelude, reduced.replay.trace) : programOf(err.prelude, err.trace),
   };
+}
+
+/** The Go-like program: the prelude, then a line per step with its comment. */
+function programOf(prelude: readonly string[], trace: readonly TraceLine[]): string[] {
+  return [...prelude, ...trace.map((t) => (t.comment === '' ? t.go : `${t.go}\t// ${t.comment}`))];
 }

@@ -21,7 +21,11 @@ export { commandsArbitrary } from './arbitrary.js';
 export interface Counterexample {
   readonly format: 'mheap-spec/counterexample@1';
   readonly suite: string;
-  /** fast-check seed of the batch that failed, and the shrink path of the minimal case. */
+  /**
+   * fast-check seed of the batch that failed, and the shrink path of
+   * fast-check's minimal case (which reduce.ts may have cut further:
+   * `commands` is what replay runs).
+   */
   readonly seed: number;
   readonly path: string;
   readonly replayPath: string;

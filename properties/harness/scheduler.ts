@@ -89,17 +89,36 @@ export async function runScheduled(o: ScheduleOptions): Promise<SuiteResult> {
   const { plan, flags } = o;
   Atomics.store(flags, 0, NONE);
   const started = performance.now();
-  const done = new Map<number, BatchResult>();
+  // Results wait here only until every lower batch is in: then they are
+  // merged, in batch order, and dropped (a long campaign keeps no history).
+  const waiting = new Map<number, BatchResult>();
+  const stats = new Stats();
+  let counterexample: Counterexample | undefined;
+  let merged = plan.from; // batches [plan.from, merged) are merged
+  let mergedAll = false; // the merge reached a failing batch: nothing above it counts
   let next = plan.from;
   let lowestFailure = Infinity;
   let runs = 0;
   let steps = 0;
   let failures = 0;
+  const mergeReady = (): void => {
+    while (!mergedAll && waiting.has(merged)) {
+      const r = waiting.get(merged)!;
+      waiting.delete(merged);
+      stats.merge(r.stats);
+      merged++;
+      if (r.counterexample !== undefined) {
+        counterexample = r.counterexample;
+        mergedAll = true;
+      }
+    }
+    if (mergedAll) waiting.clear();
+  };
   const lane = async (): Promise<void> => {
     while (next < plan.to && next < lowestFailure && !interrupted(flags) && performance.now() < o.deadline) {
       const b = next++;
       const r = await o.executor.run({ suite: o.suite.name, suiteSeed: o.suiteSeed, batch: b, numRuns: batchRuns(plan, b), maxCommands: o.maxCommands, mutant: o.mutant });
-      done.set(b, r);
+      if (!mergedAll) waiting.set(b, r);
       runs += r.stats.runs;
       steps += r.stats.steps;
       if (r.counterexample !== undefined) {
@@ -110,25 +129,14 @@ export async function runScheduled(o: ScheduleOptions): Promise<SuiteResult> {
         }
         o.onCounterexample?.(r.counterexample);
       }
+      mergeReady();
       const now = performance.now();
       o.onBatch?.({ suite: o.suite.name, runs, steps, elapsedMs: now - started, failures, plannedRuns: plannedRuns(plan), budgetLeftMs: Math.max(0, o.deadline - now) });
     }
   };
   await Promise.all(Array.from({ length: o.executor.lanes }, lane));
-  // Merge the contiguous prefix of batches, up to the first failure.
-  const stats = new Stats();
-  let counterexample: Counterexample | undefined;
-  let b = plan.from;
-  for (; done.has(b); b++) {
-    const r = done.get(b)!;
-    stats.merge(r.stats);
-    if (r.counterexample !== undefined) {
-      counterexample = r.counterexample;
-      b++;
-      break;
-    }
-  }
-  const result: SuiteResult = { suite: o.suite.name, seed: o.suiteSeed, maxCommands: o.maxCommands, runs: stats.runs, steps: stats.steps, shrinkSteps: stats.shrinkSteps, durationMs: performance.now() - started, stats, batches: b - plan.from, firstBatch: plan.from };
+  // Batches that ran above a gap (a lower one never started: deadline or interrupt) do not count.
+  const result: SuiteResult = { suite: o.suite.name, seed: o.suiteSeed, maxCommands: o.maxCommands, runs: stats.runs, steps: stats.steps, shrinkSteps: stats.shrinkSteps, durationMs: performance.now() - started, stats, batches: merged - plan.from, firstBatch: plan.from };
   return counterexample === undefined ? result : { ...result, counterexample };
 }
 

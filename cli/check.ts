@@ -135,12 +135,15 @@ export async function check(argv: string[], io: Io): Promise<number> {
     c,
     {
       progress: (p) => io.progress(progressLine(p)),
-      counterexample: (cx) => {
+      counterexample: (cx, cutShort) => {
         const file = saveCounterexample(cxDir, cx);
         io.err(formatCounterexample(cx.program, [], cx.failure, file));
+        if (cutShort) io.err('(its shrinking was cut short: a lower batch failed first, and that one is the campaign\'s counterexample)\n');
       },
       suiteDone: (r) =>
-        io.log(`${r.suite}: ${num(r.runs)} runs, ${num(r.steps)} checked steps (${num((r.steps / Math.max(1, r.durationMs)) * 1000)}/s), ${r.counterexample === undefined ? 'no failures' : `FAIL ${r.counterexample.failure.id}`}, ${(r.durationMs / 1000).toFixed(1)} s`),
+        io.log(
+          `${r.suite}: ${num(r.runs)} runs, ${num(r.steps)} checked steps (${num((r.steps / Math.max(1, r.durationMs)) * 1000)}/s), ${r.counterexample === undefined ? 'no failures' : `FAIL ${r.counterexample.failure.id} (counterexamples/${counterexampleName(r.counterexample)}.json)`}, ${(r.durationMs / 1000).toFixed(1)} s`,
+        ),
       note: (l) => io.log(l),
     },
     (control) => {

@@ -23,7 +23,7 @@ export interface CampaignOptions {
 
 export interface CampaignHooks {
   readonly progress?: (p: Progress & { readonly workers: number }) => void;
-  readonly counterexample?: (cx: Counterexample) => void;
+  readonly counterexample?: (cx: Counterexample, cutShort: boolean) => void;
   readonly suiteDone?: (r: SuiteResult) => void;
   /** Something worth a log line (e.g. workers unavailable). */
   readonly note?: (line: string) => void;

@@ -81,7 +81,8 @@ export interface ScheduleOptions {
   readonly flags: Int32Array;
   readonly onBatch?: (p: Progress) => void;
   /** Called the moment a batch returns a (shrunk) failure. */
-  readonly onCounterexample?: (cx: Counterexample) => void;
+  /** cutShort: the batch was told to stop while shrinking (a lower batch failed first), so the case may be longer than needed. */
+  readonly onCounterexample?: (cx: Counterexample, cutShort: boolean) => void;
 }
 
 /** Run a suite's planned batches on the executor's lanes; merge them in batch order. */
@@ -127,7 +128,7 @@ export async function runScheduled(o: ScheduleOptions): Promise<SuiteResult> {
           lowestFailure = b;
           Atomics.store(flags, 0, b);
         }
-        o.onCounterexample?.(r.counterexample);
+        o.onCounterexample?.(r.counterexample, r.aborted);
       }
       mergeReady();
       const now = performance.now();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CampaignRun } from '../properties/harness/orchestrate.js';
 import { runCampaign } from '../properties/harness/orchestrate.js';
+import { CAMPAIGN_NODE_FLAGS } from '../properties/harness/pool.js';
 import type { Summary } from '../properties/harness/report.js';
 
 export interface Speedup {
@@ -22,7 +23,11 @@ export interface Speedup {
   readonly workers2Ms: number;
   readonly workers1AllMs: readonly number[];
   readonly workers2AllMs: readonly number[];
+  /** The median of the pairs' ratios (each 1-worker campaign over the 2-worker one run right after it: a pair sees the same host load). */
   readonly speedup: number;
+  readonly pairSpeedups: readonly number[];
+  /** The ratio of the two medians. */
+  readonly speedupOfMedians: number;
   /** Cores busy during the 1-worker run (V8's compiler and GC threads use the second core too): 2 cores allow at most cores/this. */
   readonly workers1CoresBusy: number;
   /** Whether both wrote the same report (timings aside). */
@@ -34,7 +39,7 @@ const cliPath = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 function campaign(suites: readonly string[], runs: number, seed: number, workers: number): Summary {
   const out = mkdtempSync(join(tmpdir(), 'mheap-bench-'));
   try {
-    const args = [cliPath, 'check', ...suites.flatMap((s) => ['--suite', s]), '--runs', String(runs), '--seed', String(seed), '--workers', String(workers), '--out', out];
+    const args = [...CAMPAIGN_NODE_FLAGS, cliPath, 'check', ...suites.flatMap((s) => ['--suite', s]), '--runs', String(runs), '--seed', String(seed), '--workers', String(workers), '--out', out];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`mheap-spec check --workers ${workers} exited ${r.status}: ${r.stderr}`);
     return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
@@ -43,10 +48,17 @@ function campaign(suites: readonly string[], runs: number, seed: number, workers
   }
 }
 
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 const untimed = (s: Summary): string => JSON.stringify({ ...s, timings: null });
 
-export function measureSpeedup(suites: readonly string[], runs: number, seed: number, reps = 3): Speedup {
-  // Alternate 1 and 2 workers, reps times each, and compare medians: the machine is noisy.
+export function measureSpeedup(suites: readonly string[], runs: number, seed: number, reps = 5): Speedup {
+  // Alternate 1 and 2 workers, reps times each: the machine is noisy, and
+  // its speed drifts, so each pair is compared, and the median pair counts.
   const ones: Summary[] = [];
   const twos: Summary[] = [];
   for (let r = 0; r < reps; r++) {
@@ -56,6 +68,7 @@ export function measureSpeedup(suites: readonly string[], runs: number, seed: nu
   const med = (xs: Summary[]): Summary => [...xs].sort((a, b) => a.timings.durationMs - b.timings.durationMs)[Math.floor(xs.length / 2)]!;
   const one = med(ones);
   const two = med(twos);
+  const pairs = ones.map((s, i) => s.timings.durationMs / twos[i]!.timings.durationMs);
   const t1 = one.timings.durationMs;
   const t2 = two.timings.durationMs;
   return {
@@ -67,7 +80,9 @@ export function measureSpeedup(suites: readonly string[], runs: number, seed: nu
     workers2Ms: t2,
     workers1AllMs: ones.map((s) => s.timings.durationMs),
     workers2AllMs: twos.map((s) => s.timings.durationMs),
-    speedup: Number((t1 / t2).toFixed(2)),
+    speedup: Number(medianOf(pairs).toFixed(2)),
+    pairSpeedups: pairs.map((x) => Number(x.toFixed(2))),
+    speedupOfMedians: Number((t1 / t2).toFixed(2)),
     workers1CoresBusy: Number(((one.timings.cpuMs ?? 0) / t1).toFixed(2)),
     same: [...ones, ...twos].every((s) => untimed(s) === untimed(ones[0]!)),
   };

@@ -1,6 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --single-threaded-gc
 // mheap-spec: the command line. Subcommands parse their own arguments with
 // node:util parseArgs; bad input is one line on stderr and exit status 2.
+// Node runs it with CAMPAIGN_NODE_FLAGS (pool.ts): npm start and the bench
+// pass them too.
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -12,6 +12,7 @@ import type { CampaignRun } from '../properties/harness/orchestrate.js';
 import { runCampaign } from '../properties/harness/orchestrate.js';
 import { CAMPAIGN_NODE_FLAGS } from '../properties/harness/pool.js';
 import type { Summary } from '../properties/harness/report.js';
+import { median } from './median.js';
 
 export interface Speedup {
   readonly suites: readonly string[];
@@ -48,12 +49,6 @@ function campaign(suites: readonly string[], runs: number, seed: number, workers
   }
 }
 
-function medianOf(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 const untimed = (s: Summary): string => JSON.stringify({ ...s, timings: null });
 
 export function measureSpeedup(suites: readonly string[], runs: number, seed: number, reps = 5): Speedup {
@@ -80,7 +75,7 @@ export function measureSpeedup(suites: readonly string[], runs: number, seed: nu
     workers2Ms: t2,
     workers1AllMs: ones.map((s) => s.timings.durationMs),
     workers2AllMs: twos.map((s) => s.timings.durationMs),
-    speedup: Number(medianOf(pairs).toFixed(2)),
+    speedup: Number(median(pairs).toFixed(2)),
     pairSpeedups: pairs.map((x) => Number(x.toFixed(2))),
     speedupOfMedians: Number((t1 / t2).toFixed(2)),
     workers1CoresBusy: Number(((one.timings.cpuMs ?? 0) / t1).toFixed(2)),

@@ -26,19 +26,23 @@ import { defaultGeometry as g } from '../model/geometry.js';
 import { runSuite } from '../properties/harness/campaign.js';
 import { getSuite, suiteNames } from '../properties/registry.js';
 import { CAMPAIGN_NODE_FLAGS } from '../properties/harness/pool.js';
-import { parseDuration } from '../cli/usage.js';
+import { parseCount, parseDuration, UsageError } from '../cli/usage.js';
+import { GoThrow, ModelError } from '../model/throw.js';
 import { campaignMemory, measureSpeedup } from './campaign.js';
 import { measureFloor } from './floor.js';
+import { median } from './median.js';
 import { timeWindow } from './naiveWindow.js';
 import { benchTrace, freshAllocator, runModel } from './pagealloc.js';
-import { timeTraceFile } from './tracefile.js';
+import { TraceFileError, timeTraceFile } from './tracefile.js';
 import { realGoTiming } from './realgo.js';
 import { OP_ALLOC } from './trace1m.js';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+/** Bad input to the bench (arguments, a trace file): one line on stderr, exit 2. */
+function inputError(e: unknown): string | undefined {
+  if (e instanceof UsageError || e instanceof TraceFileError) return e.message;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || ['ENOENT', 'EISDIR', 'EACCES'].includes(code))) return (e as Error).message;
+  return undefined;
 }
 
 async function main(): Promise<number> {
@@ -47,7 +51,7 @@ async function main(): Promise<number> {
     strict: true,
   });
   const quick = values.quick === true;
-  const reps = values.reps === undefined ? (quick ? 1 : 5) : Number(values.reps);
+  const reps = values.reps === undefined ? (quick ? 1 : 5) : parseCount('--reps', values.reps, 1);
   const log = (s: string): void => {
     if (values.json !== true) process.stdout.write(s + '\n');
   };
@@ -71,7 +75,15 @@ async function main(): Promise<number> {
   }
 
   if (values.trace !== undefined) {
-    const r = timeTraceFile(readFileSync(values.trace, 'utf8'), reps);
+    const text = readFileSync(values.trace, 'utf8');
+    let r: ReturnType<typeof timeTraceFile>;
+    try {
+      r = timeTraceFile(text, reps);
+    } catch (e) {
+      // The file's chunks as the model takes them (ranges inside a chunk, ...).
+      if (e instanceof ModelError || e instanceof GoThrow) throw new TraceFileError(`${values.trace}: ${e.message}`);
+      throw e;
+    }
     const out = { trace: values.trace, ops: r.ops, nsPerOp: Math.round(r.nsPerOp), repetitions: reps };
     if (values.json === true) process.stdout.write(JSON.stringify(out) + '\n');
     else log(`trace ${values.trace}: ${r.ops} ops timed, ${r.nsPerOp.toFixed(0)} ns/op (median of ${reps})`);
@@ -149,4 +161,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+process.exitCode = await main().catch((e: unknown) => {
+  const line = inputError(e);
+  if (line === undefined) throw e;
+  process.stderr.write(`bench: ${line}\n`);
+  return 2;
+});

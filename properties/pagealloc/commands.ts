@@ -193,7 +193,7 @@ const nextGen: Cmd = {
   applies: () => true,
   call: () => 'p.scav.index.nextGen()',
   run(w): Ex {
-    w.recorder.nextGen();
+    w.h.scav.index.nextGen();
     return { step: w.step(), go: 'p.scav.index.nextGen()', comment: `gen = ${w.h.scav.index.gen}` };
   },
 };

@@ -18,7 +18,12 @@ export interface CatalogRow {
   readonly goFile: string;
   readonly go: string;
   readonly quote: string;
+  /** The quote joins separate Go lines. */
+  readonly quoteJoined: boolean;
   readonly statement: string;
+  /** What the rule checks the model against; for a model refusal, that it is one. */
+  readonly against: string;
+  readonly modelRefusal: boolean;
   readonly specFile: string;
   readonly suites: string[];
   /** The last campaign's verdict on it, or "no campaign recorded". */
@@ -32,7 +37,20 @@ export function catalogRows(status: ReadonlyMap<string, string>): CatalogRow[] {
   const rows = new Map<string, CatalogRow>();
   for (const name of suiteNames) {
     for (const e of entries(getSuite(name)!.catalog) as AnyEntry[]) {
-      const row = rows.get(e.id) ?? { id: e.id, kind: e.kind, goFile: e.go.file, go: formatCitation(e.go), quote: e.quote, statement: e.statement, specFile: e.specFile, suites: [], status: status.get(e.id) ?? NO_CAMPAIGN };
+      const row = rows.get(e.id) ?? {
+        id: e.id,
+        kind: e.kind,
+        goFile: e.go.file,
+        go: formatCitation(e.go),
+        quote: e.quote,
+        quoteJoined: e.quoteJoined === true,
+        statement: e.statement,
+        against: e.against,
+        modelRefusal: e.modelRefusal === true,
+        specFile: e.specFile,
+        suites: [],
+        status: status.get(e.id) ?? NO_CAMPAIGN,
+      };
       row.suites.push(name);
       rows.set(e.id, row);
     }
@@ -113,8 +131,9 @@ export function explain(argv: string[], io: Io): number {
     [
       `${r.id} (${r.kind === 'state' ? 'state invariant' : r.kind === 'action' ? 'action property' : 'witness'})`,
       `  Go:        ${r.go}`,
-      `  Go says:   "${r.quote}"`,
+      `  Go says:   "${r.quote}"${r.quoteJoined ? ' (joined from separate Go lines)' : ''}`,
       `  Statement: ${r.statement}`,
+      ...(r.kind === 'witness' ? [] : [r.modelRefusal ? `  A refusal of the model, not a rule of Go; checked against ${r.against}` : `  Against:   ${r.against}`]),
       `  Defined:   ${r.specFile}`,
       `  Suites:    ${r.suites.join(', ')}`,
       `  Status:    ${r.status}`,

@@ -18,6 +18,7 @@ import type { ManualType } from '../../spec/mheap/spanHeap.js';
 import type { Allocated, HeapStep, Placed } from '../../spec/mheap/world.js';
 import type { CommandDef, Executed } from '../harness/suite.js';
 import type { HeapSystem, MeasuredStep } from './world.js';
+import { pagesOf } from '../../spec/format.js';
 
 type Cmd = CommandDef<HeapSystem, HeapStep>;
 type Ex = Executed<HeapStep>;
@@ -86,7 +87,7 @@ const stackallocCmd: Cmd = {
     const name = `stk${w.nextStack++}`;
     w.liveStacks.push({ name, stk: stk!, span });
     const step: HeapStep = { ...base, died: w.died(base, []), placed, ...(allocated === undefined ? {} : { allocated }), stackBytes: { want: n, got: stk!.hi - stk!.lo } };
-    const where = allocated !== undefined ? `a new stack span ${w.nameOf(allocated.id)} [${hex(allocated.got.base)}, +${allocated.got.npages} pages)` : `stack span ${w.nameOf(span)}`;
+    const where = allocated !== undefined ? `a new stack span ${w.nameOf(allocated.id)} [${hex(allocated.got.base)}, +${pagesOf(allocated.got.npages)})` : `stack span ${w.nameOf(span)}`;
     return { step, go: `${name} := stackalloc(${n})`, comment: `P${pi}: ${name} = [${hex(stk!.lo)}, ${hex(stk!.hi)}) in ${where}` };
   },
 };
@@ -187,7 +188,7 @@ const materializeGCProgCmd: Cmd = {
     const pages = Math.ceil(Math.ceil(ptrdata / 64) / w.g.pageSize);
     const allocated = w.allocated(s, { npages: pages, kind: { heap: false, typ: 'spanAllocPtrScalarBits' } }, pi, sweepgen);
     w.gcProgSpans.push(allocated.id);
-    return { step: { ...base, died: w.died(base, []), allocated }, go: `${w.nameOf(allocated.id)} := materializeGCProg(${ptrdata}, prog)`, comment: `P${pi}, as scanstack does for a stack object with a GC program: [${hex(s.base())}, +${s.npages} pages)` };
+    return { step: { ...base, died: w.died(base, []), allocated }, go: `${w.nameOf(allocated.id)} := materializeGCProg(${ptrdata}, prog)`, comment: `P${pi}, as scanstack does for a stack object with a GC program: [${hex(s.base())}, +${pagesOf(s.npages)})` };
   },
 };
 

@@ -19,6 +19,7 @@ import type { CommandDef, Executed } from '../harness/suite.js';
 import { callerCommands, stackSpansDying } from './callerCommands.js';
 import { misuse } from './misuse.js';
 import type { HeapSystem } from './world.js';
+import { pagesOf } from '../../spec/format.js';
 
 type Cmd = CommandDef<HeapSystem, HeapStep>;
 type Ex = Executed<HeapStep>;
@@ -31,7 +32,7 @@ export function pOf(w: HeapSystem, i: number): number {
 
 /** A span for a trace comment: [0xc000000000, +3 pages) mSpanInUse sweepgen=0 needzero=0. */
 export function spanComment(s: MSpan): string {
-  return `[${hex(s.base())}, +${s.npages} pages) ${s.state.get()} sweepgen=${s.sweepgen} needzero=${s.needzero}`;
+  return `[${hex(s.base())}, +${pagesOf(s.npages)}) ${s.state.get()} sweepgen=${s.sweepgen} needzero=${s.needzero}`;
 }
 
 /** Allocate a heap span on P p the way its Go caller does, which then sets the span's limit limitBytes past its base. */

@@ -14,6 +14,7 @@ import { heapFingerprint } from '../../spec/mheap/fingerprint.js';
 import type { HeapStep } from '../../spec/mheap/world.js';
 import type { CommandDef, Executed } from '../harness/suite.js';
 import type { HeapSystem } from './world.js';
+import { pagesOf } from '../../spec/format.js';
 
 const invalidFree = 'throw("mheap.freeSpanLocked - invalid free")';
 const invalidState = 'throw("mheap.freeSpanLocked - invalid span state")';
@@ -175,7 +176,7 @@ export const misuse: CommandDef<HeapSystem, HeapStep> = {
       }
     });
     const unchanged = heapFingerprint(w.h) === before;
-    const at = target === undefined ? '' : ` (${target.name} = [${hex(target.span.base())}, +${target.span.npages} pages))`;
+    const at = target === undefined ? '' : ` (${target.name} = [${hex(target.span.base())}, +${pagesOf(target.span.npages)}))`;
     return {
       step: { ...base, refused: { kind: kind.name, got, want, unchanged } },
       go: kind.go(target?.name ?? ''),

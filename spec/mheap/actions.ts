@@ -8,6 +8,7 @@ import type { ActionProperty } from '../catalog.js';
 import { go } from '../catalog.js';
 import { kindGo, spanClassOf } from './spanHeap.js';
 import type { Allocated, HeapSnapshot, HeapStep, Transition } from './world.js';
+import { pagesOf } from '../format.js';
 
 const specFile = 'spec/mheap/actions.ts';
 type Act = ActionProperty<HeapSnapshot, HeapStep>;
@@ -15,7 +16,7 @@ type Act = ActionProperty<HeapSnapshot, HeapStep>;
 const stateComment = go('mheap.go', 'type mSpanState');
 
 function spanAt(t: { base: number; npages: number }): string {
-  return `the span [${hex(t.base)}, +${t.npages} pages)`;
+  return `the span [${hex(t.base)}, +${pagesOf(t.npages)})`;
 }
 
 /**
@@ -81,8 +82,8 @@ function wantState(x: Allocated): MSpanState {
 function allocProblem(s: HeapStep): string | undefined {
   const x = s.allocated;
   if (x === undefined) return undefined;
-  const what = `s${x.id} [${hex(x.got.base)}, +${x.got.npages} pages)`;
-  if (x.got.npages !== x.want.npages) return `${what} has ${x.got.npages} pages; ${x.want.npages} were asked for`;
+  const what = `s${x.id} [${hex(x.got.base)}, +${pagesOf(x.got.npages)})`;
+  if (x.got.npages !== x.want.npages) return `${what} has ${pagesOf(x.got.npages)}; ${pagesOf(x.want.npages)} ${x.want.npages === 1 ? 'was' : 'were'} asked for`;
   if (x.got.state !== wantState(x)) return `${what} is ${x.got.state}; a ${x.want.kind.heap ? 'heap' : 'manual'} span must be ${wantState(x)}`;
   if (x.want.kind.heap && x.got.spanclass !== spanClassOf(x.want.kind)) return `${what} has span class ${x.got.spanclass}; ${kindGo(x.want.kind)} = ${spanClassOf(x.want.kind)} was asked for`;
   const o = x.ownersBefore;
@@ -111,8 +112,8 @@ function pathProblem(s: HeapStep): string | undefined {
   const x = s.allocated;
   if (x === undefined) return undefined;
   const fromCache = x.ownersBefore.ownCache > 0;
-  if (x.cacheHadRun && !fromCache) return `s${x.id} (${x.want.npages} pages) came from the heap although P${x.want.p}'s page cache had ${x.want.npages} free pages in a row`;
-  if (!x.cacheHadRun && fromCache) return `s${x.id} (${x.want.npages} pages) came from P${x.want.p}'s page cache, which must not serve it`;
+  if (x.cacheHadRun && !fromCache) return `s${x.id} (${pagesOf(x.want.npages)}) came from the heap although P${x.want.p}'s page cache had ${x.want.npages} free pages in a row`;
+  if (!x.cacheHadRun && fromCache) return `s${x.id} (${pagesOf(x.want.npages)}) came from P${x.want.p}'s page cache, which must not serve it`;
   return undefined;
 }
 
@@ -192,7 +193,7 @@ export const needzeroIsSound: Act = {
   against: 'ghost: the pages ever handed out, per arena',
   specFile,
   holds: (_b, _a, s) => s.allocated === undefined || !s.allocated.handedOutBefore || s.allocated.needzero === 1,
-  why: (_b, _a, s) => (s.allocated === undefined ? '' : `s${s.allocated.id} [${hex(s.allocated.got.base)}, +${s.allocated.got.npages} pages) reuses pages handed out before but has needzero = ${s.allocated.needzero}`),
+  why: (_b, _a, s) => (s.allocated === undefined ? '' : `s${s.allocated.id} [${hex(s.allocated.got.base)}, +${pagesOf(s.allocated.got.npages)}) reuses pages handed out before but has needzero = ${s.allocated.needzero}`),
 };
 
 export const needzeroIsPrecise: Act = {
@@ -208,7 +209,7 @@ export const needzeroIsPrecise: Act = {
   why: (_b, _a, s) =>
     s.allocated === undefined
       ? ''
-      : `s${s.allocated.id} [${hex(s.allocated.got.base)}, +${s.allocated.got.npages} pages) has needzero = ${s.allocated.needzero}; it ${s.allocated.needzeroWant === 1 ? 'starts below' : 'lies wholly above'} the zeroed mark of its arenas`,
+      : `s${s.allocated.id} [${hex(s.allocated.got.base)}, +${pagesOf(s.allocated.got.npages)}) has needzero = ${s.allocated.needzero}; it ${s.allocated.needzeroWant === 1 ? 'starts below' : 'lies wholly above'} the zeroed mark of its arenas`,
 };
 
 export const recycledSpanKeepsSweepgen: Act = {

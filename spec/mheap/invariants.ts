@@ -11,6 +11,7 @@ import { ALLOCATED, CACHED, FREE } from '../pagealloc/pageHeap.js';
 import { NOBODY, cacheOwner, kindGo, spanClassOf } from './spanHeap.js';
 import type { AbstractSpan } from './spanHeap.js';
 import type { HeapWorld } from './world.js';
+import { pagesOf } from '../format.js';
 
 const specFile = 'spec/mheap/invariants.ts';
 type Inv = StateInvariant<HeapWorld>;
@@ -20,7 +21,7 @@ function addrOf(w: HeapWorld, page: number): number {
 }
 
 function name(w: HeapWorld, a: AbstractSpan): string {
-  return `s${a.id} [${hex(addrOf(w, a.basePage))}, +${a.npages} pages)`;
+  return `s${a.id} [${hex(addrOf(w, a.basePage))}, +${pagesOf(a.npages)})`;
 }
 
 function liveSpansProblem(w: HeapWorld): string | undefined {
@@ -29,14 +30,14 @@ function liveSpansProblem(w: HeapWorld): string | undefined {
     const s = w.handles.get(a.id)!;
     const st = s.state.get();
     if (st !== a.state) return `${name(w, a)} is ${st}; the spec has it ${a.state}`;
-    if (s.base() !== addrOf(w, a.basePage) || s.npages !== a.npages) return `${name(w, a)} is now [${hex(s.base())}, +${s.npages} pages) in the model`;
+    if (s.base() !== addrOf(w, a.basePage) || s.npages !== a.npages) return `${name(w, a)} is now [${hex(s.base())}, +${pagesOf(s.npages)}) in the model`;
     if (a.kind.heap && s.spanclass !== spanClassOf(a.kind)) return `${name(w, a)} has span class ${s.spanclass}; it was allocated as ${kindGo(a.kind)}`;
   }
   let live = 0;
   for (const s of h.allspans) {
     if (s.state.get() === 'mSpanDead') continue;
     live++;
-    if (w.specId(s) === undefined) return `the span [${hex(s.base())}, +${s.npages} pages) is ${s.state.get()}, but no allocation returned it: a leak`;
+    if (w.specId(s) === undefined) return `the span [${hex(s.base())}, +${pagesOf(s.npages)}) is ${s.state.get()}, but no allocation returned it: a leak`;
   }
   if (live !== spec.size) return `${live} live spans in allspans, but the spec has ${spec.size}`;
   return undefined;
@@ -114,9 +115,9 @@ function spansMapProblem(w: HeapWorld): string | undefined {
       const o = owners === undefined ? NOBODY : owners[i]!;
       const got = spans[i] ?? null;
       if (o > 0) {
-        if (got !== w.handles.get(o)) return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names ${got === null ? 'nil' : `[${hex(got.base())}, +${got.npages} pages)`}, not s${o}, which holds it`;
+        if (got !== w.handles.get(o)) return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names ${got === null ? 'nil' : `[${hex(got.base())}, +${pagesOf(got.npages)})`}, not s${o}, which holds it`;
       } else if (got !== null && (ever === undefined || ever[i] === 0)) {
-        return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names [${hex(got.base())}, +${got.npages} pages), but no span ever held that page (it must be nil)`;
+        return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names [${hex(got.base())}, +${pagesOf(got.npages)}), but no span ever held that page (it must be nil)`;
       }
     }
   }

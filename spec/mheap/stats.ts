@@ -5,6 +5,7 @@
 import type { StateInvariant } from '../catalog.js';
 import { go } from '../catalog.js';
 import type { HeapWorld } from './world.js';
+import { pagesOf } from '../format.js';
 
 const specFile = 'spec/mheap/stats.ts';
 type Inv = StateInvariant<HeapWorld>;
@@ -63,7 +64,7 @@ function specStatsProblem(w: HeapWorld): string | undefined {
   const bad = rows.find(([, got, exp]) => got !== exp);
   if (bad === undefined) return undefined;
   const [stat, got, exp] = bad;
-  return `${stat} = ${got} bytes (${got / w.h.g.pageSize} pages), but the spec's pages give ${exp} (${exp / w.h.g.pageSize} pages)`;
+  return `${stat} = ${got} bytes (${pagesOf(got / w.h.g.pageSize)}), but the spec's pages give ${exp} (${pagesOf(exp / w.h.g.pageSize)})`;
 }
 
 export const heapStatsMatchSpec: Inv = {

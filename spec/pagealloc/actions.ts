@@ -7,6 +7,7 @@ import { go } from '../catalog.js';
 import { pageHex } from './modelView.js';
 import type { ReadonlyPageSet } from './pageSet.js';
 import type { PageAllocSnapshot, PageAllocStep } from './world.js';
+import { pagesOf } from '../format.js';
 
 const specFile = 'spec/pagealloc/actions.ts';
 type Act = ActionProperty<PageAllocSnapshot, PageAllocStep>;
@@ -110,7 +111,7 @@ function expectedScavengeable(s: Extract<PageAllocStep, { op: 'scavenge' }>): Re
 function policyProblem(b: PageAllocSnapshot, s: PageAllocStep): string | undefined {
   if (s.op !== 'scavenge') return undefined;
   const want = s.want.filter((o) => o.npages > 0);
-  const run = (r: { firstPage: number; npages: number }): string => `[${pageHex(b, r.firstPage)}, +${r.npages} pages)`;
+  const run = (r: { firstPage: number; npages: number }): string => `[${pageHex(b, r.firstPage)}, +${pagesOf(r.npages)})`;
   for (let i = 0; i < Math.max(want.length, s.got.length); i++) {
     const w = want[i];
     const g = s.got[i];

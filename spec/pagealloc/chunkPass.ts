@@ -61,7 +61,7 @@ function chunkPass(w: PageAllocWorld): ChunkProblems {
       if (p !== undefined) out.leaf = p;
     }
     const want = sameChunks ? shadow.expectedBits(ci) : undefined;
-    if (sameChunks && want === undefined) out.refinement ??= `chunk ${ci} has no bitmap`;
+    if (sameChunks && want === undefined) out.refinement ??= `chunk ${pageHex(g, first)} has no bitmap in the spec`;
     const wantAlloc = want?.allocBits;
     const wantScav = want?.scavBits;
     const entry = idx.mapped(ci) ? idx.load(ci) : undefined;
@@ -142,7 +142,7 @@ function leafProblem(w: PageAllocWorld, ci: number, c: PallocData, memo: Map<num
     m[n + 2] = sameSum(decodeSum(lo, up, g.logMaxPackedValue), summarizeWords(g.pallocChunkPages, c.w)) ? 1 : 0;
   }
   if (m![n + 2] === 1) return undefined;
-  return `summary[${leaf}][${ci}] = (${decodeSum(lo, up, g.logMaxPackedValue).join(', ')}), but chunk ${pageHex(g, ci * g.pallocChunkPages)}'s bitmap summarizes to (${summarizeWords(g.pallocChunkPages, c.w).join(', ')})`;
+  return `summary[${leaf}][${ci}] (chunk ${pageHex(g, ci * g.pallocChunkPages)}) = (${decodeSum(lo, up, g.logMaxPackedValue).join(', ')}), but chunk ${pageHex(g, ci * g.pallocChunkPages)}'s bitmap summarizes to (${summarizeWords(g.pallocChunkPages, c.w).join(', ')})`;
 }
 
 /** The bits b of a word with b > b0 (all for b0 < 0, none for b0 >= 31). */

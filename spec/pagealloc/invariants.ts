@@ -7,7 +7,7 @@ import { hexWord } from '../../model/sys.js';
 import type { CheckScope, StateInvariant } from '../catalog.js';
 import { chunkProblems } from './chunkPass.js';
 import { go } from '../catalog.js';
-import { bit, grownChunks, pageHex } from './modelView.js';
+import { bit, chunkHex, grownChunks, pageHex } from './modelView.js';
 import { combineFlat } from './summary.js';
 import { decodeSum, summaryRange } from './summaryCodec.js';
 import type { PageAllocWorld } from './world.js';
@@ -252,7 +252,7 @@ export const inUseIsSortedAndCoalesced: Inv = {
 function inUseCoverProblem(w: PageAllocWorld): string | undefined {
   const got = grownChunks(w.h);
   const want = w.shadow.chunks();
-  if (got.length !== want.length || !got.every((c, i) => c === want[i])) return `inUse covers chunks [${got.join(', ')}], but the grown chunks are [${want.join(', ')}]`;
+  if (got.length !== want.length || !got.every((c, i) => c === want[i])) return `inUse covers the chunks at [${got.map((c) => chunkHex(w.h.g, c)).join(', ')}], but the grown chunks are [${want.map((c) => chunkHex(w.h.g, c)).join(', ')}]`;
   return undefined;
 }
 
@@ -271,15 +271,16 @@ export const inUseCoversGrownMemory: Inv = {
 function boundsProblem(w: PageAllocWorld): string | undefined {
   const { h } = w;
   const grown = w.shadow.chunks();
-  if (h.start > h.end) return `start ${h.start} > end ${h.end}`;
-  if (grown.length === 0) return h.start === 0 && h.end === 0 ? undefined : `no memory grown, but [start, end) = [${h.start}, ${h.end})`;
+  const at = (c: number): string => chunkHex(h.g, c);
+  if (h.start > h.end) return `start (chunk ${at(h.start)}) > end (chunk ${at(h.end)})`;
+  if (grown.length === 0) return h.start === 0 && h.end === 0 ? undefined : `no memory grown, but [start, end) = chunks [${at(h.start)}, ${at(h.end)})`;
   const lo = grown[0]!;
   const hi = grown[grown.length - 1]! + 1;
-  if (h.start !== lo || h.end !== hi) return `[start, end) = [${h.start}, ${h.end}), but the grown chunks span [${lo}, ${hi})`;
+  if (h.start !== lo || h.end !== hi) return `[start, end) = chunks [${at(h.start)}, ${at(h.end)}), but the grown chunks span [${at(lo)}, ${at(hi)})`;
   const leafLevel = h.summary[h.g.summaryLevels - 1]!;
   for (const ci of grown) {
-    if (h.peekChunk(ci) === undefined) return `grown chunk ${ci} has no bitmap`;
-    if (!leafLevel.readable(ci)) return `grown chunk ${ci} has no readable leaf summary`;
+    if (h.peekChunk(ci) === undefined) return `grown chunk ${at(ci)} has no bitmap`;
+    if (!leafLevel.readable(ci)) return `grown chunk ${at(ci)} has no readable leaf summary`;
   }
   // Chunks in between that were never grown: every leaf summary that is
   // readable at all must be zero. Walk [lo, hi) unit by unit, skipping the
@@ -296,7 +297,7 @@ function boundsProblem(w: PageAllocWorld): string | undefined {
       while (g < grown.length && grown[g]! < ci) g++;
       if (grown[g] === ci) continue;
       const k = 2 * (ci - first);
-      if ((words[k]! | words[k + 1]!) !== 0) return `chunk ${ci} was never grown, but its leaf summary shows free pages`;
+      if ((words[k]! | words[k + 1]!) !== 0) return `chunk ${at(ci)} was never grown, but its leaf summary shows free pages`;
     }
   }
   return undefined;

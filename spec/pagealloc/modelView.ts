@@ -48,6 +48,11 @@ export function pageHex(g: { readonly pageSize: number; readonly arenaBaseOffset
   return p < 0 ? 'none' : hex(p * g.pageSize + g.arenaBaseOffset);
 }
 
+/** A chunk index as its base address, for messages: chunk 0x3000400000 rather than chunk 49153. */
+export function chunkHex(g: { readonly pallocChunkPages: number; readonly pageSize: number; readonly arenaBaseOffset: number }, ci: number): string {
+  return hex(ci * g.pallocChunkPages * g.pageSize + g.arenaBaseOffset);
+}
+
 /** Equal triples. */
 export function sameSum(a: Sum | undefined, b: Sum | undefined): boolean {
   return a !== undefined && b !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];

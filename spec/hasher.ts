@@ -1,52 +1,119 @@
-// A state fingerprint without strings: two independent 32-bit FNV-style
-// hashes fed number by number. Equal content gives equal digests;
-// different content collides with probability about 2^-64. Fingerprints
-// tell "a refused call left the heap unchanged", so they run on every
-// misuse step and must be cheap.
+// A state image: everything a structure holds, copied number by number and
+// array by array, so two images tell whether anything changed in between
+// (a refused call must leave the heap as it was). Arrays are copied with
+// typed-array slices and compared natively; images run on every misuse
+// step and must be cheap.
 
-export class Hasher {
-  private a = 0x811c9dc5;
-  private b = 0x1b873593;
-  private n = 0;
+function bytesOf(a: Uint8Array | Uint32Array): Uint8Array {
+  return a instanceof Uint8Array ? a : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+export class StateImage {
+  private nums: number[] = [];
+  private readonly arrays: (Uint8Array | Uint32Array)[] = [];
+  private readonly refs: unknown[][] = [];
+  /** How many of arrays and refs the current image uses (the rest are buffers kept for reuse). */
+  private nArrays = 0;
+  private nRefs = 0;
+
+  /**
+   * Start a new image in this object, reusing its buffers: an image taken
+   * after every misuse step would otherwise allocate (and collect) the
+   * whole heap's worth of copies each time.
+   */
+  reset(): this {
+    this.nums = [];
+    this.nArrays = 0;
+    this.nRefs = 0;
+    return this;
+  }
+
+  private slot<T extends Uint8Array | Uint32Array>(xs: T): void {
+    const k = this.nArrays++;
+    const old = this.arrays[k];
+    if (old !== undefined && old.constructor === xs.constructor && old.length === xs.length) old.set(xs);
+    else this.arrays[k] = xs.slice();
+  }
 
   /** One 32-bit integer. */
   int(x: number): void {
-    this.a = Math.imul(this.a ^ (x | 0), 0x01000193);
-    this.b = Math.imul(this.b ^ ((x | 0) + this.n++), 0x5bd1e995);
+    this.nums.push(x | 0);
   }
 
-  /** Any safe integer (addresses, byte counts), as its two 32-bit halves; Infinity and NaN get codes of their own. */
+  /** Any number (addresses, byte counts, Infinity). */
   num(x: number): void {
-    if (!Number.isFinite(x)) {
-      this.int(0x7ff00000);
-      this.int(Number.isNaN(x) ? 1 : x > 0 ? 2 : 3);
-      return;
-    }
-    this.int(x % 0x1_0000_0000);
-    this.int(Math.floor(x / 0x1_0000_0000));
+    this.nums.push(x);
   }
 
   words(xs: Uint32Array): void {
-    this.int(xs.length);
-    for (let i = 0; i < xs.length; i++) this.int(xs[i]!);
+    this.slot(xs);
+  }
+
+  /** An array of references (compared by identity). */
+  objects(xs: readonly unknown[]): void {
+    const k = this.nRefs++;
+    const old = this.refs[k];
+    if (old !== undefined && old.length === xs.length) for (let i = 0; i < xs.length; i++) old[i] = xs[i];
+    else this.refs[k] = xs.slice();
   }
 
   bytes(xs: Uint8Array): void {
-    this.int(xs.length);
-    for (let i = 0; i < xs.length; i++) this.int(xs[i]!);
+    this.slot(xs);
   }
 
   str(s: string): void {
-    this.int(s.length);
-    for (let i = 0; i < s.length; i++) this.int(s.charCodeAt(i));
+    this.nums.push(s.length);
+    for (let i = 0; i < s.length; i++) this.nums.push(s.charCodeAt(i));
   }
 
   bigint(x: bigint): void {
-    this.num(Number(x & 0xffffffffn));
-    this.num(Number((x >> 32n) & 0xffffffffn));
+    this.nums.push(Number(x & 0xffffffffn), Number((x >> 32n) & 0xffffffffn));
   }
 
+  /** Whether two images hold the same content. */
+  equals(o: StateImage): boolean {
+    if (this.nums.length !== o.nums.length || this.nArrays !== o.nArrays || this.nRefs !== o.nRefs) return false;
+    for (let i = 0; i < this.nums.length; i++) if (!Object.is(this.nums[i], o.nums[i])) return false;
+    for (let i = 0; i < this.nArrays; i++) if (Buffer.compare(bytesOf(this.arrays[i]!), bytesOf(o.arrays[i]!)) !== 0) return false;
+    for (let i = 0; i < this.nRefs; i++) {
+      const a = this.refs[i]!;
+      const b = o.refs[i]!;
+      if (a.length !== b.length) return false;
+      for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+    }
+    return true;
+  }
+
+  /**
+   * A digest of the content (two independent 32-bit FNV-style hashes):
+   * equal content, equal digests; different content collides with
+   * probability about 2^-64. For tests that compare images as strings.
+   */
   digest(): string {
-    return `${(this.a >>> 0).toString(16).padStart(8, '0')}${(this.b >>> 0).toString(16).padStart(8, '0')}`;
+    let a = 0x811c9dc5;
+    let b = 0x1b873593;
+    let n = 0;
+    const feed = (x: number): void => {
+      a = Math.imul(a ^ x, 0x01000193);
+      b = Math.imul(b ^ (x + n++), 0x5bd1e995);
+    };
+    for (const x of this.nums) {
+      feed(Number.isFinite(x) ? x % 0x1_0000_0000 | 0 : 0x7ff00000);
+      feed(Number.isFinite(x) ? Math.floor(x / 0x1_0000_0000) | 0 : x > 0 ? 2 : 3);
+    }
+    for (const arr of this.arrays.slice(0, this.nArrays)) {
+      feed(arr.length);
+      for (let i = 0; i < arr.length; i++) feed(arr[i]!);
+    }
+    // References by their position among the distinct ones (tests compare images of one heap).
+    const seen = new Map<unknown, number>();
+    for (const r of this.refs.slice(0, this.nRefs)) {
+      feed(r.length);
+      for (const x of r) {
+        if (!seen.has(x)) seen.set(x, seen.size);
+        feed(x === null || x === undefined ? -1 : seen.get(x)!);
+      }
+    }
+    return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
   }
 }

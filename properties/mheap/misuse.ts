@@ -10,7 +10,8 @@ import type { MSpan } from '../../model/mspan.js';
 import { stackalloc, stackfree } from '../../model/stack.js';
 import { GoThrow, ModelError } from '../../model/throw.js';
 import { makeSpanClass, spanAllocStack, spanAllocWorkBuf } from '../../model/spanclass.js';
-import { heapFingerprint } from '../../spec/mheap/fingerprint.js';
+import { heapImage } from '../../spec/mheap/fingerprint.js';
+import { StateImage } from '../../spec/hasher.js';
 import type { HeapStep } from '../../spec/mheap/world.js';
 import type { CommandDef, Executed } from '../harness/suite.js';
 import type { HeapSystem } from './world.js';
@@ -153,6 +154,14 @@ function available(w: HeapSystem): Kind[] {
   return kinds.filter((k) => k.pick === none || k.pick(w).length > 0);
 }
 
+/** Two images per world, reused from one misuse to the next. */
+const imageBuffers = new WeakMap<HeapSystem, [StateImage, StateImage]>();
+function images(w: HeapSystem): [StateImage, StateImage] {
+  let b = imageBuffers.get(w);
+  if (b === undefined) imageBuffers.set(w, (b = [new StateImage(), new StateImage()]));
+  return b;
+}
+
 export const misuse: CommandDef<HeapSystem, HeapStep> = {
   name: 'misuse',
   weight: 1,
@@ -164,7 +173,8 @@ export const misuse: CommandDef<HeapSystem, HeapStep> = {
     const targets = kind.pick(w);
     const target = targets.length === 0 ? undefined : targets[i! % targets.length]!;
     const want = kind.want(w, target?.span);
-    const before = heapFingerprint(w.h);
+    const [beforeBuf, afterBuf] = images(w);
+    const before = heapImage(w.h, beforeBuf);
     let got = 'none';
     const { base } = w.measure('misuse', 0, () => {
       try {
@@ -175,7 +185,7 @@ export const misuse: CommandDef<HeapSystem, HeapStep> = {
         else throw e;
       }
     });
-    const unchanged = heapFingerprint(w.h) === before;
+    const unchanged = heapImage(w.h, afterBuf).equals(before);
     const at = target === undefined ? '' : ` (${target.name} = [${hex(target.span.base())}, +${pagesOf(target.span.npages)}))`;
     return {
       step: { ...base, refused: { kind: kind.name, got, want, unchanged } },

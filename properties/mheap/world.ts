@@ -220,20 +220,21 @@ export class HeapSystem implements HeapWorld {
       if (id === undefined) unknown.push(`the span at ${hex(t.base)} died, but the spec never saw it live`);
       else got.push(id);
     }
-    // The pages the page allocator took back, as sets of global page indices.
-    const freedPages = new Set<number>();
-    for (const ps of base.pageSteps) if (ps.op === 'free') for (let q = 0; q < ps.npages; q++) freedPages.add(pageIndex(this.g, ps.base) + q);
-    const wantPages = new Set<number>();
-    for (const id of want) {
+    // The pages the page allocator took back, and those of the spans that had to die, as page ranges.
+    const freed: [number, number][] = [];
+    for (const ps of base.pageSteps) if (ps.op === 'free') freed.push([pageIndex(this.g, ps.base), ps.npages]);
+    const wanted: [number, number][] = want.map((id) => {
       const s = this.spec.span(id)!;
-      for (let q = s.basePage; q < s.basePage + s.npages; q++) wantPages.add(q);
-    }
+      return [s.basePage, s.npages];
+    });
     let mismatch: string | undefined = unknown[0];
     if (mismatch === undefined) {
-      const lost = [...wantPages].find((q) => !freedPages.has(q));
-      const extra = [...freedPages].find((q) => !wantPages.has(q));
-      if (lost !== undefined) mismatch = `page ${pageHex(this.g, lost)} of a span that died was not given back to the page allocator`;
-      else if (extra !== undefined) mismatch = `page ${pageHex(this.g, extra)} was given back to the page allocator, but no span that died held it`;
+      const diff = firstDifference(freed, wanted);
+      if (diff !== undefined) {
+        mismatch = diff.inA
+          ? `page ${pageHex(this.g, diff.page)} was given back to the page allocator, but no span that died held it`
+          : `page ${pageHex(this.g, diff.page)} of a span that died was not given back to the page allocator`;
+      }
     }
     for (const id of want) {
       const s = this.handles.get(id)!;
@@ -245,23 +246,28 @@ export class HeapSystem implements HeapWorld {
       this.freed.push({ name: this.nameOf(id), span: s });
       if (this.freed.length > 8) this.freed.shift();
     }
-    const d = { got, want: [...want], pagesFreed: freedPages.size, pagesWant: wantPages.size };
+    const d = { got, want: [...want], pagesFreed: freed.reduce((n, r) => n + r[1], 0), pagesWant: wanted.reduce((n, r) => n + r[1], 0) };
     return mismatch === undefined ? d : { ...d, mismatch };
   }
 
   /** Whether any page of [basePage, +npages) was handed out before; then record them as handed out and raise the zeroed marks. */
   private handOut(basePage: number, npages: number): boolean {
     const g = this.g;
+    const ppa = g.pagesPerArena;
     let before = false;
-    for (let q = basePage; q < basePage + npages; q++) {
-      const ai = Math.floor(q / g.pagesPerArena);
+    for (let q = basePage; q < basePage + npages; ) {
+      const ai = Math.floor(q / ppa);
       let bits = this.ghostState.everHandedOut.get(ai);
-      if (bits === undefined) this.ghostState.everHandedOut.set(ai, (bits = new Uint8Array(g.pagesPerArena)));
-      const i = q - ai * g.pagesPerArena;
-      if (bits[i] === 1) before = true;
-      bits[i] = 1;
-      const end = (i + 1) * g.pageSize;
+      if (bits === undefined) this.ghostState.everHandedOut.set(ai, (bits = new Uint8Array(ppa)));
+      const from = q - ai * ppa;
+      const to = Math.min(basePage + npages - ai * ppa, ppa);
+      for (let i = from; i < to; i++) {
+        if (bits[i] === 1) before = true;
+        bits[i] = 1;
+      }
+      const end = to * g.pageSize;
       if (end > (this.ghostState.zeroedHWM.get(ai) ?? 0)) this.ghostState.zeroedHWM.set(ai, end);
+      q = (ai + 1) * ppa;
     }
     return before;
   }
@@ -279,4 +285,33 @@ export class HeapSystem implements HeapWorld {
     }
     return 0;
   }
+}
+
+/** Merge page ranges [first, +n) into sorted, disjoint, coalesced ones (overlaps count once). */
+function normalize(rs: readonly (readonly [number, number])[]): [number, number][] {
+  const sorted = [...rs].filter((r) => r[1] > 0).sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [p, n] of sorted) {
+    const last = out.at(-1);
+    if (last !== undefined && p <= last[0] + last[1]) last[1] = Math.max(last[1], p + n - last[0]);
+    else out.push([p, n]);
+  }
+  return out;
+}
+
+/** The lowest page in exactly one of the two sets of page ranges, and whether it is in the first. */
+function firstDifference(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]): { page: number; inA: boolean } | undefined {
+  const x = normalize(a);
+  const y = normalize(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const r = x[i];
+    const s = y[i];
+    if (r !== undefined && s !== undefined && r[0] === s[0] && r[1] === s[1]) continue;
+    if (r === undefined) return { page: s![0], inA: false };
+    if (s === undefined) return { page: r[0], inA: true };
+    if (r[0] !== s[0]) return r[0] < s[0] ? { page: r[0], inA: true } : { page: s[0], inA: false };
+    // Same start, different ends: the shorter one stops first.
+    return r[1] < s[1] ? { page: r[0] + r[1], inA: false } : { page: s[0] + s[1], inA: true };
+  }
+  return undefined;
 }

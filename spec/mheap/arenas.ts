@@ -72,11 +72,11 @@ export const arenasAreReservedAndAligned: Inv = {
 function hintProblem(w: HeapWorld): string | undefined {
   const { h } = w;
   const g = h.g;
-  const initial = w.ghost.initialHints;
+  const initial = initialIndex(w.ghost.initialHints);
   let lastInitial = -1;
   for (let x = h.arenaHints; x !== null; x = x.next) {
     if ((x.addr - g.arenaBaseOffset) % g.heapArenaBytes !== 0) return `arena hint ${hex(x.addr)} is not heapArenaBytes-aligned`;
-    const i = initial.indexOf(x);
+    const i = initial.get(x) ?? -1;
     const next = x.down ? x.addr - g.heapArenaBytes : x.addr;
     if (i >= 0 && g.inAddressSpace(next) && h.arenas.has(Math.floor((next - g.arenaBaseOffset) / g.heapArenaBytes))) return `arena hint ${hex(x.addr)} points at ${hex(next)}, an arena the heap already has`;
     if (i < 0 && lastInitial >= 0) return `arena hint ${hex(x.addr)} comes after mallocinit's hints; new hints go in front`;
@@ -86,6 +86,14 @@ function hintProblem(w: HeapWorld): string | undefined {
     }
   }
   return undefined;
+}
+
+/** mallocinit's hints by object, with their places in its list (kept per list). */
+const initialIndexes = new WeakMap<readonly object[], Map<object, number>>();
+function initialIndex(hints: readonly object[]): Map<object, number> {
+  let m = initialIndexes.get(hints);
+  if (m === undefined) initialIndexes.set(hints, (m = new Map(hints.map((x, i) => [x, i]))));
+  return m;
 }
 
 export const arenaHintsKeepGoOrder: Inv = {

@@ -1,18 +1,19 @@
-// Everything the heap holds, as one digest: equal fingerprints before and
+// Everything the heap holds, as one state image: equal images before and
 // after a refused call mean it left the heap unchanged.
 
 import type { MHeap } from '../../model/mheap.js';
 import type { MSpan } from '../../model/mspan.js';
 import type { MSpanList } from '../../model/mspanlist.js';
-import { Hasher } from '../hasher.js';
-import { hashPageAlloc } from '../pagealloc/modelView.js';
+import { StateImage } from '../hasher.js';
+import { imagePageAlloc } from '../pagealloc/modelView.js';
 
 const stateCode = { mSpanDead: 0, mSpanInUse: 1, mSpanManual: 2 } as const;
 const phaseCode = { _GCoff: 0, _GCmark: 1, _GCmarktermination: 2 } as const;
 
-export function heapFingerprint(h: MHeap): string {
-  const x = new Hasher();
-  hashPageAlloc(h.pages, x);
+/** The heap's image (compare two with equals), into x (reused) or a new one. */
+export function heapImage(h: MHeap, x: StateImage = new StateImage()): StateImage {
+  x.reset();
+  imagePageAlloc(h.pages, x);
   x.num(h.sweepgen);
   x.int(phaseCode[h.gcphase]);
   x.num(h.pagesInUse);
@@ -35,7 +36,7 @@ export function heapFingerprint(h: MHeap): string {
     x.num(ha.zeroedBase);
     x.bytes(ha.pageInUse);
     x.bytes(ha.pageMarks);
-    for (let i = 0; i < ha.spans.length; i++) x.int(ha.spans[i]?.id ?? 0);
+    x.objects(ha.spans);
   }
   for (const pp of h.allp) {
     x.num(pp.pcache.base);
@@ -62,10 +63,15 @@ export function heapFingerprint(h: MHeap): string {
     for (const a of free) x.num(a);
   }
   for (const b of h.work.empty) x.num(b);
-  return x.digest();
+  return x;
 }
 
-function hashList(l: MSpanList, x: Hasher): void {
+/** The heap's image as a string digest (for tests). */
+export function heapFingerprint(h: MHeap): string {
+  return heapImage(h).digest();
+}
+
+function hashList(l: MSpanList, x: StateImage): void {
   x.int(-1);
   for (let s: MSpan | null = l.first; s !== null; s = s.next) x.int(s.id);
 }

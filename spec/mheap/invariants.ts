@@ -111,11 +111,18 @@ function spansMapProblem(w: HeapWorld): string | undefined {
     const owners = spec.ownerBlock(ai);
     const ever = w.ghost.everHandedOut.get(ai);
     const spans = ha.spans;
+    // Owners come in runs: look each span's structure up once per run.
+    let lastOwner = NOBODY;
+    let lastHandle: MSpan | undefined;
     for (let i = 0; i < ppa; i++) {
       const o = owners === undefined ? NOBODY : owners[i]!;
       const got = spans[i] ?? null;
       if (o > 0) {
-        if (got !== w.handles.get(o)) return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names ${got === null ? 'nil' : `[${hex(got.base())}, +${pagesOf(got.npages)})`}, not s${o}, which holds it`;
+        if (o !== lastOwner) {
+          lastOwner = o;
+          lastHandle = w.handles.get(o);
+        }
+        if (got !== lastHandle) return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names ${got === null ? 'nil' : `[${hex(got.base())}, +${pagesOf(got.npages)})`}, not s${o}, which holds it`;
       } else if (got !== null && (ever === undefined || ever[i] === 0)) {
         return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names [${hex(got.base())}, +${pagesOf(got.npages)}), but no span ever held that page (it must be nil)`;
       }
@@ -137,36 +144,25 @@ export const spansMapAgreesWithSpec: Inv = {
   why: (w) => spansMapProblem(w) ?? '',
 };
 
-/** Addresses to probe in a run of pages [p, p+n) of one owner: its first and last byte, and one inside. */
-function probes(w: HeapWorld, p: number, n: number): number[] {
-  const ps = w.h.g.pageSize;
-  const a = addrOf(w, p);
-  return [a, a + ((p * 2654435761) % (n * ps)), a + n * ps - 1];
-}
 
 function lookupProblem(w: HeapWorld): string | undefined {
   const { h, spec } = w;
   const g = h.g;
   const cp = g.pallocChunkPages;
-  // Every run of pages with one owner, chunk by chunk.
+  const ppa = g.pagesPerArena;
+  // Every run of pages with one owner, chunk by chunk (a chunk never straddles arenas).
   for (const ci of w.pages.shadow.chunks()) {
     const first = ci * cp;
+    const b = Math.floor(first / ppa);
+    const owners = spec.ownerBlock(b);
+    const off = first - b * ppa;
     let i = 0;
     while (i < cp) {
-      const o = spec.ownerOf(first + i);
+      const o = owners === undefined ? NOBODY : owners[off + i]!;
       let n = 1;
-      while (i + n < cp && spec.ownerOf(first + i + n) === o) n++;
-      const a = o > 0 ? spec.span(o)! : undefined;
-      const s = a === undefined ? null : w.handles.get(a.id)!;
-      for (const addr of probes(w, first + i, n)) {
-        const heapObj = s !== null && a!.state === 'mSpanInUse' && addr < addrOf(w, a!.basePage) + (w.limits.get(a!.id) ?? 0);
-        const wantHeap = heapObj ? s : null;
-        if (h.spanOfHeap(addr) !== wantHeap) return `spanOfHeap(${hex(addr)}) is ${h.spanOfHeap(addr) === null ? 'nil' : 'a span'}; the spec says ${wantHeap === null ? 'nil' : `s${a!.id}`}${a === undefined ? ' (a free page)' : ''}`;
-        const limit = a === undefined ? 0 : a.state === 'mSpanManual' ? addrOf(w, a.basePage + a.npages) : addrOf(w, a.basePage) + (w.limits.get(a.id) ?? 0);
-        const want = a !== undefined && addr < limit;
-        if (h.inHeapOrStack(addr) !== want) return `inHeapOrStack(${hex(addr)}) is ${!want}; the spec says ${want}${a === undefined ? ' (a free page)' : ` (s${a.id}, data up to ${hex(limit)})`}`;
-        if (s !== null && h.spanOf(addr) !== s) return `spanOf(${hex(addr)}) is not s${a!.id}, which holds it`;
-      }
+      while (i + n < cp && (owners === undefined ? NOBODY : owners[off + i + n]!) === o) n++;
+      const bad = runProblem(w, o, first + i, n);
+      if (bad !== undefined) return bad;
       i += n;
     }
   }
@@ -178,13 +174,33 @@ function lookupProblem(w: HeapWorld): string | undefined {
   return undefined;
 }
 
+/** The lookups at a run of n pages from page p, all owned by o. */
+function runProblem(w: HeapWorld, o: number, p: number, n: number): string | undefined {
+  const { h, spec } = w;
+  const a = o > 0 ? spec.span(o)! : undefined;
+  const s = a === undefined ? null : w.handles.get(a.id)!;
+  const limit = a === undefined ? 0 : a.state === 'mSpanManual' ? addrOf(w, a.basePage + a.npages) : addrOf(w, a.basePage) + (w.limits.get(a.id) ?? 0);
+  // Its first and last byte (spansMapAgreesWithSpec checks every page's entry).
+  const a0 = addrOf(w, p);
+  for (let k = 0; k < 2; k++) {
+    const addr = k === 0 ? a0 : a0 + n * h.g.pageSize - 1;
+    const wantHeap = s !== null && a!.state === 'mSpanInUse' && addr < limit ? s : null;
+    const gotHeap = h.spanOfHeap(addr);
+    if (gotHeap !== wantHeap) return `spanOfHeap(${hex(addr)}) is ${gotHeap === null ? 'nil' : 'a span'}; the spec says ${wantHeap === null ? 'nil' : `s${a!.id}`}${a === undefined ? ' (a free page)' : ''}`;
+    const want = a !== undefined && addr < limit;
+    if (h.inHeapOrStack(addr) !== want) return `inHeapOrStack(${hex(addr)}) is ${!want}; the spec says ${want}${a === undefined ? ' (a free page)' : ` (s${a.id}, data up to ${hex(limit)})`}`;
+    if (s !== null && h.spanOf(addr) !== s) return `spanOf(${hex(addr)}) is not s${a!.id}, which holds it`;
+  }
+  return undefined;
+}
+
 export const spanLookupsAgreeWithSpec: Inv = {
   id: 'spanLookupsAgreeWithSpec',
   kind: 'state',
   go: go('mheap.go', 'spanOfHeap'),
   quote: 'spanOfHeap is like spanOf, but returns nil if p does not point to a heap object.',
   statement:
-    "For the first, last and one inner byte of every run of pages with one owner in grown memory: spanOf names the span the spec says holds it; spanOfHeap names it exactly when it is in use and the byte is below the limit its caller set (nil for free pages and manual spans); inHeapOrStack is true exactly below a live span's limit. Outside every arena spanOf is nil.",
+    "For the first and last byte of every run of pages with one owner in grown memory: spanOf names the span the spec says holds it; spanOfHeap names it exactly when it is in use and the byte is below the limit its caller set (nil for free pages and manual spans); inHeapOrStack is true exactly below a live span's limit. Outside every arena spanOf is nil.",
   against: 'the abstract span heap, and the limits the callers set (mcentral.grow, mcache.allocLarge)',
   specFile,
   holds: (w) => lookupProblem(w) === undefined,
@@ -328,19 +344,29 @@ export const spansArePublishedInitialized: Inv = {
 
 function allspansProblem(w: HeapWorld): string | undefined {
   const { h } = w;
-  const seen = new Set<MSpan>();
+  // Where each structure was seen, by its (ghost) id: 1 in allspans, then 2 once live or parked.
+  const n = h.allspans.length;
+  const marks = new Uint8Array(n + 2);
+  const mark = (s: MSpan): number => (s.id >= 1 && s.id <= n ? s.id : n + 1);
   for (const s of h.allspans) {
-    if (seen.has(s)) return `a span structure appears twice in allspans`;
-    seen.add(s);
+    const k = mark(s);
+    if (marks[k] !== 0) return `a span structure appears twice in allspans`;
+    marks[k] = 1;
   }
-  for (const s of w.handles.values()) if (!seen.has(s)) return `the structure of a live span of the spec is not in allspans`;
-  // Every structure is live, or free in a P's mspancache or spanalloc's free list: accounted once.
-  const parked = new Set<MSpan>();
+  for (const s of w.handles.values()) {
+    const k = mark(s);
+    if (marks[k] !== 1 || h.allspans[k - 1] !== s) return `the structure of a live span of the spec is not in allspans`;
+    marks[k] = 2;
+  }
+  // Every other structure is free in a P's mspancache or spanalloc's free list: accounted once.
+  let parked = 0;
   const park = (s: MSpan, where: string): string | undefined => {
-    if (!seen.has(s)) return `a structure in ${where} is not in allspans`;
+    const k = mark(s);
+    if (marks[k] === 0 || h.allspans[k - 1] !== s) return `a structure in ${where} is not in allspans`;
     if (s.state.get() !== 'mSpanDead') return `a structure in ${where} is ${s.state.get()}`;
-    if (parked.has(s)) return `a structure is free in two places`;
-    parked.add(s);
+    if (marks[k] === 2) return `a structure in ${where} is live or free in two places`;
+    marks[k] = 2;
+    parked++;
     return undefined;
   };
   for (const pp of h.allp) {
@@ -353,7 +379,7 @@ function allspansProblem(w: HeapWorld): string | undefined {
     const bad = park(s, "spanalloc's free list");
     if (bad !== undefined) return bad;
   }
-  if (w.spec.size + parked.size !== h.allspans.length) return `${h.allspans.length} structures in allspans, but the spec has ${w.spec.size} live spans and ${parked.size} structures are free`;
+  if (w.spec.size + parked !== n) return `${n} structures in allspans, but the spec has ${w.spec.size} live spans and ${parked} structures are free`;
   return undefined;
 }
 

@@ -90,11 +90,13 @@ export class AbstractSpanHeap {
   }
 
   private setOwner(p: number, n: number, owner: number): void {
-    for (let q = p; q < p + n; q++) {
+    for (let q = p; q < p + n; ) {
       const b = Math.floor(q / this.pagesPerBlock);
       let m = this.blocks.get(b);
       if (m === undefined) this.blocks.set(b, (m = new Int32Array(this.pagesPerBlock)));
-      m[q - b * this.pagesPerBlock] = owner;
+      const stop = Math.min(p + n, (b + 1) * this.pagesPerBlock);
+      m.fill(owner, q - b * this.pagesPerBlock, stop - b * this.pagesPerBlock);
+      q = stop;
     }
   }
 

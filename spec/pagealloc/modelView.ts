@@ -5,7 +5,7 @@ import { chunkIndex } from '../../model/chunks.js';
 import { hex } from '../../model/geometry.js';
 import type { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageBits } from '../../model/mpallocbits.js';
-import { Hasher } from '../hasher.js';
+import { StateImage } from '../hasher.js';
 import type { Sum } from './summary.js';
 
 /** summary[level][i] unpacked, or undefined when it cannot be read (out of range or unmapped). */
@@ -64,13 +64,13 @@ export function sameSum(a: Sum | undefined, b: Sum | undefined): boolean {
  * index, cursors, bounds, ranges, live caches).
  */
 export function pageAllocFingerprint(h: PageAlloc): string {
-  const x = new Hasher();
-  hashPageAlloc(h, x);
+  const x = new StateImage();
+  imagePageAlloc(h, x);
   return x.digest();
 }
 
-/** Feed everything a page allocator holds to x. */
-export function hashPageAlloc(h: PageAlloc, x: Hasher): void {
+/** Copy everything a page allocator holds into x. */
+export function imagePageAlloc(h: PageAlloc, x: StateImage): void {
   x.num(h.searchAddr.addr());
   x.num(h.start);
   x.num(h.end);
@@ -88,6 +88,7 @@ export function hashPageAlloc(h: PageAlloc, x: Hasher): void {
     if (l2 === undefined) continue;
     for (let j = 0; j < l2.length; j++) {
       const c = l2[j];
+      // A chunk read but never written reads as zero: the same as none.
       if (c === undefined || c.isZero()) continue;
       x.int(i);
       x.int(j);

@@ -260,8 +260,11 @@ export class AbstractPageHeap implements ScavengeablePages {
 
   /** free: allocated pages become free; freed pages are not scavenged. */
   free(pi: number, npages: number): void {
-    for (let p = pi; p < pi + npages; p++) {
-      if (this.pageState(p) !== ALLOCATED) throw new Error(`spec: page ${p} freed but not allocated`);
+    for (let p = pi; p < pi + npages; ) {
+      const ci = Math.floor(p / this.chunkPages);
+      const c = this.chunkStatesByIndex.get(ci);
+      const stop = Math.min(pi + npages, (ci + 1) * this.chunkPages);
+      for (; p < stop; p++) if (c === undefined || c.state[p - ci * this.chunkPages] !== ALLOCATED) throw new Error(`spec: page ${p} freed but not allocated`);
     }
     this.setRange(pi, npages, FREE, false);
     this.indexFree(pi, npages);

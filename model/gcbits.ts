@@ -10,7 +10,8 @@ export class GCBits {
   readonly bytes: Uint8Array;
 
   constructor(readonly nelems: number) {
-    this.bytes = new Uint8Array(Math.ceil(nelems / 8));
+    // Whole uint64s, as newMarkBits allocates them: refillAllocCache reads 8 bytes at a time.
+    this.bytes = new Uint8Array(Math.ceil(nelems / 64) * 8);
   }
 
   /** Whether bit n is set. */

@@ -31,6 +31,8 @@ export class GCWork {
   readonly free = new MSpanList();
   /** work.wbufSpans.busy: spans whose buffers are in use. */
   readonly busy = new MSpanList();
+  /** work.bytesMarked: bytes marked this cycle. */
+  bytesMarked = 0;
 }
 
 /** getempty: an empty work buffer, from work.empty, else carved from a free span or a new manual span. */

@@ -183,14 +183,18 @@ describe('span structures', () => {
     expect(h.inHeapOrStack(s.base())).toBe(false);
   });
 
-  test('sweeping: only the sweep-generation protocol, span by span', () => {
+  test('sweeping: a span on its mcentral's swept set is unswept after the bump, then swept (and freed when nothing in it was marked)', () => {
     const h = new MHeap({});
-    const s = h.alloc(1, heapClass, h.p(0))!;
+    const s = h.alloc(1, makeSpanClass(0, false), h.p(0))!;
+    s.freeindex = 1;
+    s.allocCount = 1; // its one object, which nothing will mark
+    h.central[s.spanclass]!.fullSwept(h.sweepgen).push(s);
     gcStart(h);
     gcMarkTermination(h, h.p(0));
     expect(s.sweepgen).toBe(0); // h.sweepgen - 2: needs sweeping
     sweepAll(h);
     expect(s.sweepgen).toBe(2);
+    expect(s.state.get()).toBe('mSpanDead'); // its object died, so the large span went back to the heap
   });
 });
 

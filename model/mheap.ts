@@ -23,10 +23,13 @@ import type { MSpanState } from './mspan.js';
 import { GCControllerStats, HeapStats } from './mstats.js';
 import { sysUnused } from './mem.js';
 import { GCWork } from './mgcwork.js';
+import { MCentral } from './mcentral.js';
+import { SweepData, sweepDrainedMask } from './mgcsweep.js';
 import { OSMemory } from './os.js';
 import { StackAllocator } from './stack.js';
 import { P } from './proc.js';
 import type { SpanAllocType, SpanClass } from './spanclass.js';
+import { numSpanClasses } from './spanclass.js';
 import { refuse } from './throw.js';
 
 /** mgc.go · gcphase: _GCoff, _GCmark, _GCmarktermination. */
@@ -83,6 +86,23 @@ export class MHeap {
   readonly heapStats = new HeapStats();
   readonly os: OSMemory;
   readonly physPageAlignedStacks: boolean;
+  /** The central free lists, one per span class. */
+  readonly central: MCentral[] = Array.from({ length: numSpanClasses }, (_, i) => new MCentral(i));
+  /** mgcsweep.go · sweep: the active sweepers and where the unswept sets may still hold spans. */
+  readonly sweep = new SweepData();
+  /** Pages swept this cycle, and the pagesSwept proportional sweep counts from. */
+  pagesSwept = 0;
+  pagesSweptBasis = 0;
+  /** Proportional sweep ratio (pages per byte allocated), 0 when off; the heapLive it counts from. */
+  sweepPagesPerByte = 0;
+  sweepHeapLiveBasis = 0;
+  /** reclaimIndex: the page index in sweepArenas of the next page to reclaim (2^63 when done). */
+  reclaimIndex = 0;
+  /** reclaimCredit: spare pages freed by sweepers, for reclaim to count. */
+  reclaimCredit = 0;
+  /** sweepArenas: allArenas as the sweep generation began. */
+  sweepArenas: readonly number[] = [];
+
   /** stack.go · stackpool and stackLarge. */
   readonly stacks: StackAllocator;
   /** mgcwork.go · work.empty and work.wbufSpans. */
@@ -92,6 +112,8 @@ export class MHeap {
   readonly ghostAllocType = new Map<MSpan, SpanAllocType>();
   /** Ghost: every span state transition, with the GC phase it happened in (suites drain it). */
   readonly ghostTransitions: SpanTransition[] = [];
+  /** Ghost: every span sweep swept, in order (suites drain it and judge each outcome). */
+  readonly ghostSwept: MSpan[] = [];
 
   /** (*mheap).init and mallocinit's arena hints. */
   constructor(opts: HeapOptions = {}) {
@@ -112,6 +134,8 @@ export class MHeap {
     this.os = new OSMemory(opts.osLimitBytes ?? Infinity, opts.mmapTop ?? g.arenaBaseOffset + 2 ** g.heapAddrBits - g.heapArenaBytes, g.physPageSize);
     this.physPageAlignedStacks = opts.physPageAlignedStacks ?? false;
     this.stacks = new StackAllocator(g.heapAddrBits, g.pageShift);
+    // mgc.go · gcinit: no sweep on the first cycle.
+    this.sweep.active.state = sweepDrainedMask;
     this.arenaHints = null;
     // mallocinit: hints are prepended, so the first to try is the lowest.
     for (const addr of [...arenaHintAddrs(g)].reverse()) this.arenaHints = { addr, down: false, next: this.arenaHints };

@@ -7,6 +7,8 @@ import type { HeapArena } from './heaparena.js';
 import { arenaPage, pageIndexOf } from './heaparena.js';
 import { sysUsed } from './mem.js';
 import { grow } from './mheap_grow.js';
+import { reclaim } from './mheap_reclaim.js';
+import { isSweepDone } from './mgcsweep.js';
 import { allocMSpanLocked, tryAllocMSpan } from './mheap_mspan.js';
 import type { MHeap } from './mheap.js';
 import type { MSpan } from './mspan.js';
@@ -25,13 +27,13 @@ function validateAlloc(op: string, npages: number): void {
 
 /**
  * alloc allocates a span of npages pages from the GC'd heap, fully
- * initialized. Go first sweeps and reclaims npages if sweeping is not done;
- * the model's heap has no unswept spans to reclaim from until sweeping is
- * modelled, so that step is a no-op here.
+ * initialized. If sweeping is not done, it first sweeps and reclaims at
+ * least npages pages, to avoid growing the heap while garbage waits.
  */
 export function alloc(h: MHeap, npages: number, spanclass: SpanClass, pp: P | null): MSpan | null {
   validateAlloc('mheap.alloc', npages);
   if (!Number.isSafeInteger(spanclass) || spanclass < 0 || spanclass >= numSpanClasses) refuse('mheap.alloc', `spanclass ${String(spanclass)} is not in [0, ${numSpanClasses})`);
+  if (!isSweepDone(h)) reclaim(h, npages, pp);
   return allocSpan(h, npages, spanAllocHeap, spanclass, pp);
 }
 

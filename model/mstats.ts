@@ -44,6 +44,17 @@ export class GCControllerStats {
    * readmemstats_m matches through gcMiscSys and the other *_sys stats.
    */
   mappedReady = 0;
+  /** Bytes allocated in the heap, cumulative (an atomic.Int64 in Go). */
+  totalAlloc = 0;
+  /** Bytes freed from the heap, cumulative. */
+  totalFree = 0;
+  /**
+   * heapLive: the bytes considered live by the GC: what was marked last
+   * cycle plus what has been allocated (whole cached spans) since.
+   */
+  heapLive = 0;
+  /** heapMarked: the bytes marked by the last mark phase. */
+  heapMarked = 0;
 }
 
 /** memstats.heapStats: the consistent heap statistics (heapStatsDelta's memory fields). */
@@ -54,4 +65,13 @@ export class HeapStats {
   inStacks = 0;
   inWorkBufs = 0;
   inPtrScalarBits = 0;
+  // Allocator stats: cumulative counts of objects allocated and freed.
+  tinyAllocCount = 0;
+  largeAlloc = 0;
+  largeAllocCount = 0;
+  /** Per size class (index 0 unused). */
+  readonly smallAllocCount: number[] = new Array<number>(68).fill(0);
+  largeFree = 0;
+  largeFreeCount = 0;
+  readonly smallFreeCount: number[] = new Array<number>(68).fill(0);
 }

@@ -2,6 +2,7 @@
 // uses: its status, its page cache and its cache of mspan structures.
 
 import type { Geometry } from './geometry.js';
+import { MCache } from './mcache.js';
 import { PageCache } from './mpagecache.js';
 import type { MSpan } from './mspan.js';
 
@@ -18,6 +19,10 @@ export class P {
   pcache: PageCache;
   /** A per-P cache of mspan structures, so small allocations need no heap lock. */
   readonly mspancache: { len: number; buf: (MSpan | null)[] };
+  /** The P's mcache: a span per span class, the tiny block. */
+  readonly mcache: MCache;
+  /** m.mallocing of the M running on this P: a mallocgc is between its start and its finish. */
+  mallocing = false;
 
   constructor(
     readonly id: number,
@@ -25,5 +30,6 @@ export class P {
   ) {
     this.pcache = new PageCache(g);
     this.mspancache = { len: 0, buf: new Array<MSpan | null>(mspanCacheSize).fill(null) };
+    this.mcache = new MCache(0);
   }
 }

@@ -78,7 +78,7 @@ const stackallocCmd: Cmd = {
     const sweepgen = w.h.sweepgen;
     let stk: Stack | undefined;
     const { result: oom, base } = w.measure('stackalloc', pi, () => outOfMemory(() => (stk = stackalloc(w.h, n, w.h.p(pi)))));
-    if (oom) return { step: { ...base, died: w.died(base, []), outOfMemory: true }, go: `_ = stackalloc(${n})`, comment: `P${pi}: ${oomComment}` };
+    if (oom) return { step: { ...base, outOfMemory: true }, go: `_ = stackalloc(${n})`, comment: `P${pi}: ${oomComment}` };
     const wantPages = AbstractStacks.isSmall(n) ? STACK_CACHE_SIZE / w.g.pageSize : n / w.g.pageSize;
     const wantSpan = 'span' in plan ? plan.span : 'new';
     const { allocated, placed } = placeManual(w, base, pi, sweepgen, `stackalloc(${n})`, wantSpan, wantPages, 'spanAllocStack', stk!.lo, n);
@@ -86,7 +86,7 @@ const stackallocCmd: Cmd = {
     if (span > 0) w.stacks.allocated(n, span, w.g.pageSize);
     const name = `stk${w.nextStack++}`;
     w.liveStacks.push({ name, stk: stk!, span });
-    const step: HeapStep = { ...base, died: w.died(base, []), placed, ...(allocated === undefined ? {} : { allocated }), stackBytes: { want: n, got: stk!.hi - stk!.lo } };
+    const step: HeapStep = { ...base, placed, ...(allocated === undefined ? {} : { allocated }), stackBytes: { want: n, got: stk!.hi - stk!.lo } };
     const where = allocated !== undefined ? `a new stack span ${w.nameOf(allocated.id)} [${hex(allocated.got.base)}, +${pagesOf(allocated.got.npages)})` : `stack span ${w.nameOf(span)}`;
     return { step, go: `${name} := stackalloc(${n})`, comment: `P${pi}: ${name} = [${hex(stk!.lo)}, ${hex(stk!.hi)}) in ${where}` };
   },
@@ -105,11 +105,10 @@ const stackfreeCmd: Cmd = {
     const n = st.stk.hi - st.stk.lo;
     const gcoff = w.h.gcphase === '_GCoff';
     const dying = w.stacks.freed(n, st.span, gcoff);
-    const { base } = w.measure('stackfree', pi, () => stackfree(w.h, st.stk, w.h.p(pi)));
+    const { base } = w.measure('stackfree', pi, () => stackfree(w.h, st.stk, w.h.p(pi)), dying);
     w.liveStacks.splice(k, 1);
-    const died = w.died(base, dying);
     const fate = dying.length > 0 ? `${w.nameOf(st.span)} back to the heap` : AbstractStacks.isSmall(n) ? `${w.nameOf(st.span)} stays in the stack pool` : `${w.nameOf(st.span)} waits in stackLarge until mark termination`;
-    return { step: { ...base, died }, go: `stackfree(${st.name})`, comment: `P${pi}, ${w.h.gcphase}: ${fate}` };
+    return { step: base, go: `stackfree(${st.name})`, comment: `P${pi}, ${w.h.gcphase}: ${fate}` };
   },
 };
 
@@ -125,7 +124,7 @@ const getemptyCmd: Cmd = {
     const sweepgen = w.h.sweepgen;
     let b = 0;
     const { result: oom, base } = w.measure('getempty', pi, () => outOfMemory(() => (b = getempty(w.h, w.h.p(pi)))));
-    if (oom) return { step: { ...base, died: w.died(base, []), outOfMemory: true }, go: '_ = getempty()', comment: `P${pi}: ${oomComment}` };
+    if (oom) return { step: { ...base, outOfMemory: true }, go: '_ = getempty()', comment: `P${pi}: ${oomComment}` };
     const planSpan = 'buffer' in plan ? w.spec.ownerOf(Math.floor((plan.buffer - w.g.arenaBaseOffset) / w.g.pageSize)) : 'span' in plan ? plan.span : ('new' as const);
     const { allocated, placed } = placeManual(w, base, pi, sweepgen, 'getempty()', planSpan, WORKBUF_ALLOC / w.g.pageSize, 'spanAllocWorkBuf', b, 2048);
     const fromBuffer = 'buffer' in plan ? { buffer: { want: plan.buffer, got: b } } : {};
@@ -134,7 +133,7 @@ const getemptyCmd: Cmd = {
     w.workbufs.took(plan, span, spanBase);
     const name = `wb${w.nextBuffer++}`;
     w.heldBuffers.push({ name, addr: b });
-    const step: HeapStep = { ...base, died: w.died(base, []), placed, ...fromBuffer, ...(allocated === undefined ? {} : { allocated }) };
+    const step: HeapStep = { ...base, placed, ...fromBuffer, ...(allocated === undefined ? {} : { allocated }) };
     const from = 'buffer' in plan ? 'work.empty' : allocated !== undefined ? `a new work buffer span ${w.nameOf(allocated.id)}` : `free work buffer span ${w.nameOf(span)}`;
     return { step, go: `${name} := getempty()`, comment: `P${pi}: ${name} = ${hex(b)} from ${from}` };
   },
@@ -152,7 +151,7 @@ const putemptyCmd: Cmd = {
     const { base } = w.measure('putempty', null, () => putempty(w.h, b.addr));
     w.heldBuffers.splice(k, 1);
     w.workbufs.putempty(b.addr);
-    return { step: { ...base, died: w.died(base, []) }, go: `putempty(${b.name})`, comment: 'on work.empty' };
+    return { step: base, go: `putempty(${b.name})`, comment: 'on work.empty' };
   },
 };
 
@@ -165,9 +164,8 @@ const freeSomeWbufsCmd: Cmd = {
   run(w, [p]): Ex {
     const pi = pOf(w, p!);
     const dying = w.workbufs.freeSomeWbufs(w.h.gcphase === '_GCoff');
-    const { result: more, base } = w.measure('freeSomeWbufs', pi, () => freeSomeWbufs(w.h, w.h.p(pi)));
-    const died = w.died(base, dying);
-    return { step: { ...base, died }, go: 'freeSomeWbufs(true)', comment: `P${pi}, as the background sweeper does: freed ${dying.length === 0 ? 'nothing' : dying.map((id) => w.nameOf(id)).join(', ')}${more ? ', more left' : ''}` };
+    const { result: more, base } = w.measure('freeSomeWbufs', pi, () => freeSomeWbufs(w.h, w.h.p(pi)), dying);
+    return { step: base, go: 'freeSomeWbufs(true)', comment: `P${pi}, as the background sweeper does: freed ${dying.length === 0 ? 'nothing' : dying.map((id) => w.nameOf(id)).join(', ')}${more ? ', more left' : ''}` };
   },
 };
 
@@ -184,11 +182,11 @@ const materializeGCProgCmd: Cmd = {
     const ptrdata = ptrdataSizes[k!]!;
     const sweepgen = w.h.sweepgen;
     const { result: s, base } = w.measure('materializeGCProg', pi, () => materializeGCProg(w.h, ptrdata, w.h.p(pi)));
-    if (s === null) return { step: { ...base, died: w.died(base, []), outOfMemory: true }, go: `_ = materializeGCProg(${ptrdata}, prog)`, comment: `P${pi}: nil, out of memory` };
+    if (s === null) return { step: { ...base, outOfMemory: true }, go: `_ = materializeGCProg(${ptrdata}, prog)`, comment: `P${pi}: nil, out of memory` };
     const pages = Math.ceil(Math.ceil(ptrdata / 64) / w.g.pageSize);
     const allocated = w.allocated(s, { npages: pages, kind: { heap: false, typ: 'spanAllocPtrScalarBits' } }, pi, sweepgen);
     w.gcProgSpans.push(allocated.id);
-    return { step: { ...base, died: w.died(base, []), allocated }, go: `${w.nameOf(allocated.id)} := materializeGCProg(${ptrdata}, prog)`, comment: `P${pi}, as scanstack does for a stack object with a GC program: [${hex(s.base())}, +${pagesOf(s.npages)})` };
+    return { step: { ...base, allocated }, go: `${w.nameOf(allocated.id)} := materializeGCProg(${ptrdata}, prog)`, comment: `P${pi}, as scanstack does for a stack object with a GC program: [${hex(s.base())}, +${pagesOf(s.npages)})` };
   },
 };
 
@@ -203,9 +201,9 @@ const dematerializeGCProgCmd: Cmd = {
     const id = w.gcProgSpans[k]!;
     const pi = pOf(w, p!);
     const s = w.handles.get(id)!;
-    const { base } = w.measure('dematerializeGCProg', pi, () => dematerializeGCProg(w.h, s, w.h.p(pi)));
+    const { base } = w.measure('dematerializeGCProg', pi, () => dematerializeGCProg(w.h, s, w.h.p(pi)), [id]);
     w.gcProgSpans.splice(k, 1);
-    return { step: { ...base, died: w.died(base, [id]) }, go: `dematerializeGCProg(${w.nameOf(id)})`, comment: `P${pi}, ${w.h.gcphase}: ${s.state.get()}` };
+    return { step: base, go: `dematerializeGCProg(${w.nameOf(id)})`, comment: `P${pi}, ${w.h.gcphase}: ${s.state.get()}` };
   },
 };
 

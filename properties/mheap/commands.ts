@@ -1,7 +1,8 @@
 // One command per mheap entry point the span layer offers, called as its
-// Go callers call it: alloc (as mcentral.grow and mcache.allocLarge do),
-// freeSpan (as the sweeper does), the GC phase and sweep generation, forced
-// scavenging, and the OS mappings that push the heap to other arenas. The
+// Go callers call it: alloc (as mcentral.grow and mcache.allocLarge do; the
+// sweeper frees heap spans, with sweepone and at gcStart), the GC phase and
+// sweep generation, forced scavenging, and the OS mappings that push the
+// heap to other arenas. The
 // manual-span callers (stacks, work buffers, GC programs) are in
 // callerCommands.ts; misuse in misuse.ts.
 
@@ -46,6 +47,10 @@ function allocHeap(w: HeapSystem, op: string, p: number, npages: number, kind: E
   s.limit = s.base() + limitBytes;
   w.limits.set(allocated.id, limitBytes);
   w.heapSpans.push(allocated.id);
+  // Where Go's callers leave it for the sweeper: a large span on its mcentral's full swept set
+  // (mcache.allocLarge); a small one, which this suite gives no objects, on the partial swept set.
+  const c = w.h.central[s.spanclass]!;
+  (kind.sizeclass === 0 ? c.fullSwept(w.h.sweepgen) : c.partialSwept(w.h.sweepgen)).push(s);
   return { step: { ...base, allocated, staleSpansEntry: w.staleEntryAfter(s, old) }, s, id: allocated.id };
 }
 
@@ -93,42 +98,20 @@ function allocLarge(arenaPages: number): Cmd {
       const size = npages * w.g.pageSize - (tail! % w.g.pageSize);
       const kind = { heap: true, sizeclass: 0, noscan: ns === 1 } as const;
       const pi = pOf(w, p!);
-      // allocLarge sets the limit at the object's end.
+      // allocLarge sets the limit at the object's end; mallocgc then takes its one object.
       const { step, s, id } = allocHeap(w, 'allocLarge', pi, npages, kind, size);
+      if (s !== null) {
+        s.freeindex = 1;
+        s.allocCount = 1;
+        s.freeIndexForScan = 1;
+        w.spec.addObject(id, 0);
+      }
       const call = `h.alloc(${npages}, ${kindGo(kind)})`;
       if (s === null) return { step, go: `_ = ${call}`, comment: `P${pi}: nil, out of memory` };
       return { step, go: `${w.nameOf(id)} := ${call}`, comment: `P${pi}, for mcache.allocLarge of a ${size}-byte object: ${spanComment(s)}` };
     },
   };
 }
-
-/** Live heap spans sweeping may free: swept, no objects; only in _GCoff (sweeping runs then). */
-function freeable(w: HeapSystem): number[] {
-  if (w.h.gcphase !== '_GCoff') return [];
-  return w.heapSpans.filter((id) => {
-    const s = w.handles.get(id)!;
-    return s.sweepgen === w.h.sweepgen && s.allocCount === 0;
-  });
-}
-
-/** freeSpan, as the sweeper does with a swept span it finds empty. */
-const free: Cmd = {
-  name: 'free',
-  weight: 4,
-  args: fc.tuple(fc.nat({ max: 63 }), pArg),
-  applies: (w) => freeable(w).length > 0,
-  call: (w, [i]) => `h.freeSpan(${w.nameOf(freeable(w)[i! % freeable(w).length]!)})`,
-  run(w, [i, p]): Ex {
-    const c = freeable(w);
-    const id = c[i! % c.length]!;
-    const s = w.handles.get(id)!;
-    const pi = pOf(w, p!);
-    const { base } = w.measure('free', pi, () => w.h.freeSpan(s, w.h.p(pi)));
-    w.heapSpans.splice(w.heapSpans.indexOf(id), 1);
-    const died = w.died(base, [id]);
-    return { step: { ...base, died }, go: `h.freeSpan(${w.nameOf(id)})`, comment: `P${pi}, as the sweeper does with a swept, empty span: ${s.state.get()}` };
-  },
-};
 
 const gcStartCmd: Cmd = {
   name: 'gcStart',
@@ -138,7 +121,7 @@ const gcStartCmd: Cmd = {
   call: () => 'gcStart()',
   run(w): Ex {
     const { base } = w.measure('gcStart', null, () => gcStart(w.h));
-    return { step: { ...base, died: w.died(base, []) }, go: 'gcStart()', comment: `gcphase=${w.h.gcphase}` };
+    return { step: base, go: 'gcStart()', comment: `gcphase=${w.h.gcphase}` };
   },
 };
 
@@ -156,15 +139,16 @@ const gcMarkTerminationCmd: Cmd = {
     const parked = h.allp.filter((x) => x.id !== pi && (idle! >> x.id) & 1);
     for (const x of parked) x.status = '_Pidle';
     const withPages = parked.filter((x) => !x.pcache.empty()).length;
-    const { base } = w.measure('gcMarkTermination', pi, () => gcMarkTermination(h, h.p(pi)));
-    for (const x of parked) x.status = '_Prunning';
     // The spans the cycle kept alive die now: stacks (freeStackSpans); work buffers only become free.
+    const dying = stackSpansDying(w);
     w.workbufs.prepareFreeWorkbufs();
     w.heldBuffers = [];
-    const died = w.died(base, stackSpansDying(w));
+    const { base } = w.measure('gcMarkTermination', pi, () => gcMarkTermination(h, h.p(pi)), dying);
+    for (const x of parked) x.status = '_Prunning';
+    const died = base.died;
     const idleNote = parked.length === 0 ? '' : `; P${parked.map((x) => x.id).join(', P')} idle, their page caches flushed`;
     const freedNote = died!.want.length === 0 ? '' : `; freed ${died!.want.map((id) => w.nameOf(id)).join(', ')}`;
-    return { step: { ...base, died, flushedIdle: withPages }, go: 'gcMarkTermination()', comment: `P${pi}: gcphase=${h.gcphase} h.sweepgen=${h.sweepgen}${idleNote}${freedNote}` };
+    return { step: { ...base, flushedIdle: withPages }, go: 'gcMarkTermination()', comment: `P${pi}: gcphase=${h.gcphase} h.sweepgen=${h.sweepgen}${idleNote}${freedNote}` };
   },
 };
 
@@ -175,9 +159,9 @@ const sweep: Cmd = {
   applies: (w) => w.heapSpans.some((id) => w.handles.get(id)!.sweepgen !== w.h.sweepgen),
   call: () => 'sweepone()',
   run(w): Ex {
-    const { result: s, base } = w.measure('sweep', null, () => sweepone(w.h));
-    const id = s === null ? undefined : w.specId(s);
-    return { step: { ...base, died: w.died(base, []) }, go: 'sweepone()', comment: `as the background sweeper does: ${id === undefined ? 'nothing to sweep' : `${w.nameOf(id)} swept, sweepgen=${s!.sweepgen}`}` };
+    const { result: npages, base } = w.measure('sweep', null, () => sweepone(w.h));
+    const what = base.swept!.length === 0 ? 'nothing to sweep' : `${w.nameOf(base.swept![0]!.id)} swept${npages > 0 ? `, freed (${pagesOf(npages)})` : ''}`;
+    return { step: base, go: 'sweepone()', comment: `as the background sweeper does: ${what}` };
   },
 };
 
@@ -229,5 +213,5 @@ const mmapAnywhere: Cmd = {
 
 /** The heap suite's commands, for a geometry with arenaPages pages per arena. */
 export function heapCommands(arenaPages: number): Cmd[] {
-  return [allocSmall, allocLarge(arenaPages), free, ...callerCommands, gcStartCmd, gcMarkTerminationCmd, sweep, scavenge, occupyNextHint, mmapAnywhere, misuse];
+  return [allocSmall, allocLarge(arenaPages), ...callerCommands, gcStartCmd, gcMarkTerminationCmd, sweep, scavenge, occupyNextHint, mmapAnywhere, misuse];
 }

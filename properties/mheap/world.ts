@@ -35,7 +35,7 @@ export interface LiveStack {
 }
 
 /** What one measured operation did, before the command adds its span-level findings. */
-export type MeasuredStep = Pick<HeapStep, 'op' | 'transitions' | 'pageSteps'> & ArenaEvents;
+export type MeasuredStep = Pick<HeapStep, 'op' | 'transitions' | 'pageSteps'> & ArenaEvents & { readonly died: Died; readonly swept: NonNullable<HeapStep['swept']> };
 
 export class HeapSystem implements HeapWorld {
   readonly h: MHeap;
@@ -106,16 +106,24 @@ export class HeapSystem implements HeapWorld {
    * Page caches moving (refills on p, flushes) are applied to the abstract
    * span heap here, from the page steps, as the abstract page heap saw them.
    */
-  measure<T>(op: string, p: number | null, f: () => T): { result: T; base: MeasuredStep } {
+  measure<T>(op: string, p: number | null, f: () => T, wantDeaths: readonly number[] = []): { result: T; base: MeasuredStep } {
     const h = this.h;
     const arenasBefore = h.allArenas.length;
     const curEnd = h.curArena.end;
     const hintAddrs = new Map<ArenaHint, number>();
     for (let x = h.arenaHints; x !== null; x = x.next) hintAddrs.set(x, x.addr);
     h.ghostTransitions.length = 0;
+    h.ghostSwept.length = 0;
     h.os.calls.length = 0;
     this.pages.take();
     const result = f();
+    // Each span the model swept, judged by the spec: which objects die, and whether the span does.
+    const swept = h.ghostSwept.map((sp) => {
+      const id = this.idOf.get(sp);
+      if (id === undefined) return { id: 0, freed: [] as number[], dies: false, known: false };
+      return { id, ...this.spec.sweep(id), known: true };
+    });
+    h.ghostSwept.length = 0;
     const transitions: Transition[] = h.ghostTransitions.map((t) => {
       const id = this.idOf.get(t.span);
       const kind = id === undefined ? undefined : this.spec.span(id)?.kind;
@@ -124,7 +132,6 @@ export class HeapSystem implements HeapWorld {
     });
     h.ghostTransitions.length = 0;
     const pageSteps = this.pages.take();
-    this.applyCacheSteps(pageSteps, p);
     const events: { -readonly [K in keyof ArenaEvents]: ArenaEvents[K] } = {};
     if (arenasBefore > 0 && h.allArenas.length > arenasBefore) events.newArena = h.allArenas[arenasBefore] === arenaIndex(this.g, curEnd) ? 'contiguous' : 'discontiguous';
     const anywhere = h.os.calls.findIndex((c) => c.op === 'sysReserve' && c.v === 0 && c.got !== 0);
@@ -133,7 +140,11 @@ export class HeapSystem implements HeapWorld {
       if (h.os.calls.slice(anywhere + 1).some((c) => c.op === 'sysFreeOS')) events.trimmed = true;
     }
     for (const [x, addr] of hintAddrs) if (x.down && x.addr < addr) events.grewDown = true;
-    return { result, base: { op, transitions, pageSteps, ...events } };
+    const partial = { op, transitions, pageSteps, swept, ...events };
+    // Spans die before page caches refill: a refill can only take pages already freed.
+    const died = this.died(partial, [...wantDeaths, ...swept.filter((x) => x.dies).map((x) => x.id)]);
+    this.applyCacheSteps(pageSteps, p);
+    return { result, base: { ...partial, died } };
   }
 
   /** Page cache refills on P p and flushes of any P's cache, into the abstract span heap. */
@@ -211,9 +222,9 @@ export class HeapSystem implements HeapWorld {
    * model's deaths compared with them, page-level frees compared with their
    * pages; then they leave the abstract span heap.
    */
-  died(base: MeasuredStep, want: readonly number[]): Died {
+  private died(base: Omit<MeasuredStep, 'died'>, want: readonly number[]): Died {
     const got: number[] = [];
-    const unknown: string[] = [];
+    const unknown: string[] = base.swept.some((x) => !x.known) ? ['the model swept a span the spec never saw live'] : [];
     for (const t of base.transitions) {
       if (t.to !== 'mSpanDead' || t.from === 'mSpanDead') continue;
       const id = this.idOf.get(t.span);
@@ -245,6 +256,10 @@ export class HeapSystem implements HeapWorld {
       this.freedStructures.set(s, { sweepgen: s.sweepgen, base: rec.basePage * this.g.pageSize + this.g.arenaBaseOffset, npages: rec.npages });
       this.freed.push({ name: this.nameOf(id), span: s });
       if (this.freed.length > 8) this.freed.shift();
+      const hi = this.heapSpans.indexOf(id);
+      if (hi >= 0) this.heapSpans.splice(hi, 1);
+      const gi = this.gcProgSpans.indexOf(id);
+      if (gi >= 0) this.gcProgSpans.splice(gi, 1);
     }
     const d = { got, want: [...want], pagesFreed: freed.reduce((n, r) => n + r[1], 0), pagesWant: wanted.reduce((n, r) => n + r[1], 0) };
     return mismatch === undefined ? d : { ...d, mismatch };

@@ -52,6 +52,9 @@ export class AbstractSpanHeap {
   /** Owner per page, by block of pagesPerBlock pages (sparse). */
   private readonly blocks = new Map<number, Int32Array>();
   private readonly caches = new Map<number, AbstractPCache>();
+  /** Heap spans' live objects (slot indices), and the slots marked in this GC cycle. */
+  private readonly objectSlots = new Map<number, Set<number>>();
+  private readonly markedSlots = new Map<number, Set<number>>();
   /** Bytes of live spans, by kind, kept with the records. */
   private inUsePages = 0;
   private readonly manualPages = new Map<ManualType, number>();
@@ -155,10 +158,54 @@ export class AbstractSpanHeap {
     const s = this.spanRecords.get(id);
     if (s === undefined) throw new Error(`spec: span ${id} freed but not live`);
     this.spanRecords.delete(id);
+    this.objectSlots.delete(id);
+    this.markedSlots.delete(id);
     this.setOwner(s.basePage, s.npages, NOBODY);
     if (s.kind.heap) this.inUsePages -= s.npages;
     else this.manualPages.set(s.kind.typ, this.manualPages.get(s.kind.typ)! - s.npages);
     return s;
+  }
+
+  /** The live objects of heap span id, by slot (read-only). */
+  objects(id: number): ReadonlySet<number> {
+    return this.objectSlots.get(id) ?? noSlots;
+  }
+
+  /** The slots of heap span id marked this cycle (read-only). */
+  marks(id: number): ReadonlySet<number> {
+    return this.markedSlots.get(id) ?? noSlots;
+  }
+
+  /** mallocgc handed out slot of heap span id. */
+  addObject(id: number, slot: number): void {
+    let o = this.objectSlots.get(id);
+    if (o === undefined) this.objectSlots.set(id, (o = new Set()));
+    o.add(slot);
+  }
+
+  /** The GC marked the object at slot of heap span id. */
+  mark(id: number, slot: number): void {
+    let m = this.markedSlots.get(id);
+    if (m === undefined) this.markedSlots.set(id, (m = new Set()));
+    m.add(slot);
+  }
+
+  /**
+   * What sweeping heap span id does, by Go's rule: unmarked objects die; a
+   * small span with no object left, or a large span whose object died,
+   * goes back to the heap. Applies it to the objects and clears the marks;
+   * returns the freed slots and whether the span dies.
+   */
+  sweep(id: number): { freed: number[]; dies: boolean } {
+    const s = this.spanRecords.get(id)!;
+    const objs = this.objectSlots.get(id) ?? new Set<number>();
+    const marked = this.markedSlots.get(id) ?? noSlots;
+    const freed = [...objs].filter((slot) => !marked.has(slot));
+    for (const slot of freed) objs.delete(slot);
+    this.markedSlots.delete(id);
+    const small = s.kind.heap && s.kind.sizeclass !== 0;
+    const dies = small ? objs.size === 0 : freed.length > 0;
+    return { freed, dies };
   }
 
   /** Pages of live heap spans (mSpanInUse). */
@@ -183,3 +230,5 @@ export class AbstractSpanHeap {
     return this.caches;
   }
 }
+
+const noSlots: ReadonlySet<number> = new Set();

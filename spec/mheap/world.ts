@@ -137,6 +137,8 @@ export interface HeapStep extends ArenaEvents {
   readonly pageSteps: readonly PageAllocStep[];
   readonly allocated?: Allocated;
   readonly died?: Died;
+  /** The spans the model swept in the step, in order, with what the spec says the sweep does: the objects that die, and whether the span does. */
+  readonly swept?: readonly { readonly id: number; readonly freed: readonly number[]; readonly dies: boolean; readonly known: boolean }[];
   /** An allocation that failed (the heap could not grow). */
   readonly outOfMemory?: boolean;
   readonly refused?: Refusal;

@@ -334,7 +334,8 @@ export class AbstractPageHeap implements ScavengeablePages {
     const c = this.chunkOf(basePage);
     const i0 = basePage % this.chunkPages;
     for (let i = 0; c !== undefined && i < 64; i++) {
-      if (c.owner[i0 + i] !== id) continue;
+      // Only the pages this cache owns (owner 0 is no cache: an empty cache flushes nothing).
+      if (c.state[i0 + i] !== CACHED || c.owner[i0 + i] !== id) continue;
       c.owner[i0 + i] = 0;
       this.setRange(basePage + i, 1, FREE, c.scavenged[i0 + i] === 1);
       // flush frees its pages one by one.

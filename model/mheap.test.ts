@@ -183,7 +183,7 @@ describe('span structures', () => {
     expect(h.inHeapOrStack(s.base())).toBe(false);
   });
 
-  test('sweeping: a span on its mcentral's swept set is unswept after the bump, then swept (and freed when nothing in it was marked)', () => {
+  test("sweeping: a span on its mcentral's swept set is unswept after the bump, then swept (and freed when nothing in it was marked)", () => {
     const h = new MHeap({});
     const s = h.alloc(1, makeSpanClass(0, false), h.p(0))!;
     s.freeindex = 1;

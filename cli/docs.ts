@@ -2,8 +2,8 @@
 // catalog and the last campaign's summary; --check only compares, for CI.
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { writeAtomic } from '../properties/harness/files.js';
+import { parseFlags } from './flags.js';
 import type { Io } from './io.js';
 import { catalogRows, readSummary, statusFromSummary } from './invariants.js';
 import { invariantsMarkdown } from './invariantsDoc.js';
@@ -20,7 +20,7 @@ options:
   --help    this text`;
 
 export function docs(argv: string[], io: Io): number {
-  const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean' }, summary: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const { values } = parseFlags(argv, { check: { type: 'boolean' }, summary: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } });
   if (values.help === true) {
     io.out(docsHelp + '\n');
     return EXIT_OK;

@@ -2,14 +2,14 @@
 // with each entry's status in the last campaign (reports/summary.json).
 
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { AnyEntry } from '../spec/catalog.js';
 import { entries, formatCitation } from '../spec/catalog.js';
 import type { Summary } from '../properties/harness/report.js';
-import { SUMMARY_FORMAT } from '../properties/harness/report.js';
+import { READABLE_SUMMARY_FORMATS } from '../properties/harness/report.js';
 import { getSuite, suiteNames } from '../properties/registry.js';
 import type { Io } from './io.js';
-import { EXIT_OK, UsageError } from './usage.js';
+import { parseFlags } from './flags.js';
+import { EXIT_OK, UsageError, unknown } from './usage.js';
 
 export interface CatalogRow {
   readonly id: string;
@@ -57,7 +57,7 @@ export function readSummary(file = 'reports/summary.json'): Summary | undefined 
   if (!existsSync(file)) return undefined;
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as Summary;
-    return s.format === SUMMARY_FORMAT && Array.isArray(s.entries) ? s : undefined;
+    return READABLE_SUMMARY_FORMATS.includes(s.format) && Array.isArray(s.entries) && Array.isArray(s.suites) ? s : undefined;
   } catch {
     return undefined; // a damaged summary just means no status
   }
@@ -74,7 +74,7 @@ function rowsFor(summaryFile: string | undefined): CatalogRow[] {
 }
 
 export function invariants(argv: string[], io: Io): number {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, summary: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const { values } = parseFlags(argv, { json: { type: 'boolean' }, summary: { type: 'string' }, help: { type: 'boolean' } });
   if (values.help === true) {
     io.out(invariantsHelp + '\n');
     return EXIT_OK;
@@ -100,7 +100,7 @@ the spec checks, where it is defined, which suites check it, and its
 status in the last campaign.`;
 
 export function explain(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { summary: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseFlags(argv, { summary: { type: 'string' }, help: { type: 'boolean' } }, true);
   if (values.help === true) {
     io.out(explainHelp + '\n');
     return EXIT_OK;
@@ -108,7 +108,10 @@ export function explain(argv: string[], io: Io): number {
   if (positionals.length !== 1) throw new UsageError('explain wants exactly one ID');
   const rows = rowsFor(values.summary);
   const r = rows.find((x) => x.id === positionals[0]);
-  if (r === undefined) throw new UsageError(`unknown invariant ${JSON.stringify(positionals[0])} (see mheap-spec invariants)`);
+  if (r === undefined) {
+    const e = unknown('invariant', 'ids', positionals[0]!, rows.map((x) => x.id), false);
+    throw new UsageError(`${e.message}${/did you mean/.test(e.message) ? '' : ' (see mheap-spec invariants)'}`);
+  }
   io.out(
     [
       `${r.id} (${r.kind === 'state' ? 'state invariant' : r.kind === 'action' ? 'action property' : 'witness'})`,

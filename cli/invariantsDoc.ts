@@ -14,7 +14,7 @@ function provenance(s: Summary | undefined): string {
   if (o.mutant !== null) parts.push(`model mutant ${o.mutant}`);
   if (s.shard !== null) parts.push(`shard ${s.shard.k}/${s.shard.n} only`);
   if (s.interrupted) parts.push('interrupted');
-  return `Status: the campaign in reports/summary.json (${parts.join(', ')}): ${s.ok ? 'PASS' : 'FAIL'}.`;
+  return `Status: the campaign in reports/summary.json (${parts.join(', ')}): ${s.verdict ?? (s.ok ? 'PASS' : 'FAIL')}.`;
 }
 
 export function invariantsMarkdown(rows: readonly CatalogRow[], summary: Summary | undefined): string {

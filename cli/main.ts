@@ -13,7 +13,7 @@ import { processIo } from './io.js';
 import { explain, explainHelp, invariants, invariantsHelp } from './invariants.js';
 import { merge, mergeHelp } from './merge.js';
 import { replay, replayHelp } from './replay.js';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './usage.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, unknown } from './usage.js';
 
 interface Sub {
   run(argv: string[], io: Io): number | Promise<number>;
@@ -53,7 +53,7 @@ function lookup(argv: string[], io: Io): { sub: Sub; rest: string[] } | number {
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   const sub = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
-  if (sub === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(subcommands).join(', ')})`);
+  if (sub === undefined) throw unknown('command', 'commands', name, Object.keys(subcommands));
   return { sub, rest };
 }
 

@@ -1,8 +1,8 @@
 // mheap-spec replay FILE: re-run a saved counterexample exactly and print
 // the Go-like trace with what each step changed, then the failing rule.
 
-import { parseArgs } from 'node:util';
 import { ReplayFileError, formatReplay, readCounterexample, replayCounterexample } from '../properties/harness/replay.js';
+import { parseFlags } from './flags.js';
 import type { Io } from './io.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage.js';
 
@@ -16,7 +16,7 @@ citation.
 exit status: 0 the counterexample no longer fails, 1 it still fails, 2 bad input`;
 
 export function replay(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseFlags(argv, { help: { type: 'boolean' } }, true);
   if (values.help === true) {
     io.out(replayHelp + '\n');
     return EXIT_OK;

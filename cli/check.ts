@@ -218,7 +218,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
   writeReports(dir, summary, suites);
   const where = canonical ? publish(dir, summary, suites, io) : dir;
   stopListening(); // signals stay handled until the reports are on disk
-  if (!summary.ok) for (const u of summary.unreached) io.err(`witness never reached: ${u}\n`);
+  if (summary.verdict === 'FAIL') for (const u of summary.unreached) io.err(`witness never reached: ${u}\n`);
   if (summary.cutShort) io.err(`cut short by the time limit (${clock(c.timeLimitMs)}): ${summary.suites.filter((r) => r.cut).map((r) => `${r.suite} ${num(r.runs)} of ${num(r.runsAsked)} runs`).join(', ')}\n`);
   if (args.json) io.out(JSON.stringify(summary, null, 2) + '\n');
   io.log(`memory: RSS ${run.memory.rssStartMB} MB at start, ${run.memory.rssEndMB} MB at end; the process's maximum RSS ${run.memory.rssPeakMB} MB`);

@@ -12,7 +12,7 @@ import { class_to_allocnpages, class_to_size } from '../../model/sizeclasses.js'
 import type { SpanAllocType } from '../../model/spanclass.js';
 import { makeSpanClass, spanAllocHeap, spanAllocPtrScalarBits, spanAllocStack, spanAllocWorkBuf } from '../../model/spanclass.js';
 import type { HeapStep } from '../../spec/mheap/world.js';
-import type { CommandDef, Executed } from '../harness/suite.js';
+import type { CommandDef, Executed, Param } from '../harness/suite.js';
 import { misuse } from './misuse.js';
 import type { HeapSystem } from './world.js';
 
@@ -20,6 +20,7 @@ type Cmd = CommandDef<HeapSystem, HeapStep>;
 type Ex = Executed<HeapStep>;
 
 const pArg = fc.nat({ max: 7 });
+const pParam: Param = { name: 'p', min: 0, max: 7, doc: 'the P that calls: this index modulo GOMAXPROCS' };
 
 function pOf(w: HeapSystem, i: number): number {
   return i % w.h.allp.length;
@@ -57,7 +58,9 @@ function spanComment(s: MSpan): string {
 /** mcentral.grow: a span of a small size class, limit after its last whole object. */
 const allocSmall: Cmd = {
   name: 'allocSmall',
+  doc: "h.alloc as mcentral.grow calls it: a span for a small size class",
   weight: 5,
+  params: [pParam, { name: 'sizeclass', min: 1, max: 67, doc: 'the size class (its span has class_to_allocnpages pages)' }, { name: 'noscan', min: 0, max: 1, doc: '1 noscan, 0 scan' }],
   args: fc.tuple(pArg, fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 20 }) }, { weight: 1, arbitrary: fc.integer({ min: 21, max: 67 }) }), fc.nat({ max: 1 })),
   applies: () => true,
   call: (w, [p, c, ns]) => `h.alloc(${class_to_allocnpages[c!]}, spanClass(${c}, ${ns === 1 ? 'noscan' : 'scan'}))  // P${pOf(w, p!)}`,
@@ -84,7 +87,14 @@ const largePages = fc.oneof(
 /** mcache.allocLarge: a size-class-0 span for one object, limit at the object's end. */
 const allocLarge: Cmd = {
   name: 'allocLarge',
+  doc: 'h.alloc as mcache.allocLarge calls it: a size-class-0 span for one large object',
   weight: 4,
+  params: [
+    pParam,
+    { name: 'npages', min: 1, max: 16384, doc: 'pages' },
+    { name: 'tail', min: 0, max: 8191, doc: 'bytes the object leaves unused in its last page (modulo the page size)' },
+    { name: 'noscan', min: 0, max: 1, doc: '1 noscan, 0 scan' },
+  ],
   args: fc.tuple(pArg, largePages, fc.nat({ max: 8191 }), fc.nat({ max: 1 })),
   applies: () => true,
   call: (w, [p, n, , ns]) => `h.alloc(${n}, spanClass(0, ${ns === 1 ? 'noscan' : 'scan'}))  // P${pOf(w, p!)}`,
@@ -105,7 +115,9 @@ const manualTypes: SpanAllocType[] = [spanAllocStack, spanAllocStack, spanAllocW
 
 const allocManual: Cmd = {
   name: 'allocManual',
+  doc: 'h.allocManual: a manually managed span (stacks, work buffers, pointer bitmaps)',
   weight: 3,
+  params: [pParam, { name: 'type', min: 0, max: manualTypes.length - 1, doc: `the allocation type: ${manualTypes.join(', ')}` }, { name: 'npages', min: 1, max: 16384, doc: 'pages' }],
   args: fc.tuple(pArg, fc.nat({ max: manualTypes.length - 1 }), fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 9, max: 300 }) })),
   applies: () => true,
   call: (w, [p, t, n]) => `h.allocManual(${n}, ${manualTypes[t!]})  // P${pOf(w, p!)}`,
@@ -135,7 +147,9 @@ function retire(w: HeapSystem, i: number): void {
 /** freeSpan: what sweeping does with a span it finds empty. */
 const free: Cmd = {
   name: 'free',
+  doc: 'h.freeSpan as sweeping calls it: free an empty, swept heap span (only in _GCoff)',
   weight: 4,
+  params: [{ name: 'span', min: 0, max: 63, doc: 'which freeable span: this index modulo their number, oldest first' }, pParam],
   args: fc.tuple(fc.nat({ max: 63 }), pArg),
   applies: (w) => freeable(w).length > 0,
   call: (w, [i]) => `h.freeSpan(${w.live[freeable(w)[i! % freeable(w).length]!]!.name})`,
@@ -156,7 +170,9 @@ function manualLive(w: HeapSystem): number[] {
 
 const freeManual: Cmd = {
   name: 'freeManual',
+  doc: 'h.freeManual: free a live manual span (only in _GCoff)',
   weight: 3,
+  params: [{ name: 'span', min: 0, max: 63, doc: 'which live manual span: this index modulo their number, oldest first' }, pParam],
   args: fc.tuple(fc.nat({ max: 63 }), pArg),
   applies: (w) => w.h.gcphase === '_GCoff' && manualLive(w).length > 0,
   call: (w, [i]) => `h.freeManual(${w.live[manualLive(w)[i! % manualLive(w).length]!]!.name})`,
@@ -173,7 +189,9 @@ const freeManual: Cmd = {
 
 const gcStartCmd: Cmd = {
   name: 'gcStart',
+  doc: 'gcStart: the GC leaves _GCoff for _GCmark',
   weight: 1,
+  params: [],
   args: fc.constant([]),
   applies: (w) => w.h.gcphase === '_GCoff',
   call: () => 'gcStart()',
@@ -185,7 +203,9 @@ const gcStartCmd: Cmd = {
 
 const gcMarkTerminationCmd: Cmd = {
   name: 'gcMarkTermination',
+  doc: 'gcMarkTermination and gcSweep: back to _GCoff, h.sweepgen += 2',
   weight: 1,
+  params: [],
   args: fc.constant([]),
   applies: (w) => w.h.gcphase === '_GCmark',
   call: () => 'gcMarkTermination()',
@@ -197,7 +217,9 @@ const gcMarkTerminationCmd: Cmd = {
 
 const sweep: Cmd = {
   name: 'sweep',
+  doc: 'sweepone: sweep the first span that needs it',
   weight: 2,
+  params: [],
   args: fc.constant([]),
   applies: (w) => w.live.some((l) => l.typ === spanAllocHeap && l.span.sweepgen !== w.h.sweepgen),
   call: () => 'sweepone()',
@@ -213,7 +235,9 @@ const scavengeAmounts = [1, 64, 1024, Infinity];
 /** The heap's forced scavenging (debug.FreeOSMemory's scavengeAll, the memory limit). */
 const scavenge: Cmd = {
   name: 'scavenge',
+  doc: "the heap's forced scavenging (debug.FreeOSMemory, the memory limit)",
   weight: 1,
+  params: [{ name: 'amount', min: 0, max: scavengeAmounts.length - 1, doc: `pages to release: ${scavengeAmounts.map((n) => (n === Infinity ? 'all' : String(n))).join(', ')}` }],
   args: fc.tuple(fc.nat({ max: scavengeAmounts.length - 1 })),
   applies: () => true,
   call: (_w, [k]) => `h.pages.scavenge(${scavengeAmounts[k!] === Infinity ? '^uintptr(0)' : `${scavengeAmounts[k!]}*pageSize`}, nil, true)`,
@@ -227,7 +251,9 @@ const scavenge: Cmd = {
 /** Another mapping takes the address of the next arena hint: the heap must go elsewhere. */
 const occupyNextHint: Cmd = {
   name: 'occupyNextHint',
+  doc: 'another mapping takes the next arena hint, so the heap must grow elsewhere',
   weight: 1,
+  params: [],
   args: fc.constant([]),
   applies: (w) => w.h.arenaHints !== null,
   call: () => 'mmap(<next arena hint>)',

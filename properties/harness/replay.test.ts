@@ -52,6 +52,33 @@ function isSubsequence<T>(xs: readonly T[], ys: readonly T[]): boolean {
   return true;
 }
 
+describe('the per-step diff', () => {
+  const heap = getSuite('mheap')!;
+  const manual = withMutant('freeManualDuringGC', () => runSuite(heap, { seed: 1, runs: 500, mutant: 'freeManualDuringGC' })).counterexample!;
+
+  test('shows the failing change itself: the span going mSpanManual -> mSpanDead', () => {
+    expect(manual.failure.id).toBe('noSpanFreedDuringGC');
+    const lines = formatReplay(manual, replayCounterexample(manual)).split('\n');
+    const freeAt = lines.findIndex((l) => /^h\.freeManual\((s\d+)\)/.test(l));
+    const name = /^h\.freeManual\((s\d+)\)/.exec(lines[freeAt]!)![1]!;
+    expect(lines[freeAt + 1]).toMatch(new RegExp(`^ {4}// {3}.*\\b${name} mSpanManual→mSpanDead\\b`));
+  });
+
+  test('has one unit per quantity: page counts as numbers, byte sizes and addresses in hex', () => {
+    const text = formatReplay(manual, replayCounterexample(manual));
+    const changes = [...text.matchAll(/(\w+(?:\[0x[0-9a-f]+\])?) (\S+)→(\S+)/g)];
+    expect(changes.length).toBeGreaterThan(3);
+    for (const [, key, before, after] of changes) {
+      for (const v of [before!, after!].filter((x) => x !== '-')) {
+        if (/^(heapInUse|heapFree|heapReleased|curArena|zeroedBase)/.test(key!)) expect(v, `${key} ${v}`).toMatch(/^0x[0-9a-f]+,?$/);
+        if (/^(pagesInUse|spans|sweepgen)$|\.sweepgen$/.test(key!)) expect(v, `${key} ${v}`).toMatch(/^\d+,?$/);
+      }
+    }
+    expect(text).toMatch(/pagesInUse \d+→\d+/);
+    expect(text).toMatch(/heapInUse 0x[0-9a-f]+→0x[0-9a-f]+/);
+  });
+});
+
 describe('hand-written replay files', () => {
   test('need only format, suite and commands: the output fields are not required', () => {
     const p = join(dir, 'hand.json');

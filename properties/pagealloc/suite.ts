@@ -44,7 +44,8 @@ export function pageAllocSuite(g: Geometry = defaultGeometry, name = 'pagealloc'
           else if (st === CACHED) cached++;
         }
       }
-      return { searchAddr: hex(w.h.searchAddr.addr()), free, scavenged: scav, allocated: held, cached };
+      // Page counts as numbers, addresses as hex.
+      return { searchAddr: hex(w.h.searchAddr.addr()), freePages: free, scavengedPages: scav, allocatedPages: held, cachedPages: cached };
     },
   };
 }

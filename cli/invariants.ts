@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AnyEntry } from '../spec/catalog.js';
 import { entries, formatCitation } from '../spec/catalog.js';
+import { GO_LINES_VERSION, goLines } from '../spec/goLines.js';
 import type { Summary } from '../properties/harness/report.js';
 import { READABLE_SUMMARY_FORMATS } from '../properties/harness/report.js';
 import { getSuite, suiteNames } from '../properties/registry.js';
@@ -17,6 +18,8 @@ export interface CatalogRow {
   /** runtime/FILE.go, for grouping. */
   readonly goFile: string;
   readonly go: string;
+  /** The cited text's line ranges in go1.21.12 (spec/goLines.ts), and a link to each on GitHub. */
+  readonly goLines: readonly { readonly from: number; readonly to: number; readonly url: string }[];
   readonly quote: string;
   readonly statement: string;
   readonly specFile: string;
@@ -32,12 +35,23 @@ export function catalogRows(status: ReadonlyMap<string, string>): CatalogRow[] {
   const rows = new Map<string, CatalogRow>();
   for (const name of suiteNames) {
     for (const e of entries(getSuite(name)!.catalog) as AnyEntry[]) {
-      const row = rows.get(e.id) ?? { id: e.id, kind: e.kind, goFile: e.go.file, go: formatCitation(e.go), quote: e.quote, statement: e.statement, specFile: e.specFile, suites: [], status: status.get(e.id) ?? NO_CAMPAIGN };
+      const row = rows.get(e.id) ?? { id: e.id, kind: e.kind, goFile: e.go.file, go: formatCitation(e.go), goLines: linesOf(e.go.file, e.go.symbol), quote: e.quote, statement: e.statement, specFile: e.specFile, suites: [], status: status.get(e.id) ?? NO_CAMPAIGN };
       row.suites.push(name);
       rows.set(e.id, row);
     }
   }
   return [...rows.values()];
+}
+
+/** A citation's lines in go1.21.12, each with its GitHub link (empty if spec/goLines.ts has no line for it yet). */
+export function linesOf(file: string, symbol: string): CatalogRow['goLines'] {
+  const ranges = Object.hasOwn(goLines, `${file} · ${symbol}`) ? goLines[`${file} · ${symbol}`]! : [];
+  return ranges.map(([from, to]) => ({ from, to, url: `https://github.com/golang/go/blob/${GO_LINES_VERSION}/src/${file}#L${from}${to === from ? '' : `-L${to}`}` }));
+}
+
+/** "lines 1158-1377" or "lines 125-145, 166-173". */
+export function linesText(r: Pick<CatalogRow, 'goLines'>): string {
+  return r.goLines.length === 0 ? 'no line recorded' : `${GO_LINES_VERSION} line${r.goLines.length === 1 && r.goLines[0]!.from === r.goLines[0]!.to ? '' : 's'} ${r.goLines.map((l) => (l.from === l.to ? `${l.from}` : `${l.from}-${l.to}`)).join(', ')}`;
 }
 
 const num = (n: number): string => n.toLocaleString('en-US');
@@ -115,7 +129,7 @@ export function explain(argv: string[], io: Io): number {
   io.out(
     [
       `${r.id} (${r.kind === 'state' ? 'state invariant' : r.kind === 'action' ? 'action property' : 'witness'})`,
-      `  Go:        ${r.go}`,
+      `  Go:        ${r.go} (${linesText(r)}${r.goLines.length === 0 ? '' : `: ${r.goLines.map((l) => l.url).join(' ')}`})`,
       `  Go says:   "${r.quote}"`,
       `  Statement: ${r.statement}`,
       `  Defined:   ${r.specFile}`,

@@ -4,6 +4,7 @@
 
 import type { Summary } from '../properties/harness/report.js';
 import type { CatalogRow } from './invariants.js';
+import { GO_LINES_VERSION } from '../spec/goLines.js';
 
 const kindName = { state: 'state invariant', action: 'action property', witness: 'witness' } as const;
 
@@ -29,7 +30,8 @@ export function invariantsMarkdown(rows: readonly CatalogRow[], summary: Summary
     for (const r of rows.filter((x) => x.goFile === f)) {
       out.push('', `### ${r.id}`, '');
       out.push(`- **Kind:** ${kindName[r.kind]}`);
-      out.push(`- **Go:** ${r.go}`);
+      const links = r.goLines.map((l) => `[L${l.from}${l.to === l.from ? '' : `-L${l.to}`}](${l.url})`).join(', ');
+      out.push(`- **Go:** ${r.go}${links === '' ? ' (no line recorded in spec/goLines.ts)' : ` (${GO_LINES_VERSION}: ${links})`}`);
       out.push(`- **Go says:**`, ...r.quote.split('\n').map((l) => `  > ${l}`));
       out.push(`- **Statement:** ${r.statement}`);
       out.push(`- **Spec:** \`${r.specFile}\``);

@@ -216,7 +216,7 @@ export async function check(argv: string[], io: Io): Promise<number> {
     },
   );
   writeReports(dir, summary, suites);
-  const where = canonical ? publish(dir, summary, suites, io) : dir;
+  const where = canonical ? publish(dir, REPORTS_DIR, summary, suites, io) : dir;
   stopListening(); // signals stay handled until the reports are on disk
   if (summary.verdict === 'FAIL') for (const u of summary.unreached) io.err(`witness never reached: ${u}\n`);
   if (summary.cutShort) io.err(`cut short by the time limit (${clock(c.timeLimitMs)}): ${summary.suites.filter((r) => r.cut).map((r) => `${r.suite} ${num(r.runs)} of ${num(r.runsAsked)} runs`).join(', ')}\n`);
@@ -232,13 +232,13 @@ export async function check(argv: string[], io: Io): Promise<number> {
  * directory is then removed); one interrupted or cut short stays where it
  * ran and reports/ is left as it was. Returns where the reports are.
  */
-function publish(stage: string, summary: Summary, suites: Parameters<typeof writeReports>[2], io: Io): string {
+export function publish(stage: string, reports: string, summary: Summary, suites: Parameters<typeof writeReports>[2], io: Io): string {
   if (summary.interrupted || summary.cutShort) {
-    io.log(`${REPORTS_DIR}/ is left as it was: this canonical campaign was ${summary.interrupted ? 'interrupted' : 'cut short by its time limit'}; its report is in ${stage}`);
+    io.log(`${reports}/ is left as it was: this canonical campaign was ${summary.interrupted ? 'interrupted' : 'cut short by its time limit'}; its report is in ${stage}`);
     return stage;
   }
-  writeCounterexampleFiles(REPORTS_DIR, readCounterexampleFiles(stage));
-  writeReports(REPORTS_DIR, summary, suites);
+  writeCounterexampleFiles(reports, readCounterexampleFiles(stage));
+  writeReports(reports, summary, suites);
   rmSync(stage, { recursive: true, force: true });
-  return REPORTS_DIR;
+  return reports;
 }

@@ -1,6 +1,6 @@
 // Every Go citation of every registered catalog has its line(s) in
 // go1.21.12 recorded (spec/goLines.ts): a new catalog entry citing a symbol
-// not yet in the table fails here until `node dist/cli/goLinesGen.js
+// not yet in the table fails here until `npm run go-lines --
 // GO_1_21_12_TREE` is run and its output committed.
 
 import { describe, expect, test } from 'vitest';
@@ -14,7 +14,7 @@ describe('Go line numbers', () => {
     const missing = citations()
       .map((c) => c.key)
       .filter((k) => !Object.hasOwn(goLines, k));
-    expect(missing, `no go1.21.12 line recorded for these citations: run \`npm run build && node dist/cli/goLinesGen.js GO_1_21_12_TREE\` and commit spec/goLines.ts`).toEqual([]);
+    expect(missing, `no go1.21.12 line recorded for these citations: run \`npm run go-lines -- GO_1_21_12_TREE\` and commit spec/goLines.ts`).toEqual([]);
   });
 
   test('the table holds only citations the catalogs make, each with sane ranges', () => {

@@ -24,12 +24,12 @@ interface Sub {
 }
 
 const subcommands: Record<string, Sub> = {
-  check: { run: check, help: checkHelp, summary: 'run the property campaign and write reports/', async: true },
+  check: { run: check, help: checkHelp, summary: 'run the property campaign (the canonical one writes reports/, others runs/)', async: true },
   replay: { run: replay, help: replayHelp, summary: 're-run a saved counterexample' },
   invariants: { run: invariants, help: invariantsHelp, summary: 'list the invariant catalog' },
   explain: { run: explain, help: explainHelp, summary: 'show one catalog entry' },
   merge: { run: merge, help: mergeHelp, summary: 'merge the reports of a sharded campaign (check --shard k/n)' },
-  docs: { run: docs, help: docsHelp, summary: 'generate reports/invariants.md (--check: fail if stale)' },
+  docs: { run: docs, help: docsHelp, summary: 'generate reports/invariants.md, reports/heap.md, docs/replay-files.md (--check: fail if stale)' },
   trace: (await import('./trace.js')).traceCommand,
 };
 

@@ -95,7 +95,7 @@ describe('ad-hoc runs leave the committed reports alone', () => {
       stderr += b.toString();
       if (!sent && /^reports: /m.test(stderr)) {
         sent = true;
-        setTimeout(() => child.kill(signal), 1000);
+        setTimeout(() => child.kill(signal), 300);
       }
     });
     const status = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
@@ -116,7 +116,7 @@ describe('ad-hoc runs leave the committed reports alone', () => {
       stderr += b.toString();
       if (!sent && /^reports: /m.test(stderr)) {
         sent = true;
-        setTimeout(() => child.kill('SIGTERM'), 1500);
+        setTimeout(() => child.kill('SIGTERM'), 500);
       }
     });
     await new Promise<void>((res) => child.on('exit', () => res()));

@@ -13,6 +13,12 @@ exactly: the same commands on a fresh model, printed as a Go-like program
 with, under each step, what changed; then the rule that fails, with its Go
 citation.
 
+A replay file is JSON: {"format": "mheap-spec/counterexample@1", "suite": NAME,
+"commands": [{"name": COMMAND, "args": [...]}, ...]} and, as a campaign
+saves it, the recorded failure, program, seed and path (not needed in a
+file written by hand). Each command's arguments are checked against its
+declared count and ranges; docs/replay-files.md lists them all.
+
 exit status: 0 the counterexample no longer fails, 1 it still fails, 2 bad input`;
 
 export function replay(argv: string[], io: Io): number {

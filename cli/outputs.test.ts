@@ -5,7 +5,7 @@
 // get one quiet line or none. (The problems listed in issue 13's "Why".)
 
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -130,6 +130,14 @@ describe('robust I/O', () => {
     const r = spawnSync('bash', ['-c', `node ${bin} invariants | head -1`], { encoding: 'utf8' });
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(r.stderr).toBe('');
+  });
+
+  test('a working directory where runs/ cannot be made: one line naming --out, exit 2', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'runs'), '');
+    const r = cli(d, 'check', '--suite', 'pagealloc-small', '--runs', '10');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`mheap-spec: the runs directory runs: ${join(d, 'runs')} is not a directory (or name one with --out DIR)\n`);
   });
 
   test.each([

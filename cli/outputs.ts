@@ -104,7 +104,12 @@ function stamp(d: Date): string {
 
 /** A fresh directory of its own for an ad-hoc run: runs/<kind>-<date>-<time>[-n], made and proven writable. */
 export function newRunDir(kind: string, now = new Date()): string {
-  prepareOutDir(RUNS_DIR, `${RUNS_DIR}/`);
+  const hint = ' (or name one with --out DIR)';
+  try {
+    prepareOutDir(RUNS_DIR, 'the runs directory');
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(e.message + hint) : e;
+  }
   const base = join(RUNS_DIR, `${kind}-${stamp(now)}`);
   for (let n = 1; n < 1000; n++) {
     const d = n === 1 ? base : `${base}-${n}`;
@@ -112,12 +117,11 @@ export function newRunDir(kind: string, now = new Date()): string {
       mkdirSync(d);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw new UsageError(`cannot create ${d} (${reason(e)})`);
+      throw new UsageError(`cannot create ${d} (${reason(e)})${hint}`);
     }
-    prepareOutDir(d, `${RUNS_DIR}/`);
     return d;
   }
-  throw new UsageError(`cannot find a free name for ${base} in ${RUNS_DIR}/`);
+  throw new UsageError(`cannot find a free name for ${base} in ${RUNS_DIR}/${hint}`);
 }
 
 /** Whether two paths name the same place, or one is inside the other. */

@@ -132,8 +132,9 @@ const num = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** The live line: runs, checked steps/s, failures, the whole campaign's time left. */
 export function progressLine(p: CampaignProgress): string {
   const runs = p.plannedRuns === undefined ? num(p.runs) : `${num(p.runs)}/${num(p.plannedRuns)}`;
-  const left = p.campaignLeft === undefined ? '?' : `${p.campaignLeft.lowerBound ? 'at least ' : ''}${clock(p.campaignLeft.ms)}`;
-  return `${p.suite}: ${runs} runs · ${num((p.steps / Math.max(1, p.elapsedMs)) * 1000)} checked steps/s · ${p.failures} failure${p.failures === 1 ? '' : 's'} · campaign ${left} left · ${p.workers} worker${p.workers === 1 ? '' : 's'}`;
+  const e = p.campaignLeft;
+  const left = e === undefined ? '? left' : `${e.lowerBound ? 'at least ' : ''}${clock(e.ms)} left${e.atLimit === true ? ' (cut short then by the time limit)' : ''}`;
+  return `${p.suite}: ${runs} runs · ${num((p.steps / Math.max(1, p.elapsedMs)) * 1000)} checked steps/s · ${p.failures} failure${p.failures === 1 ? '' : 's'} · campaign ${left} · ${p.workers} worker${p.workers === 1 ? '' : 's'}`;
 }
 
 /** Each suite's milliseconds per run in the last campaign recorded in reports/ (for the time left). */

@@ -33,7 +33,7 @@ describe("the campaign's time left", () => {
 
   test('without an earlier timing for a suite to come, it is a lower bound; never more than the time limit left', () => {
     expect(campaignTimeLeft({ plan, current: 0, runsDone: 5000, elapsedMs: 5000, done: [], priorMsPerRun: new Map(), budgetLeftMs: Infinity })).toEqual({ ms: 5000, lowerBound: true });
-    expect(campaignTimeLeft({ plan, current: 0, runsDone: 5000, elapsedMs: 5000, done: [], priorMsPerRun: priors, budgetLeftMs: 30_000 })).toEqual({ ms: 30_000, lowerBound: false });
+    expect(campaignTimeLeft({ plan, current: 0, runsDone: 5000, elapsedMs: 5000, done: [], priorMsPerRun: priors, budgetLeftMs: 30_000 })).toEqual({ ms: 30_000, lowerBound: false, atLimit: true });
     expect(campaignTimeLeft({ plan, current: 0, runsDone: 0, elapsedMs: 0, done: [], priorMsPerRun: priors, budgetLeftMs: 30_000 })).toBeUndefined();
   });
 
@@ -42,5 +42,6 @@ describe("the campaign's time left", () => {
     expect(progressLine({ ...base, campaignLeft: { ms: 85_000, lowerBound: false } })).toBe('pagealloc: 5,000/10,000 runs · 20,000 checked steps/s · 0 failures · campaign 1m25s left · 2 workers');
     expect(progressLine({ ...base, campaignLeft: { ms: 5000, lowerBound: true } })).toMatch(/campaign at least 5s left/);
     expect(progressLine({ ...base, campaignLeft: undefined })).toMatch(/campaign \? left/);
+    expect(progressLine({ ...base, campaignLeft: { ms: 30_000, lowerBound: false, atLimit: true } })).toMatch(/campaign 30s left \(cut short then by the time limit\)/);
   });
 });

@@ -30,6 +30,8 @@ export interface Eta {
   readonly ms: number;
   /** Some suite not yet started has no earlier timing: the true figure is higher. */
   readonly lowerBound: boolean;
+  /** The estimate passes the time limit: the campaign will be cut short at it. */
+  readonly atLimit?: boolean;
 }
 
 /** The campaign's time left, or undefined before the running suite has a rate. */
@@ -53,6 +55,6 @@ export function campaignTimeLeft(x: EtaInput): Eta | undefined {
     if (p === undefined) lowerBound = true;
     else ms += s.runs * p * scale;
   }
-  if (ms >= x.budgetLeftMs) return { ms: x.budgetLeftMs, lowerBound: false };
+  if (ms >= x.budgetLeftMs) return { ms: x.budgetLeftMs, lowerBound: false, atLimit: true };
   return { ms, lowerBound };
 }

@@ -46,7 +46,8 @@ export function prepareOutDir(dir: string, flag = '--out'): string[] {
       isDir = statSync(p).isDirectory();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new UsageError(`${flag} ${dir}: cannot use ${p} (${reason(e)})`);
+      // ENOTDIR: an ancestor is a file; going up finds it and names it.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new UsageError(`${flag} ${dir}: cannot use ${p} (${reason(e)})`);
       const up = dirname(p);
       if (up === p) throw new UsageError(`${flag} ${dir}: no existing parent directory`);
       missing.unshift(p);

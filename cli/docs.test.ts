@@ -90,6 +90,7 @@ describe('docs/replay-files.md', () => {
   test('lists every command of every suite with its arguments', () => {
     const doc = replayFilesMarkdown();
     expect(doc).toMatch(/\| `alloc` \| `npages` 1\.\.8192: pages to allocate \|/);
-    expect(doc).toMatch(/\| `allocManual` \| `p` 0\.\.7: .*`type` 0\.\.3: .*`npages` 1\.\.16384: pages/);
+    expect(doc).toMatch(/\| `stackalloc` \| `p` 0\.\.7: .*<br\/>`size` 0\.\.8: the stack size: 2048, 2048, 4096, .* bytes \|/);
+    for (const name of ['pagealloc', 'pagealloc-small', 'mheap']) expect(doc).toContain(`\n## ${name}\n`);
   });
 });

@@ -88,6 +88,7 @@ describe('finding a cited symbol in Go source', () => {
     ['type thing (lo, hi)', [[18, 18]]],
     ['type thing (a, nested)', [[11, 12], [19, 21]]],
     ['(*thing).grow', [[24, 30]]],
+    ['thing.grow', [[24, 30]]],
     ['flagA', [[33, 34]]],
     ['spanOf', [[37, 37]]],
   ];

@@ -8,7 +8,8 @@
 //
 // e.g. a checkout of github.com/golang/go at tag go1.21.12, or the
 // luode0320/go-1.21.0 mirror at commit b540f48. --check only compares.
-// Symbols are found as Go declares them: `func (x *T) m(`, `func f(`,
+// Symbols are found as Go declares them: `(*T).m` or `T.m` for
+// `func (x *T) m(` or `func (x T) m(`, `func f(`,
 // `type T`, a field of a struct type (`type T (field)`, several fields
 // comma-separated), a constant in a const block, and `package comment`.
 
@@ -91,7 +92,7 @@ export function resolve(text: string, symbol: string): Ranges {
     if (lines.slice(start - 1, k).some((l) => /Copyright \d+ The Go Authors/.test(l))) throw new Error('only the copyright notice is above the package clause');
     return [[start, k]];
   }
-  if ((m = /^\(\*?(\w+)\)\.(\w+)$/.exec(symbol)) !== null) {
+  if ((m = /^\(\*?(\w+)\)\.(\w+)$/.exec(symbol)) !== null || (m = /^(\w+)\.(\w+)$/.exec(symbol)) !== null) {
     const at = find(lines, new RegExp(`^func \\(\\w*\\s*\\*?${esc(m[1]!)}(\\[[^\\]]*\\])?\\) ${esc(m[2]!)}[\\[(]`));
     if (at === undefined) throw new Error(`no method ${symbol}`);
     return [declRange(lines, at)];
@@ -116,7 +117,7 @@ export function resolve(text: string, symbol: string): Ranges {
     if (at === undefined) throw new Error(`no func, const or var ${symbol}`);
     return [declRange(lines, at)];
   }
-  throw new Error(`cannot read the symbol ${JSON.stringify(symbol)}: cite (*T).method, func, type T, type T (field, ...), a constant, or package comment`);
+  throw new Error(`cannot read the symbol ${JSON.stringify(symbol)}: cite (*T).method, T.method, func, type T, type T (field, ...), a constant, or package comment`);
 }
 
 /** The table's source text. */

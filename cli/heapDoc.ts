@@ -101,7 +101,7 @@ function sweepgenCycle(): string[] {
   const allocated = d();
   const before = h.sweepgen;
   gcStart(h);
-  gcMarkTermination(h);
+  gcMarkTermination(h, h.p(0));
   const step = (h.sweepgen - before) >>> 0;
   const afterGC = d();
   if (!tryAcquire(h, s)) throw new Error('the model did not let the sweeper take a span after a GC');

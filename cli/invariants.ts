@@ -21,7 +21,12 @@ export interface CatalogRow {
   /** The cited text's line ranges in go1.21.12 (spec/goLines.ts), and a link to each on GitHub. */
   readonly goLines: readonly { readonly from: number; readonly to: number; readonly url: string }[];
   readonly quote: string;
+  /** The quote joins separate Go lines. */
+  readonly quoteJoined: boolean;
   readonly statement: string;
+  /** What the rule checks the model against; for a model refusal, that it is one. */
+  readonly against: string;
+  readonly modelRefusal: boolean;
   readonly specFile: string;
   readonly suites: string[];
   /** The last campaign's verdict on it, or "no campaign recorded". */
@@ -35,7 +40,21 @@ export function catalogRows(status: ReadonlyMap<string, string>): CatalogRow[] {
   const rows = new Map<string, CatalogRow>();
   for (const name of suiteNames) {
     for (const e of entries(getSuite(name)!.catalog) as AnyEntry[]) {
-      const row = rows.get(e.id) ?? { id: e.id, kind: e.kind, goFile: e.go.file, go: formatCitation(e.go), goLines: linesOf(e.go.file, e.go.symbol), quote: e.quote, statement: e.statement, specFile: e.specFile, suites: [], status: status.get(e.id) ?? NO_CAMPAIGN };
+      const row = rows.get(e.id) ?? {
+        id: e.id,
+        kind: e.kind,
+        goFile: e.go.file,
+        go: formatCitation(e.go),
+        goLines: linesOf(e.go.file, e.go.symbol),
+        quote: e.quote,
+        quoteJoined: e.quoteJoined === true,
+        statement: e.statement,
+        against: e.against,
+        modelRefusal: e.modelRefusal === true,
+        specFile: e.specFile,
+        suites: [],
+        status: status.get(e.id) ?? NO_CAMPAIGN,
+      };
       row.suites.push(name);
       rows.set(e.id, row);
     }
@@ -130,8 +149,9 @@ export function explain(argv: string[], io: Io): number {
     [
       `${r.id} (${r.kind === 'state' ? 'state invariant' : r.kind === 'action' ? 'action property' : 'witness'})`,
       `  Go:        ${r.go} (${linesText(r)}${r.goLines.length === 0 ? '' : `: ${r.goLines.map((l) => l.url).join(' ')}`})`,
-      `  Go says:   "${r.quote}"`,
+      `  Go says:   "${r.quote}"${r.quoteJoined ? ' (joined from separate Go lines)' : ''}`,
       `  Statement: ${r.statement}`,
+      ...(r.kind === 'witness' ? [] : [r.modelRefusal ? `  A refusal of the model, not a rule of Go; checked against ${r.against}` : `  Against:   ${r.against}`]),
       `  Defined:   ${r.specFile}`,
       `  Suites:    ${r.suites.join(', ')}`,
       `  Status:    ${r.status}`,

@@ -88,7 +88,7 @@ describe('ad-hoc runs leave the committed reports alone', () => {
     ['SIGHUP', 129],
   ] as const)('%s stops a campaign cleanly: exit %i, the report so far under runs/, reports/ unchanged', async (signal, code) => {
     const d = checkout();
-    const child = spawn(process.execPath, [bin, 'check', '--suite', 'mheap', '--runs', '5000', '--workers', '1'], { cwd: d });
+    const child = spawn(process.execPath, [bin, 'check', '--suite', 'mheap', '--runs', '5000', '--workers', '2'], { cwd: d });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (b: Buffer) => {
@@ -109,7 +109,7 @@ describe('ad-hoc runs leave the committed reports alone', () => {
 
   test('npm run mheap-spec forwards SIGTERM to the campaign (npx does not; the README says which to use)', async () => {
     const out = join(tmp(), 'out');
-    const child = spawn('npm', ['run', '-s', 'mheap-spec', '--', 'check', '--suite', 'mheap', '--runs', '5000', '--workers', '1', '--out', out], { cwd: resolve('.') });
+    const child = spawn('npm', ['run', '-s', 'mheap-spec', '--', 'check', '--suite', 'mheap', '--runs', '5000', '--workers', '2', '--out', out], { cwd: resolve('.') });
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (b: Buffer) => {

@@ -22,14 +22,36 @@ export interface ArenaHint {
 /**
  * mallocinit's hints, in the order they are tried. On linux/amd64:
  * 0x00c000000000, 0x01c000000000, ..., 0x3fc000000000 (i<<40 | 0x00c0<<32
- * for i = 0..0x3f; the hints for i > 0x3f go to user arenas). Another
- * geometry gets one hint at its base chunk.
+ * for i = 0..0x3f; the hints for i > 0x3f go to user arenas), each
+ * heapArenaBytes-aligned. Another geometry's address space holds none of
+ * those, so it gets one hint: the first arena boundary at or above its base
+ * chunk, aligned as Go's are.
  */
 export function arenaHintAddrs(g: Geometry): number[] {
   if (g.params === defaultGeometry.params || (g.heapAddrBits === 48 && g.arenaBaseOffset === -(2 ** 47))) {
     return Array.from({ length: 0x40 }, (_, i) => i * 2 ** 40 + 0x00c0 * 2 ** 32);
   }
-  return [chunkBase(g, baseChunkIdx(g))];
+  const base = chunkBase(g, baseChunkIdx(g));
+  return [alignUp(base - g.arenaBaseOffset, g.heapArenaBytes) + g.arenaBaseOffset];
+}
+
+/**
+ * sysReserveAligned(nil, size, align): reserve size bytes aligned to align
+ * anywhere, by asking for size+align and trimming what is unaligned (the
+ * non-Windows branch). An aligned answer keeps all size+align bytes.
+ */
+export function sysReserveAligned(h: MHeap, size: number, align: number): [v: number, size: number] {
+  const g = h.g;
+  const p = h.os.sysReserve(0, size + align);
+  if (p === 0) return [0, 0];
+  if ((p - g.arenaBaseOffset) % align === 0) return [p, size + align];
+  // Trim off the unaligned parts.
+  const pAligned = alignUp(p - g.arenaBaseOffset, align) + g.arenaBaseOffset;
+  h.os.sysFreeOS(p, pAligned - p);
+  const end = pAligned + size;
+  const endLen = p + size + align - end;
+  if (endLen > 0) h.os.sysFreeOS(end, endLen);
+  return [pAligned, size];
 }
 
 /**
@@ -61,12 +83,13 @@ export function sysAlloc(h: MHeap, n: number, register: boolean): [v: number, si
       size = n;
       break;
     }
-    // Failed: discard this hint and try the next.
+    // Failed: give back what the kernel placed elsewhere, discard this hint and try the next.
+    if (v !== 0) h.os.sysFreeOS(v, n);
     h.arenaHints = hint.next;
   }
   if (size === 0) {
     // Every hint failed: take any sufficiently aligned address the kernel gives.
-    [v, size] = h.os.sysReserveAligned(n, g.heapArenaBytes);
+    [v, size] = sysReserveAligned(h, n, g.heapArenaBytes);
     if (v === 0) return [0, 0];
     // New hints for extending this region, down and up.
     h.arenaHints = { addr: v, down: true, next: h.arenaHints };

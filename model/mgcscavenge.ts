@@ -60,6 +60,7 @@ export function scavengeOne(p: PageAlloc, ci: number, searchIdx: number, max: nu
       p.update(addr, npages, true, true);
       // We're about to break up a huge page.
       p.scav.index.setNoHugePage(ci);
+      p.observer?.scavenged(addr, npages);
       p.notifyScavenged(addr, npages);
       // Free it back, lowering searchAddr like a free.
       const b = new OffAddr(addr);

@@ -77,6 +77,8 @@ export class ScavengeIndex {
   freeHWM: OffAddr;
   /** Generation counter, bumped by nextGen once per GC cycle (uint32). */
   gen = 0;
+  /** Ghost: told after every nextGen (suites keep their account of the index in step). */
+  onNextGen: (() => void) | null = null;
 
   constructor(
     private readonly g: Geometry,
@@ -282,6 +284,7 @@ export class ScavengeIndex {
     const [searchAddr] = this.searchAddrBg.Load();
     if (new OffAddr(searchAddr).lessThan(this.freeHWM)) this.searchAddrBg.StoreMarked(this.freeHWM.addr());
     this.freeHWM = minOffAddr(this.g);
+    this.onNextGen?.();
   }
 
   /** setEmpty marks that the scavenger is done with ci for now. */

@@ -21,7 +21,10 @@ import { PageAlloc } from './mpagealloc.js';
 import { MSpan } from './mspan.js';
 import type { MSpanState } from './mspan.js';
 import { GCControllerStats, HeapStats } from './mstats.js';
+import { sysUnused } from './mem.js';
+import { GCWork } from './mgcwork.js';
 import { OSMemory } from './os.js';
+import { StackAllocator } from './stack.js';
 import { P } from './proc.js';
 import type { SpanAllocType, SpanClass } from './spanclass.js';
 import { refuse } from './throw.js';
@@ -43,6 +46,8 @@ export interface HeapOptions {
   readonly nprocs?: number;
   /** Bytes the OS lets the heap reserve (Infinity: unlimited). */
   readonly osLimitBytes?: number;
+  /** Where the OS places mappings asked for no address, top-down (default: one arena below the top of the address space). */
+  readonly mmapTop?: number;
   /** malloc.go physPageAlignedStacks (true on openbsd only). */
   readonly physPageAlignedStacks?: boolean;
 }
@@ -78,6 +83,10 @@ export class MHeap {
   readonly heapStats = new HeapStats();
   readonly os: OSMemory;
   readonly physPageAlignedStacks: boolean;
+  /** stack.go · stackpool and stackLarge. */
+  readonly stacks: StackAllocator;
+  /** mgcwork.go · work.empty and work.wbufSpans. */
+  readonly work = new GCWork();
 
   /** Ghost: the allocation type each live span was allocated with (Go's callers remember it). */
   readonly ghostAllocType = new Map<MSpan, SpanAllocType>();
@@ -97,11 +106,12 @@ export class MHeap {
     this.spanalloc.zero = false;
     this.pages = new PageAlloc(g, false, {
       arenaMapped: (addr) => this.arenas.has(arenaIndex(g, addr)),
-      onScavenged: (_addr, npages) => this.accountScavenged(npages * g.pageSize),
+      onScavenged: (addr, npages) => this.accountScavenged(addr, npages * g.pageSize),
     });
     this.allp = Array.from({ length: opts.nprocs ?? 1 }, (_, i) => new P(i, g));
-    this.os = new OSMemory(opts.osLimitBytes ?? Infinity, g.arenaBaseOffset + 2 ** g.heapAddrBits - g.heapArenaBytes);
+    this.os = new OSMemory(opts.osLimitBytes ?? Infinity, opts.mmapTop ?? g.arenaBaseOffset + 2 ** g.heapAddrBits - g.heapArenaBytes, g.physPageSize);
     this.physPageAlignedStacks = opts.physPageAlignedStacks ?? false;
+    this.stacks = new StackAllocator(g.heapAddrBits, g.pageShift);
     this.arenaHints = null;
     // mallocinit: hints are prepended, so the first to try is the lowest.
     for (const addr of [...arenaHintAddrs(g)].reverse()) this.arenaHints = { addr, down: false, next: this.arenaHints };
@@ -112,8 +122,9 @@ export class MHeap {
     this.allspans.push(s);
   }
 
-  /** scavengeOne's accounting outside tests: released memory stops being free and committed. */
-  private accountScavenged(nbytes: number): void {
+  /** scavengeOne outside tests: sysUnused, then released memory stops being free and committed. */
+  private accountScavenged(addr: number, nbytes: number): void {
+    sysUnused(this, addr, nbytes);
     this.gcController.heapReleased.add(nbytes);
     this.gcController.heapFree.add(-nbytes);
     this.heapStats.committed -= nbytes;

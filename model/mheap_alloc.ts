@@ -5,6 +5,7 @@ import { hex, pageCachePages } from './geometry.js';
 import { newAllocBits, newMarkBits } from './gcbits.js';
 import type { HeapArena } from './heaparena.js';
 import { arenaPage, pageIndexOf } from './heaparena.js';
+import { sysUsed } from './mem.js';
 import { grow } from './mheap_grow.js';
 import { allocMSpanLocked, tryAllocMSpan } from './mheap_mspan.js';
 import type { MHeap } from './mheap.js';
@@ -105,7 +106,11 @@ export function allocSpan(h: MHeap, npages: number, typ: SpanAllocType, spanclas
 
   // Commit and account for any scavenged memory the span now owns.
   const nbytes = npages * g.pageSize;
-  if (scav !== 0) h.gcController.heapReleased.add(-scav);
+  if (scav !== 0) {
+    // sysUsed the whole span: some of its pages may be scavenged.
+    sysUsed(h, base, nbytes, scav);
+    h.gcController.heapReleased.add(-scav);
+  }
   h.gcController.heapFree.add(-(nbytes - scav));
   if (typ === spanAllocHeap) h.gcController.heapInUse.add(nbytes);
   const st = h.heapStats;

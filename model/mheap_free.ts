@@ -2,10 +2,13 @@
 // freeSpanLocked: giving spans back.
 //
 // Go's throws come first and verbatim ("mheap.freeSpanLocked - invalid
-// stack free", "... - invalid free", "... - invalid span state"). Misuse Go
-// does not check, and that would corrupt its accounting or break the
-// mSpanState rules, gets a ModelError: freeing a span of another heap,
-// freeing with the wrong allocation type, freeing a span while the GC runs.
+// stack free", "... - invalid free", "... - invalid span state"). Inputs Go
+// leaves undefined, where it would corrupt its accounting, get a ModelError:
+// freeing a span of another heap, or with another allocation type than it
+// was allocated with. Those are refusals of the model, not rules of Go.
+// Go does not check the GC phase: that spans are freed only in _GCoff is
+// the callers' duty (sweeping runs then; stackfree and freeSomeWbufs defer
+// frees to it; see stack.ts, mgcwork.ts), and the spec checks the callers.
 // All checks run before anything changes (Go sets needzero in freeManual
 // before its checks; the model checks first).
 
@@ -14,7 +17,6 @@ import { pageIndexOf } from './heaparena.js';
 import { freeMSpanLocked } from './mheap_mspan.js';
 import type { MHeap } from './mheap.js';
 import type { MSpan } from './mspan.js';
-import { mutant } from './mutants.js';
 import type { P } from './proc.js';
 import type { SpanAllocType } from './spanclass.js';
 import { spanAllocHeap, spanAllocPtrScalarBits, spanAllocStack, spanAllocTypes, spanAllocWorkBuf } from './spanclass.js';
@@ -29,8 +31,8 @@ export function freeSpan(h: MHeap, s: MSpan, pp: P | null): void {
 }
 
 /**
- * freeManual: give back a span from allocManual, with the same typ. It must
- * only be called when gcphase == _GCoff.
+ * freeManual: give back a span from allocManual, with the same typ. Go says
+ * it must only be called when gcphase == _GCoff, and does not check.
  */
 export function freeManual(h: MHeap, s: MSpan, typ: SpanAllocType, pp: P | null): void {
   checkFree(h, 'mheap.freeManual', s, typ);
@@ -45,9 +47,6 @@ function checkFree(h: MHeap, op: string, s: MSpan, typ: SpanAllocType): void {
   checkFreeSpanLocked(h, s);
   const was = h.ghostAllocType.get(s);
   if (was !== undefined && was !== typ) refuse(op, `span ${hex(s.base())} was allocated as ${was}, not ${typ}: freeSpanLocked would account it as the wrong kind of memory`);
-  // The mSpanState rule: no span goes in-use or manual to free while the GC runs.
-  const guard = op === 'mheap.freeManual' ? !mutant.freeManualDuringGC : true;
-  if (h.gcphase !== '_GCoff' && guard) refuse(op, `gcphase is ${h.gcphase}: spans are freed only in _GCoff, since the GC may be looking a pointer's span up`);
 }
 
 /** freeSpanLocked's throws. */

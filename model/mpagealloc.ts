@@ -51,6 +51,8 @@ export interface PageAllocObserver {
   cacheFlush(c: PageCache, base: number): void;
   /** Called before a scavenge, and after it with the bytes released. */
   scavengeStart(nbytes: number, force: boolean): void;
+  /** Each run a scavengeOne released (Go's pageTraceScav event). */
+  scavenged(addr: number, npages: number): void;
   scavengeEnd(nbytes: number, force: boolean, released: number): void;
 }
 

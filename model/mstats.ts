@@ -37,6 +37,13 @@ export class GCControllerStats {
   readonly heapFree = new SysMemStat();
   /** Free heap bytes released to the OS. */
   readonly heapReleased = new SysMemStat();
+  /**
+   * Total virtual memory in the Ready state (mgcpacer.go; an atomic.Uint64,
+   * not a sysMemStat). Moved by sysUsed and sysUnused (mem.go). The model
+   * counts heap memory only: Go also counts the metadata it sysAllocs, which
+   * readmemstats_m matches through gcMiscSys and the other *_sys stats.
+   */
+  mappedReady = 0;
 }
 
 /** memstats.heapStats: the consistent heap statistics (heapStatsDelta's memory fields). */

@@ -19,8 +19,6 @@ export interface Mutants {
   sysGrowSeedMin: boolean;
   /** allocNeedsZero: never advance zeroedBase (reused memory is handed out as already zero). */
   allocNeedsZeroKeepsZeroedBase: boolean;
-  /** freeManual: no refusal during GC (stacks freed while the GC may be looking up their spans). */
-  freeManualDuringGC: boolean;
 }
 
 const off: Mutants = Object.freeze({
@@ -30,7 +28,6 @@ const off: Mutants = Object.freeze({
   freeKeepsSearchAddr: false,
   sysGrowSeedMin: false,
   allocNeedsZeroKeepsZeroedBase: false,
-  freeManualDuringGC: false,
 });
 
 /** The live switches. Read them as `mutant.findBestFit`; change them only through withMutant. */

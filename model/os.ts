@@ -1,14 +1,18 @@
 // The operating system's address space, as far as Go's heap asks it:
-// runtime/mem_linux.go · sysReserve, sysReserveAligned (malloc.go), sysMap,
-// sysUsed, sysUnused, sysFreeOS.
+// runtime/mem_linux.go · sysReserve, sysFreeOS (sysMap, sysUsed and
+// sysUnused do not change what is reserved).
 //
 // The model's kernel grants a reservation at the asked address if that range
-// is free, and refuses it when it would exceed the configured limit (the
-// model's "out of memory"). Regions taken by something other than Go's heap
-// ("foreign" mappings) make hints fail, the way another library's mmap
-// would; commands add them to drive the heap to discontiguous arenas.
+// is free; asked for no address, it places the mapping top-down below
+// mmapTop, at physical-page granularity, the way Linux's mmap does, so the
+// result need not be aligned to anything larger. It refuses a reservation
+// that would exceed the configured limit (the model's "out of memory").
+// Regions taken by something other than Go's heap ("foreign" mappings:
+// another library's mmap) make hints fail and move where the kernel places
+// the next mapping; commands add them to drive the heap to discontiguous
+// arenas, to the fallback that takes any aligned address, and to its trim.
 
-import { alignUp } from './geometry.js';
+import { alignDown, alignUp } from './geometry.js';
 
 interface Region {
   base: number;
@@ -20,77 +24,93 @@ function overlaps(a: Region, base: number, limit: number): boolean {
 }
 
 export class OSMemory {
-  /** Reserved by Go's heap. */
+  /** Reserved by Go's heap, in the order granted. */
   readonly reserved: Region[] = [];
   /** Taken by someone else. */
   readonly foreign: Region[] = [];
   /** Bytes Go has reserved (released back with sysFreeOS). */
   reservedBytes = 0;
-  /** Where the kernel places mappings without a hint: top-down from here. */
-  mmapTop: number;
+  /** Ghost: Go's calls, in order, with what they got (suites drain it to see which sysAlloc path ran). */
+  readonly calls: { readonly op: 'sysReserve' | 'sysFreeOS'; readonly v: number; readonly n: number; readonly got: number }[] = [];
 
   constructor(
     /** The most the kernel lets Go reserve, in bytes (Infinity: no limit). */
     public limitBytes: number,
-    mmapTop: number,
-  ) {
-    this.mmapTop = mmapTop;
-  }
+    /** Where the kernel places mappings asked for no address: top-down from here. */
+    readonly mmapTop: number,
+    /** The physical page size: the kernel's granularity. */
+    readonly physPageSize: number,
+  ) {}
 
-  private free(base: number, limit: number): boolean {
+  private isFree(base: number, limit: number): boolean {
     return !this.reserved.some((r) => overlaps(r, base, limit)) && !this.foreign.some((r) => overlaps(r, base, limit));
   }
 
   /**
-   * sysReserve(v, n): reserve [v, v+n). With a hint the real kernel returns
-   * some other address when v is taken, and Go frees it and drops the hint;
-   * the model returns 0 then, which Go treats the same way.
+   * The highest free range of n bytes below mmapTop, physical-page aligned,
+   * or 0 if there is none.
    */
-  sysReserve(v: number, n: number): number {
-    if (this.reservedBytes + n > this.limitBytes) return 0;
-    if (!this.free(v, v + n)) return 0;
-    this.reserved.push({ base: v, limit: v + n });
-    this.reservedBytes += n;
-    return v;
+  private placeTopDown(n: number): number {
+    for (let top = alignDown(this.mmapTop, this.physPageSize); top - n >= 0; ) {
+      const base = top - n;
+      const clash = [...this.reserved, ...this.foreign].filter((r) => overlaps(r, base, top));
+      if (clash.length === 0) return base;
+      top = alignDown(Math.min(...clash.map((r) => r.base)), this.physPageSize);
+    }
+    return 0;
   }
 
   /**
-   * sysReserveAligned(nil, n, align): any align-aligned region the kernel
-   * will give: the highest free one below mmapTop. Returns its base and the
-   * size reserved (Go keeps n+align when the address happens to be aligned,
-   * as the model's always is), or [0, 0].
+   * sysReserve(v, n): reserve n bytes at v, or anywhere when v is 0. With a
+   * hint the real kernel returns some other address when v is taken, which
+   * Go frees and treats as failure; the model returns 0 then.
    */
-  sysReserveAligned(n: number, align: number): [number, number] {
-    const size = n + align;
-    if (this.reservedBytes + size > this.limitBytes) return [0, 0];
-    for (let top = this.mmapTop; top - size >= 0; ) {
-      const base = Math.floor((top - size) / align) * align;
-      const clash = [...this.reserved, ...this.foreign].filter((r) => overlaps(r, base, base + size));
-      if (clash.length === 0) {
-        this.reserved.push({ base, limit: base + size });
-        this.reservedBytes += size;
-        return [base, size];
-      }
-      top = Math.min(...clash.map((r) => r.base));
-    }
-    return [0, 0];
+  sysReserve(v: number, n: number): number {
+    const got = this.reserve(v, n);
+    this.calls.push({ op: 'sysReserve', v, n, got });
+    return got;
   }
 
-  /** sysFreeOS: give a reservation back. */
+  private reserve(v: number, n: number): number {
+    if (this.reservedBytes + n > this.limitBytes) return 0;
+    const base = v === 0 ? this.placeTopDown(n) : v;
+    if (base === 0 || !this.isFree(base, base + n)) return 0;
+    this.reserved.push({ base, limit: base + n });
+    this.reservedBytes += n;
+    return base;
+  }
+
+  /**
+   * sysFreeOS(v, n): give back [v, v+n), which must lie in one reservation
+   * (trimming its start or end, or splitting it).
+   */
   sysFreeOS(v: number, n: number): void {
-    const i = this.reserved.findIndex((r) => r.base === v && r.limit === v + n);
-    if (i >= 0) {
-      this.reserved.splice(i, 1);
-      this.reservedBytes -= n;
-    }
+    this.calls.push({ op: 'sysFreeOS', v, n, got: 0 });
+    const i = this.reserved.findIndex((r) => r.base <= v && v + n <= r.limit);
+    if (i < 0) return;
+    const r = this.reserved[i]!;
+    const parts = [
+      { base: r.base, limit: v },
+      { base: v + n, limit: r.limit },
+    ].filter((p) => p.base < p.limit);
+    this.reserved.splice(i, 1, ...parts);
+    this.reservedBytes -= n;
   }
 
-  /** Something other than Go maps [base, base+n) (page-aligned). */
+  /** Something other than Go maps [base, base+n) (rounded up to physical pages). */
   addForeign(base: number, n: number): void {
-    this.foreign.push({ base, limit: alignUp(base + n, 4096) });
+    this.foreign.push({ base, limit: alignUp(base + n, this.physPageSize) });
   }
 
-  /** Whether [base, limit) is reserved by Go. */
+  /** Something other than Go maps n bytes wherever the kernel puts them (top-down); returns the base, 0 if none fits. */
+  mmapAnywhere(n: number): number {
+    const size = alignUp(n, this.physPageSize);
+    const base = this.placeTopDown(size);
+    if (base !== 0) this.foreign.push({ base, limit: base + size });
+    return base;
+  }
+
+  /** Whether [base, limit) lies in one reservation of Go's. */
   isReserved(base: number, limit: number): boolean {
     return this.reserved.some((r) => r.base <= base && limit <= r.limit);
   }

@@ -1,5 +1,5 @@
 // runtime/runtime2.go @ go1.21 · type p: the parts of a P the page heap
-// uses: its page cache and its cache of mspan structures.
+// uses: its status, its page cache and its cache of mspan structures.
 
 import type { Geometry } from './geometry.js';
 import { PageCache } from './mpagecache.js';
@@ -8,7 +8,12 @@ import type { MSpan } from './mspan.js';
 /** len(p.mspancache.buf). */
 export const mspanCacheSize = 128;
 
+/** runtime2.go · P status: the two the page heap tells apart (gcMarkTermination flushes idle Ps' page caches). */
+export type PStatus = '_Prunning' | '_Pidle';
+
 export class P {
+  /** _Prunning while a goroutine runs on it; _Pidle when the scheduler parked it. */
+  status: PStatus = '_Prunning';
   /** A per-P cache of free pages, refilled from pageAlloc.allocToCache. */
   pcache: PageCache;
   /** A per-P cache of mspan structures, so small allocations need no heap lock. */

@@ -10,6 +10,11 @@ const registry: Record<string, () => AnySuite> = {
   pagealloc: () => pageAllocSuite(defaultGeometry, 'pagealloc', 'linux/amd64'),
   'pagealloc-small': () => pageAllocSuite(new Geometry(small), 'pagealloc-small', 'small (64-page chunks, 1 GiB from address 0)'),
   mheap: () => heapSuite(),
+  'mheap-small': () =>
+    heapSuite(
+      { geometry: new Geometry(small), nprocs: 2, osLimitArenas: 4 },
+      { name: 'mheap-small', geometryName: 'small geometry (64-page chunks, 4 MiB arenas, 1 GiB from address 0)', arenaFallback: true },
+    ),
 };
 
 /** Suite names, in campaign order. */

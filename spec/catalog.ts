@@ -28,6 +28,16 @@ interface EntryBase {
   readonly statement: string;
   /** The spec file that defines it, e.g. "spec/pagealloc/invariants.ts". */
   readonly specFile: string;
+  /**
+   * What the rule checks the model against: something independent of the
+   * model (the abstract spec, ghost state the suite keeps, Go's own data or
+   * messages). Witnesses say what they watch.
+   */
+  readonly against: string;
+  /** The rule is a refusal of the model (input Go leaves undefined), not a rule of Go. */
+  readonly modelRefusal?: true;
+  /** The quote joins separate Go lines or comments (they are not one passage). */
+  readonly quoteJoined?: true;
 }
 
 /**

@@ -45,10 +45,25 @@ function matrix(g: Extract<CoverageGroup, { layout: 'matrix' }>, cov: Readonly<R
   const rows = axis(g.rows, rowsSeen);
   const cols = axis(g.cols, colsSeen);
   const out = [`| ${g.name.replace(' × ', ' \\ ')} | ${cols.join(' | ')} | total |`, `|---|${cols.map(() => '---|').join('')}---|`];
+  // Unreachable cells are marked with a footnote per distinct reason; a reachable cell never reached is a bold 0.
+  const reasons: string[] = [];
+  const note = (why: string): string => {
+    let i = reasons.indexOf(why);
+    if (i < 0) i = reasons.push(why) - 1;
+    return `unreachable (${i + 1})`;
+  };
   for (const r of rows) {
     const vs = cols.map((c) => cells.get(`${r}\n${c}`) ?? 0);
-    out.push(`| ${r} | ${vs.map((v) => (v === 0 ? '0' : num(v))).join(' | ')} | ${num(vs.reduce((a, b) => a + b, 0))} |`);
+    const shown = cols.map((c, j) => {
+      const v = vs[j]!;
+      const why = g.unreachable?.(r, c);
+      if (why !== undefined && v === 0) return note(why);
+      if (why !== undefined) return `${num(v)} (declared unreachable: ${why})`;
+      return v === 0 ? '**0**' : num(v);
+    });
+    out.push(`| ${r} | ${shown.join(' | ')} | ${num(vs.reduce((a, b) => a + b, 0))} |`);
   }
+  if (reasons.length > 0) out.push('', ...reasons.map((why, i) => `(${i + 1}) ${why}`));
   return out;
 }
 

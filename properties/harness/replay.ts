@@ -138,7 +138,7 @@ export function replayCounterexample(cx: ReplayFile): ReplayResult {
 export function formatReplay(cx: ReplayFile, r: ReplayResult): string {
   const out: string[] = [];
   if (cx.mutant !== null) out.push(`// model mutant in effect: ${cx.mutant}`);
-  out.push('// under each step, every figure it changed: page counts in pages, sizes and addresses in hex bytes');
+  out.push('// under each step, every figure it changed (page counts in pages, as each figure says; addresses in hex)');
   out.push(...formatProgram(r.prelude, []));
   let prev: Record<string, string | number> | undefined = r.figures0;
   for (const t of r.trace) {

@@ -113,6 +113,8 @@ export class RunContext<W, S, Step> {
   private readonly witnessReached = new Map<string, number>();
   private readonly commandsRun = new Map<string, number>();
   private readonly covered = new Map<string, number>();
+  /** Evaluations of each catalog predicate in this run, counted as they happen. */
+  private readonly evaluated = new Map<string, number>();
   private checks = 0;
 
   constructor(
@@ -157,6 +159,7 @@ export class RunContext<W, S, Step> {
     if (this.stats.failed) this.stats.shrinkSteps++;
     for (const a of suite.catalog.action) {
       this.checks++;
+      this.evaluated.set(a.id, (this.evaluated.get(a.id) ?? 0) + 1);
       let ok: boolean;
       try {
         ok = a.holds(before, after, ex.step);
@@ -190,6 +193,7 @@ export class RunContext<W, S, Step> {
     const scope = new CheckScope();
     for (const inv of this.suite.catalog.state) {
       this.checks++;
+      this.evaluated.set(inv.id, (this.evaluated.get(inv.id) ?? 0) + 1);
       let ok: boolean;
       try {
         ok = inv.holds(this.world, scope);
@@ -219,9 +223,7 @@ export class RunContext<W, S, Step> {
     const s = this.stats;
     if (s.failed) return;
     s.runs++;
-    const perEntry = this.executed.length + 1;
-    for (const a of this.suite.catalog.action) s.add(s.checked, a.id, this.executed.length);
-    for (const i of this.suite.catalog.state) s.add(s.checked, i.id, perEntry);
+    for (const [id, n] of this.evaluated) s.add(s.checked, id, n);
     for (const [id, n] of this.witnessReached) {
       s.add(s.witnessRuns, id);
       s.add(s.witnessHits, id, n);

@@ -89,7 +89,15 @@ export interface Coverage<W, S, Step> {
  */
 export type CoverageGroup =
   | { readonly layout: 'table'; readonly name: string; readonly title: string; readonly keys?: readonly string[] }
-  | { readonly layout: 'matrix'; readonly name: string; readonly title: string; readonly rows?: readonly string[]; readonly cols?: readonly string[] }
+  | {
+      readonly layout: 'matrix';
+      readonly name: string;
+      readonly title: string;
+      readonly rows?: readonly string[];
+      readonly cols?: readonly string[];
+      /** Why a cell can never be reached (shown as such, with the reason), or undefined for a reachable one. */
+      readonly unreachable?: (row: string, col: string) => string | undefined;
+    }
   | { readonly layout: 'stateDiagram'; readonly name: string; readonly title: string; readonly source: string; readonly states: readonly string[]; readonly edges?: readonly (readonly [string, string])[] };
 
 /** A coverage label: `group: key` or `group: row × col`. */

@@ -1,7 +1,9 @@
-// One command per mheap entry point the span layer offers: alloc (as
-// mcentral.grow and mcache.allocLarge call it), allocManual, freeSpan,
-// freeManual; the GC phase and sweep generation; forced scavenging; an OS
-// mapping that pushes the heap to a discontiguous arena; and misuse.
+// One command per mheap entry point the span layer offers, called as its
+// Go callers call it: alloc (as mcentral.grow and mcache.allocLarge do),
+// freeSpan (as the sweeper does), the GC phase and sweep generation, forced
+// scavenging, and the OS mappings that push the heap to other arenas. The
+// manual-span callers (stacks, work buffers, GC programs) are in
+// callerCommands.ts; misuse in misuse.ts.
 
 import fc from 'fast-check';
 import { hex } from '../../model/geometry.js';
@@ -9,181 +11,134 @@ import { gcMarkTermination, gcStart } from '../../model/mgc.js';
 import { sweepone } from '../../model/mgcsweep.js';
 import type { MSpan } from '../../model/mspan.js';
 import { class_to_allocnpages, class_to_size } from '../../model/sizeclasses.js';
-import type { SpanAllocType } from '../../model/spanclass.js';
-import { makeSpanClass, spanAllocHeap, spanAllocPtrScalarBits, spanAllocStack, spanAllocWorkBuf } from '../../model/spanclass.js';
+import { makeSpanClass } from '../../model/spanclass.js';
+import { kindGo } from '../../spec/mheap/spanHeap.js';
+import type { SpanKind } from '../../spec/mheap/spanHeap.js';
 import type { HeapStep } from '../../spec/mheap/world.js';
 import type { CommandDef, Executed, Param } from '../harness/suite.js';
+import { callerCommands, stackSpansDying } from './callerCommands.js';
 import { misuse } from './misuse.js';
 import type { HeapSystem } from './world.js';
+import { pagesOf } from '../../spec/format.js';
 
 type Cmd = CommandDef<HeapSystem, HeapStep>;
 type Ex = Executed<HeapStep>;
 
-const pArg = fc.nat({ max: 7 });
-const pParam: Param = { name: 'p', min: 0, max: 7, doc: 'the P that calls: this index modulo GOMAXPROCS' };
+export const pArg = fc.nat({ max: 7 });
+export const pParam: Param = { name: 'p', min: 0, max: 7, doc: 'the P that calls: this index modulo GOMAXPROCS' };
 
-function pOf(w: HeapSystem, i: number): number {
+export function pOf(w: HeapSystem, i: number): number {
   return i % w.h.allp.length;
 }
 
-/** Run an allocation and record the span, needzero ghost data, and its name. */
-function allocate(w: HeapSystem, op: string, npages: number, typ: SpanAllocType, f: () => MSpan | null): { step: HeapStep; s: MSpan | null; name: string } {
-  const zeroedBase = w.snapshot().zeroedBase;
-  const heapSweepgen = w.h.sweepgen;
-  const { result: s, base } = w.measure(op, f);
-  if (s === null) return { step: { ...base, outOfMemory: true }, s, name: '' };
-  const name = `s${w.nextSpan++}`;
-  const recycledSweepgen = w.freedSweepgen.get(s) ?? null;
-  w.freedSweepgen.delete(s);
-  const allocated = {
-    span: s.id,
-    typ,
-    base: s.base(),
-    npages,
-    needzero: s.needzero,
-    handedOutBefore: w.handOut(s.base(), npages),
-    aboveZeroedBase: w.aboveZeroedBase(zeroedBase, s.base(), npages),
-    recycledSweepgen,
-    sweepgen: s.sweepgen,
-    heapSweepgen,
-  };
-  w.live.push({ name, span: s, typ });
-  return { step: { ...base, allocated }, s, name };
+/** A span for a trace comment: [0xc000000000, +3 pages) mSpanInUse sweepgen=0 needzero=0. */
+export function spanComment(s: MSpan): string {
+  return `[${hex(s.base())}, +${pagesOf(s.npages)}) ${s.state.get()} sweepgen=${s.sweepgen} needzero=${s.needzero}`;
 }
 
-function spanComment(s: MSpan): string {
-  return `[${hex(s.base())}, +${s.npages}p) ${s.state.get()} sweepgen=${s.sweepgen} needzero=${s.needzero}`;
+/** Allocate a heap span on P p the way its Go caller does, which then sets the span's limit limitBytes past its base. */
+function allocHeap(w: HeapSystem, op: string, p: number, npages: number, kind: Extract<SpanKind, { heap: true }>, limitBytes: number): { step: HeapStep; s: MSpan | null; id: number } {
+  const pp = w.h.p(p);
+  const sweepgen = w.h.sweepgen;
+  const { result: s, base } = w.measure(op, p, () => w.h.alloc(npages, makeSpanClass(kind.sizeclass, kind.noscan), pp));
+  if (s === null) return { step: { ...base, outOfMemory: true }, s, id: 0 };
+  const old = w.freedStructures.get(s);
+  const allocated = w.allocated(s, { npages, kind }, p, sweepgen);
+  s.limit = s.base() + limitBytes;
+  w.limits.set(allocated.id, limitBytes);
+  w.heapSpans.push(allocated.id);
+  return { step: { ...base, allocated, staleSpansEntry: w.staleEntryAfter(s, old) }, s, id: allocated.id };
 }
 
 /** mcentral.grow: a span of a small size class, limit after its last whole object. */
 const allocSmall: Cmd = {
   name: 'allocSmall',
-  doc: "h.alloc as mcentral.grow calls it: a span for a small size class",
+  doc: 'h.alloc as mcentral.grow calls it: a span for a small size class',
   weight: 5,
   params: [pParam, { name: 'sizeclass', min: 1, max: 67, doc: 'the size class (its span has class_to_allocnpages pages)' }, { name: 'noscan', min: 0, max: 1, doc: '1 noscan, 0 scan' }],
   args: fc.tuple(pArg, fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 20 }) }, { weight: 1, arbitrary: fc.integer({ min: 21, max: 67 }) }), fc.nat({ max: 1 })),
   applies: () => true,
-  call: (w, [p, c, ns]) => `h.alloc(${class_to_allocnpages[c!]}, spanClass(${c}, ${ns === 1 ? 'noscan' : 'scan'}))  // P${pOf(w, p!)}`,
+  call: (w, [p, c, ns]) => `h.alloc(${class_to_allocnpages[c!]}, makeSpanClass(${c}, ${ns === 1}))  // P${pOf(w, p!)}`,
   run(w, [p, c, ns]): Ex {
     const npages = class_to_allocnpages[c!]!;
-    const pp = w.h.p(pOf(w, p!));
-    const { step, s, name } = allocate(w, 'allocSmall', npages, spanAllocHeap, () => w.h.alloc(npages, makeSpanClass(c!, ns === 1), pp));
-    const call = `h.alloc(${npages}, spanClass(${c}, ${ns === 1 ? 'noscan' : 'scan'}))`;
-    if (s === null) return { step, go: `_ = ${call}`, comment: 'nil: out of memory' };
-    // mcentral.grow: limit = base + size*n.
-    s.limit = s.base() + class_to_size[c!]! * s.nelems;
-    return { step, go: `${name} := ${call}`, comment: `P${pp.id}: ${spanComment(s)}` };
+    const kind = { heap: true, sizeclass: c!, noscan: ns === 1 } as const;
+    const pi = pOf(w, p!);
+    // mcentral.grow sets the limit after the last whole object.
+    const size = class_to_size[c!]!;
+    const { step, s, id } = allocHeap(w, 'allocSmall', pi, npages, kind, size * Math.floor((npages * w.g.pageSize) / size));
+    const call = `h.alloc(${npages}, ${kindGo(kind)})`;
+    if (s === null) return { step, go: `_ = ${call}`, comment: `P${pi}: nil, out of memory` };
+    return { step, go: `${w.nameOf(id)} := ${call}`, comment: `P${pi}, for mcentral.grow: ${spanComment(s)}` };
   },
 };
 
 /** Large-object page counts: small enough for the page cache, larger, spanning chunks, spanning arenas. */
-const largePages = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: 1, max: 15 }) },
-  { weight: 3, arbitrary: fc.integer({ min: 16, max: 200 }) },
-  { weight: 2, arbitrary: fc.integer({ min: 201, max: 1300 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 1301, max: 6000 }) },
-);
+function largePages(w: { arenaPages: number }): fc.Arbitrary<number> {
+  const a = w.arenaPages;
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 1, max: 15 }) },
+    { weight: 3, arbitrary: fc.integer({ min: 16, max: 200 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 201, max: Math.max(202, Math.floor(a / 6)) }) },
+    { weight: 1, arbitrary: fc.integer({ min: Math.floor(a / 6) + 1, max: Math.floor((3 * a) / 4) }) },
+  );
+}
 
 /** mcache.allocLarge: a size-class-0 span for one object, limit at the object's end. */
-const allocLarge: Cmd = {
-  name: 'allocLarge',
-  doc: 'h.alloc as mcache.allocLarge calls it: a size-class-0 span for one large object',
-  weight: 4,
-  params: [
-    pParam,
-    { name: 'npages', min: 1, max: 16384, doc: 'pages' },
-    { name: 'tail', min: 0, max: 8191, doc: 'bytes the object leaves unused in its last page (modulo the page size)' },
-    { name: 'noscan', min: 0, max: 1, doc: '1 noscan, 0 scan' },
-  ],
-  args: fc.tuple(pArg, largePages, fc.nat({ max: 8191 }), fc.nat({ max: 1 })),
-  applies: () => true,
-  call: (w, [p, n, , ns]) => `h.alloc(${n}, spanClass(0, ${ns === 1 ? 'noscan' : 'scan'}))  // P${pOf(w, p!)}`,
-  run(w, [p, n, tail, ns]): Ex {
-    const npages = n!;
-    const size = npages * w.g.pageSize - (tail! % w.g.pageSize);
-    const pp = w.h.p(pOf(w, p!));
-    const { step, s, name } = allocate(w, 'allocLarge', npages, spanAllocHeap, () => w.h.alloc(npages, makeSpanClass(0, ns === 1), pp));
-    const call = `h.alloc(${npages}, spanClass(0, ${ns === 1 ? 'noscan' : 'scan'}))`;
-    if (s === null) return { step, go: `_ = ${call}`, comment: 'nil: out of memory' };
-    // allocLarge: limit = base + size.
-    s.limit = s.base() + size;
-    return { step, go: `${name} := ${call}`, comment: `P${pp.id}, ${size}-byte object: ${spanComment(s)}` };
-  },
-};
+function allocLarge(arenaPages: number): Cmd {
+  return {
+    name: 'allocLarge',
+    doc: 'h.alloc as mcache.allocLarge calls it: a size-class-0 span for one large object',
+    weight: 4,
+    params: [
+      pParam,
+      { name: 'npages', min: 1, max: Math.max(202, 2 * arenaPages), doc: 'pages' },
+      { name: 'tail', min: 0, max: 8191, doc: 'bytes the object leaves unused in its last page (modulo the page size)' },
+      { name: 'noscan', min: 0, max: 1, doc: '1 noscan, 0 scan' },
+    ],
+    args: fc.tuple(pArg, largePages({ arenaPages }), fc.nat({ max: 8191 }), fc.nat({ max: 1 })),
+    applies: () => true,
+    call: (w, [p, n, , ns]) => `h.alloc(${n}, makeSpanClass(0, ${ns === 1}))  // P${pOf(w, p!)}`,
+    run(w, [p, n, tail, ns]): Ex {
+      const npages = n!;
+      const size = npages * w.g.pageSize - (tail! % w.g.pageSize);
+      const kind = { heap: true, sizeclass: 0, noscan: ns === 1 } as const;
+      const pi = pOf(w, p!);
+      // allocLarge sets the limit at the object's end.
+      const { step, s, id } = allocHeap(w, 'allocLarge', pi, npages, kind, size);
+      const call = `h.alloc(${npages}, ${kindGo(kind)})`;
+      if (s === null) return { step, go: `_ = ${call}`, comment: `P${pi}: nil, out of memory` };
+      return { step, go: `${w.nameOf(id)} := ${call}`, comment: `P${pi}, for mcache.allocLarge of a ${size}-byte object: ${spanComment(s)}` };
+    },
+  };
+}
 
-const manualTypes: SpanAllocType[] = [spanAllocStack, spanAllocStack, spanAllocWorkBuf, spanAllocPtrScalarBits];
-
-const allocManual: Cmd = {
-  name: 'allocManual',
-  doc: 'h.allocManual: a manually managed span (stacks, work buffers, pointer bitmaps)',
-  weight: 3,
-  params: [pParam, { name: 'type', min: 0, max: manualTypes.length - 1, doc: `the allocation type: ${manualTypes.join(', ')}` }, { name: 'npages', min: 1, max: 16384, doc: 'pages' }],
-  args: fc.tuple(pArg, fc.nat({ max: manualTypes.length - 1 }), fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 9, max: 300 }) })),
-  applies: () => true,
-  call: (w, [p, t, n]) => `h.allocManual(${n}, ${manualTypes[t!]})  // P${pOf(w, p!)}`,
-  run(w, [p, t, n]): Ex {
-    const typ = manualTypes[t!]!;
-    const pp = w.h.p(pOf(w, p!));
-    const { step, s, name } = allocate(w, 'allocManual', n!, typ, () => w.h.allocManual(n!, typ, pp));
-    if (s === null) return { step, go: `_ = h.allocManual(${n}, ${typ})`, comment: 'nil: out of memory' };
-    return { step, go: `${name} := h.allocManual(${n}, ${typ})`, comment: `P${pp.id}: ${spanComment(s)}` };
-  },
-};
-
-/** Live heap spans sweeping may free: swept, no objects; only in _GCoff. */
+/** Live heap spans sweeping may free: swept, no objects; only in _GCoff (sweeping runs then). */
 function freeable(w: HeapSystem): number[] {
   if (w.h.gcphase !== '_GCoff') return [];
-  return w.live.flatMap((l, i) => (l.typ === spanAllocHeap && l.span.sweepgen === w.h.sweepgen && l.span.allocCount === 0 ? [i] : []));
+  return w.heapSpans.filter((id) => {
+    const s = w.handles.get(id)!;
+    return s.sweepgen === w.h.sweepgen && s.allocCount === 0;
+  });
 }
 
-function retire(w: HeapSystem, i: number): void {
-  const l = w.live[i]!;
-  w.live.splice(i, 1);
-  w.freed.push({ name: l.name, span: l.span });
-  if (w.freed.length > 8) w.freed.shift();
-  w.freedSweepgen.set(l.span, l.span.sweepgen);
-}
-
-/** freeSpan: what sweeping does with a span it finds empty. */
+/** freeSpan, as the sweeper does with a swept span it finds empty. */
 const free: Cmd = {
   name: 'free',
   doc: 'h.freeSpan as sweeping calls it: free an empty, swept heap span (only in _GCoff)',
   weight: 4,
-  params: [{ name: 'span', min: 0, max: 63, doc: 'which freeable span: this index modulo their number, oldest first' }, pParam],
+  params: [{ name: 'span', min: 0, max: 63, doc: 'which freeable heap span: this index modulo their number, oldest first' }, pParam],
   args: fc.tuple(fc.nat({ max: 63 }), pArg),
   applies: (w) => freeable(w).length > 0,
-  call: (w, [i]) => `h.freeSpan(${w.live[freeable(w)[i! % freeable(w).length]!]!.name})`,
+  call: (w, [i]) => `h.freeSpan(${w.nameOf(freeable(w)[i! % freeable(w).length]!)})`,
   run(w, [i, p]): Ex {
     const c = freeable(w);
-    const k = c[i! % c.length]!;
-    const l = w.live[k]!;
-    const pp = w.h.p(pOf(w, p!));
-    const { base } = w.measure('free', () => w.h.freeSpan(l.span, pp));
-    retire(w, k);
-    return { step: base, go: `h.freeSpan(${l.name})`, comment: `P${pp.id}: ${l.span.state.get()}` };
-  },
-};
-
-function manualLive(w: HeapSystem): number[] {
-  return w.live.flatMap((l, i) => (l.typ !== spanAllocHeap ? [i] : []));
-}
-
-const freeManual: Cmd = {
-  name: 'freeManual',
-  doc: 'h.freeManual: free a live manual span (only in _GCoff)',
-  weight: 3,
-  params: [{ name: 'span', min: 0, max: 63, doc: 'which live manual span: this index modulo their number, oldest first' }, pParam],
-  args: fc.tuple(fc.nat({ max: 63 }), pArg),
-  applies: (w) => w.h.gcphase === '_GCoff' && manualLive(w).length > 0,
-  call: (w, [i]) => `h.freeManual(${w.live[manualLive(w)[i! % manualLive(w).length]!]!.name})`,
-  run(w, [i, p]): Ex {
-    const c = manualLive(w);
-    const k = c[i! % c.length]!;
-    const l = w.live[k]!;
-    const pp = w.h.p(pOf(w, p!));
-    const { base } = w.measure('freeManual', () => w.h.freeManual(l.span, l.typ, pp));
-    retire(w, k);
-    return { step: base, go: `h.freeManual(${l.name}, ${l.typ})`, comment: `P${pp.id}: ${l.span.state.get()}` };
+    const id = c[i! % c.length]!;
+    const s = w.handles.get(id)!;
+    const pi = pOf(w, p!);
+    const { base } = w.measure('free', pi, () => w.h.freeSpan(s, w.h.p(pi)));
+    w.heapSpans.splice(w.heapSpans.indexOf(id), 1);
+    const died = w.died(base, [id]);
+    return { step: { ...base, died }, go: `h.freeSpan(${w.nameOf(id)})`, comment: `P${pi}, as the sweeper does with a swept, empty span: ${s.state.get()}` };
   },
 };
 
@@ -196,37 +151,51 @@ const gcStartCmd: Cmd = {
   applies: (w) => w.h.gcphase === '_GCoff',
   call: () => 'gcStart()',
   run(w): Ex {
-    const { base } = w.measure('gcStart', () => gcStart(w.h));
-    return { step: base, go: 'gcStart()', comment: `gcphase=${w.h.gcphase}` };
+    const { base } = w.measure('gcStart', null, () => gcStart(w.h));
+    return { step: { ...base, died: w.died(base, []) }, go: 'gcStart()', comment: `gcphase=${w.h.gcphase}` };
   },
 };
 
+/** gcMarkTermination on P p, with the Ps of idle (a bit mask) parked by the scheduler. */
 const gcMarkTerminationCmd: Cmd = {
   name: 'gcMarkTermination',
-  doc: 'gcMarkTermination and gcSweep: back to _GCoff, h.sweepgen += 2',
+  doc: 'gcMarkTermination and gcSweep on a P: back to _GCoff, h.sweepgen += 2; the stacks the cycle kept alive die',
   weight: 1,
-  params: [],
-  args: fc.constant([]),
+  params: [pParam, { name: 'idle', min: 0, max: 7, doc: 'a bit mask of Ps the scheduler has parked (never the one ending the cycle): their page caches are flushed' }],
+  args: fc.tuple(pArg, fc.nat({ max: 7 })),
   applies: (w) => w.h.gcphase === '_GCmark',
   call: () => 'gcMarkTermination()',
-  run(w): Ex {
-    const { base } = w.measure('gcMarkTermination', () => gcMarkTermination(w.h));
-    return { step: base, go: 'gcMarkTermination()', comment: `gcphase=${w.h.gcphase} h.sweepgen=${w.h.sweepgen}` };
+  run(w, [p, idle]): Ex {
+    const h = w.h;
+    const pi = pOf(w, p!);
+    // As the scheduler would: park the Ps of the mask (never the one ending the cycle).
+    const parked = h.allp.filter((x) => x.id !== pi && (idle! >> x.id) & 1);
+    for (const x of parked) x.status = '_Pidle';
+    const withPages = parked.filter((x) => !x.pcache.empty()).length;
+    const { base } = w.measure('gcMarkTermination', pi, () => gcMarkTermination(h, h.p(pi)));
+    for (const x of parked) x.status = '_Prunning';
+    // The spans the cycle kept alive die now: stacks (freeStackSpans); work buffers only become free.
+    w.workbufs.prepareFreeWorkbufs();
+    w.heldBuffers = [];
+    const died = w.died(base, stackSpansDying(w));
+    const idleNote = parked.length === 0 ? '' : `; P${parked.map((x) => x.id).join(', P')} idle, their page caches flushed`;
+    const freedNote = died!.want.length === 0 ? '' : `; freed ${died!.want.map((id) => w.nameOf(id)).join(', ')}`;
+    return { step: { ...base, died, flushedIdle: withPages }, go: 'gcMarkTermination()', comment: `P${pi}: gcphase=${h.gcphase} h.sweepgen=${h.sweepgen}${idleNote}${freedNote}` };
   },
 };
 
 const sweep: Cmd = {
   name: 'sweep',
-  doc: 'sweepone: sweep the first span that needs it',
+  doc: 'sweepone: sweep the first span that needs it, as the background sweeper does',
   weight: 2,
   params: [],
   args: fc.constant([]),
-  applies: (w) => w.live.some((l) => l.typ === spanAllocHeap && l.span.sweepgen !== w.h.sweepgen),
+  applies: (w) => w.heapSpans.some((id) => w.handles.get(id)!.sweepgen !== w.h.sweepgen),
   call: () => 'sweepone()',
   run(w): Ex {
-    const { result: s, base } = w.measure('sweep', () => sweepone(w.h));
-    const name = w.live.find((l) => l.span === s)?.name ?? '?';
-    return { step: base, go: 'sweepone()', comment: `${name} swept: sweepgen=${s?.sweepgen}` };
+    const { result: s, base } = w.measure('sweep', null, () => sweepone(w.h));
+    const id = s === null ? undefined : w.specId(s);
+    return { step: { ...base, died: w.died(base, []) }, go: 'sweepone()', comment: `as the background sweeper does: ${id === undefined ? 'nothing to sweep' : `${w.nameOf(id)} swept, sweepgen=${s!.sweepgen}`}` };
   },
 };
 
@@ -243,15 +212,16 @@ const scavenge: Cmd = {
   call: (_w, [k]) => `h.pages.scavenge(${scavengeAmounts[k!] === Infinity ? '^uintptr(0)' : `${scavengeAmounts[k!]}*pageSize`}, nil, true)`,
   run(w, [k]): Ex {
     const pages = scavengeAmounts[k!]!;
-    const { result: released, base } = w.measure('scavenge', () => w.h.pages.scavenge(pages * w.g.pageSize, true));
-    return { step: base, go: `h.pages.scavenge(${pages === Infinity ? '^uintptr(0)' : pages * w.g.pageSize}, nil, true)`, comment: `released ${released}` };
+    const { result: released, base } = w.measure('scavenge', null, () => w.h.pages.scavenge(pages * w.g.pageSize, true));
+    const arg = pages === Infinity ? '^uintptr(0)' : `${pages}*pageSize`;
+    return { step: base, go: `h.pages.scavenge(${arg}, nil, true)`, comment: `as debug.FreeOSMemory does: released ${released / w.g.pageSize} pages` };
   },
 };
 
 /** Another mapping takes the address of the next arena hint: the heap must go elsewhere. */
 const occupyNextHint: Cmd = {
   name: 'occupyNextHint',
-  doc: 'another mapping takes the next arena hint, so the heap must grow elsewhere',
+  doc: 'another mapping takes the address of the next arena hint, so the heap must grow elsewhere',
   weight: 1,
   params: [],
   args: fc.constant([]),
@@ -260,9 +230,28 @@ const occupyNextHint: Cmd = {
   run(w): Ex {
     const hint = w.h.arenaHints!;
     const at = hint.down ? hint.addr - w.g.heapArenaBytes : hint.addr;
-    const { base } = w.measure('occupyNextHint', () => w.h.os.addForeign(at, w.g.heapArenaBytes));
-    return { step: base, go: `mmap(${hex(at)}, heapArenaBytes)`, comment: 'someone else maps the next arena hint' };
+    const { base } = w.measure('occupyNextHint', null, () => w.h.os.addForeign(at, w.g.heapArenaBytes));
+    return { step: base, go: `mmap(${hex(at)}, heapArenaBytes)`, comment: 'as another library might: it maps the address of the next arena hint' };
   },
 };
 
-export const heapCommands: readonly Cmd[] = [allocSmall, allocLarge, allocManual, free, freeManual, gcStartCmd, gcMarkTerminationCmd, sweep, scavenge, occupyNextHint, misuse];
+/** Another library maps a few physical pages wherever the kernel puts them: later placements move, and need not be arena-aligned. */
+const mmapAnywhere: Cmd = {
+  name: 'mmapAnywhere',
+  doc: 'another library maps a few physical pages wherever the kernel puts them',
+  weight: 1,
+  params: [{ name: 'physPages', min: 1, max: 40, doc: 'physical pages it maps' }],
+  args: fc.tuple(fc.integer({ min: 1, max: 40 })),
+  applies: () => true,
+  call: (w, [n]) => `mmap(nil, ${n! * w.g.physPageSize})`,
+  run(w, [n]): Ex {
+    const bytes = n! * w.g.physPageSize;
+    const { result: at, base } = w.measure('mmapAnywhere', null, () => w.h.os.mmapAnywhere(bytes));
+    return { step: base, go: `mmap(nil, ${bytes})`, comment: `as another library might: the kernel places it at ${at === 0 ? 'nowhere (no room)' : hex(at)}` };
+  },
+};
+
+/** The heap suite's commands, for a geometry with arenaPages pages per arena. */
+export function heapCommands(arenaPages: number): Cmd[] {
+  return [allocSmall, allocLarge(arenaPages), free, ...callerCommands, gcStartCmd, gcMarkTerminationCmd, sweep, scavenge, occupyNextHint, mmapAnywhere, misuse];
+}

@@ -1,28 +1,19 @@
-// The mheap suite's coverage (coverage.md): which span states each command
-// met, the sweep generations of in-use spans (Go's table on mspan.sweepgen),
-// every transition of the span-state machine by GC phase, and how each
-// misuse was refused.
+// The mheap suites' coverage (coverage.md): which span states each command
+// met, the sweep generations of in-use spans (Go's table on
+// mspan.sweepgen) by GC phase, every transition of the span-state machine by
+// GC phase, and how each misuse was refused. Cells no run can reach are
+// marked so, with the reason.
 
 import type { MSpanState } from '../../model/mspan.js';
+import { sweepgenRelationsGo, sweepgenRelationsReachable } from '../../spec/mheap/invariants.js';
 import type { HeapSnapshot, HeapStep } from '../../spec/mheap/world.js';
 import type { Coverage } from '../harness/suite.js';
 import { coverageLabel } from '../harness/suite.js';
+import { misuseKinds } from './misuse.js';
 import type { HeapSystem } from './world.js';
 
 const states: readonly MSpanState[] = ['mSpanDead', 'mSpanInUse', 'mSpanManual'];
 const phases = ['_GCoff', '_GCmark', '_GCmarktermination'];
-
-/** The state of the span each misuse kind aims at (properties/mheap/misuse.ts); the alloc kinds aim at none. */
-const misuseTarget: Readonly<Record<string, MSpanState>> = {
-  doubleFree: 'mSpanDead',
-  freeUnswept: 'mSpanInUse',
-  freeManualOfHeapSpan: 'mSpanInUse',
-  freeDuringGC: 'mSpanInUse',
-  freeForeignSpan: 'mSpanInUse',
-  freeSpanOfManualSpan: 'mSpanManual',
-  freeManualWrongType: 'mSpanManual',
-  freeManualDuringGC: 'mSpanManual',
-};
 
 /** Go's sweepgen table (on mspan.sweepgen), relative to h.sweepgen. */
 const relations = new Map<number, string>([
@@ -33,13 +24,12 @@ const relations = new Map<number, string>([
   [3, 'sg+3 (swept and then cached)'],
 ]);
 
-/** The transitions Go's mSpanState comment allows; (*mspan).init re-marking a dead structure dead is the last. */
+/** The transitions Go's mSpanState comment allows. */
 const legalEdges: readonly (readonly [MSpanState, MSpanState])[] = [
   ['mSpanDead', 'mSpanInUse'],
   ['mSpanDead', 'mSpanManual'],
   ['mSpanInUse', 'mSpanDead'],
   ['mSpanManual', 'mSpanDead'],
-  ['mSpanDead', 'mSpanDead'],
 ];
 
 const G = {
@@ -49,23 +39,46 @@ const G = {
   misuse: 'misuse × outcome',
 };
 
+/** Commands that make spans, free them, or do either, and the states they can meet. */
+const allocating = ['allocSmall', 'allocLarge', 'stackalloc', 'getempty', 'materializeGCProg'];
+const freeing = ['free', 'stackfree', 'freeSomeWbufs', 'dematerializeGCProg', 'gcMarkTermination'];
+
+function stateUnreachable(cmd: string, st: string): string | undefined {
+  if (allocating.includes(cmd)) return st === 'mSpanDead' ? undefined : 'a span is published from a dead structure';
+  if (cmd === 'free') return st === 'mSpanInUse' ? undefined : 'the sweeper frees only in-use heap spans';
+  if (freeing.includes(cmd)) return st === 'mSpanManual' ? undefined : 'these callers free only manual spans';
+  return undefined;
+}
+
+/** Why a sweepgen relation cannot be seen in a phase in this model. */
+function sweepgenUnreachable(rel: string, phase: string): string | undefined {
+  const d = [...relations].find(([, l]) => l === rel)?.[0];
+  if (d === undefined || sweepgenRelationsReachable[phase]!.includes(d)) return undefined;
+  if (phase === '_GCmarktermination') return 'nothing runs between the steps of mark termination';
+  if (!sweepgenRelationsGo[phase]!.includes(d)) return "Go's table rules it out in this phase";
+  return d === -1 ? 'a span is swept within one step: no sweeper holds one between steps yet' : 'no mcache yet: no span is cached';
+}
+
+function transitionUnreachable(edge: string, phase: string): string | undefined {
+  if (phase === '_GCmarktermination') return 'nothing runs between the steps of mark termination';
+  if (phase !== '_GCoff' && edge === 'mSpanInUse → mSpanDead') return 'the sweeper frees heap spans only in _GCoff';
+  return undefined;
+}
+
 function* labels(_b: HeapSnapshot, _a: HeapSnapshot, step: HeapStep, w: HeapSystem): Iterable<string> {
-  // The state each span was in when the step first touched it.
-  const seen = new Set<number>();
+  // The state each span was in when the step first touched it; re-initializing a dead structure is no transition.
+  const seen = new Set<object>();
   for (const t of step.transitions) {
+    if (t.from === t.to) continue;
     yield coverageLabel(G.transition, `${t.from} → ${t.to}`, t.gcphase);
     if (seen.has(t.span)) continue;
     seen.add(t.span);
     yield coverageLabel(G.stateByCommand, step.op, t.from);
   }
   const r = step.refused;
-  if (r !== undefined) {
-    const target = misuseTarget[r.kind];
-    if (target !== undefined) yield coverageLabel(G.stateByCommand, `misuse ${r.kind}`, target);
-    yield coverageLabel(G.misuse, r.kind, r.got.startsWith('throw(') ? "Go's throw" : r.got === 'none' ? 'accepted' : r.got);
-  }
+  if (r !== undefined) yield coverageLabel(G.misuse, r.kind, r.got.startsWith('throw(') ? "Go's throw" : r.got === 'none' ? 'accepted' : r.got);
   const h = w.h;
-  for (const s of h.allspans) if (s.state.get() === 'mSpanInUse') yield sweepgenLabel((s.sweepgen - h.sweepgen) | 0, h.gcphase);
+  for (const a of w.spec.spans()) if (a.state === 'mSpanInUse') yield sweepgenLabel((w.handles.get(a.id)!.sweepgen - h.sweepgen) | 0, h.gcphase);
 }
 
 /** The sweepgen label of a relation in a phase (cached: it is made for every in-use span after every step). */
@@ -83,14 +96,21 @@ export const heapCoverage: Coverage<HeapSystem, HeapSnapshot, HeapStep> = {
     {
       layout: 'matrix',
       name: G.stateByCommand,
-      title: 'Span state × command: the state each span was in when a command acted on it',
-      rows: ['allocSmall', 'allocLarge', 'allocManual', 'free', 'freeManual', ...Object.keys(misuseTarget).map((k) => `misuse ${k}`)],
+      title: 'Span state × command: the state each span was in when a command changed it',
+      rows: [...allocating, ...freeing],
       cols: states,
+      unreachable: stateUnreachable,
     },
-    { layout: 'matrix', name: G.sweepgen, title: 'Sweep generation of in-use spans after each step (span-steps), by GC phase', rows: [...relations.values()], cols: phases },
-    { layout: 'matrix', name: G.transition, title: 'Span-state transitions, by GC phase', rows: legalEdges.map(([a, b]) => `${a} → ${b}`), cols: phases },
+    { layout: 'matrix', name: G.sweepgen, title: 'Sweep generation of in-use spans after each step (span-steps), by GC phase', rows: [...relations.values()], cols: phases, unreachable: sweepgenUnreachable },
+    { layout: 'matrix', name: G.transition, title: 'Span-state transitions, by GC phase', rows: legalEdges.map(([a, b]) => `${a} → ${b}`), cols: phases, unreachable: transitionUnreachable },
     { layout: 'stateDiagram', name: 'span states', title: 'The span-state machine (mSpanState), with observed transitions', source: G.transition, states, edges: legalEdges },
-    { layout: 'matrix', name: G.misuse, title: 'Misuse: how each was refused', rows: [...Object.keys(misuseTarget), 'allocManualHeapType', 'allocZeroPages'], cols: ["Go's throw", 'ModelError', 'accepted'] },
+    {
+      layout: 'matrix',
+      name: G.misuse,
+      title: "Misuse: how each was refused (Go's throw where Go guards, ModelError where Go leaves the input undefined)",
+      rows: misuseKinds,
+      cols: ["Go's throw", 'ModelError', 'accepted'],
+    },
   ],
   labels,
 };

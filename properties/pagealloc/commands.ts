@@ -9,6 +9,7 @@ import { hexWord } from '../../model/sys.js';
 import type { PageAllocStep } from '../../spec/pagealloc/world.js';
 import type { CommandDef, Executed } from '../harness/suite.js';
 import type { PageAllocSystem } from './world.js';
+import { pagesOf } from '../../spec/format.js';
 
 type Cmd = CommandDef<PageAllocSystem, PageAllocStep>;
 type Ex = Executed<PageAllocStep>;
@@ -52,7 +53,7 @@ const grow: Cmd = {
     for (let c = first; c < first + nchunks; c++) w.grown.push(c);
     w.grown.sort((a, b) => a - b);
     const ranges = w.h.inUse.ranges.map((r) => `[${hex(r.base.addr())}, ${hex(r.limit.addr())})`);
-    return { step: w.step(), go: `p.grow(${hex(base)}, ${nchunks}*pallocChunkBytes)`, comment: `inUse = ${ranges.slice(0, 3).join(' ')}${ranges.length > 3 ? ' ...' : ''}` };
+    return { step: w.step(), go: `p.grow(${hex(base)}, ${nchunks}*pallocChunkBytes)`, comment: `as mheap.grow does: inUse = ${ranges.slice(0, 3).join(' ')}${ranges.length > 3 ? ' ...' : ''}` };
   },
 };
 
@@ -111,7 +112,7 @@ const free: Cmd = {
     if (off + n < a.npages) rest.push({ ...a, base: base + n * w.g.pageSize, npages: a.npages - off - n, offset: a.offset + off + n });
     w.allocs.splice(k, 1, ...rest);
     const at = a.offset + off === 0 ? a.name : `${a.name}+${a.offset + off}*pageSize`;
-    return { step, go: `p.free(${at}, ${n})`, comment: `[${hex(base)}, +${n} pages)` };
+    return { step, go: `p.free(${at}, ${n})`, comment: `[${hex(base)}, +${pagesOf(n)})` };
   },
 };
 
@@ -209,7 +210,7 @@ const scavenge: Cmd = {
     const force = f === 1;
     const released = w.h.scavenge(nbytes, force);
     const arg = pages === Infinity ? '^uintptr(0)' : `${nbytes}`;
-    return { step: w.step(), go: `p.scavenge(${arg}, nil, ${force})`, comment: `released ${released} (${released / w.g.pageSize} pages)` };
+    return { step: w.step(), go: `p.scavenge(${arg}, nil, ${force})`, comment: `as ${force ? 'debug.FreeOSMemory does' : 'the background scavenger does'}: released ${released} (${pagesOf(released / w.g.pageSize)})` };
   },
 };
 
@@ -222,8 +223,8 @@ const nextGen: Cmd = {
   applies: () => true,
   call: () => 'p.scav.index.nextGen()',
   run(w): Ex {
-    w.recorder.nextGen();
-    return { step: w.step(), go: 'p.scav.index.nextGen()', comment: `gen = ${w.h.scav.index.gen}` };
+    w.h.scav.index.nextGen();
+    return { step: w.step(), go: 'p.scav.index.nextGen()', comment: `as gcMarkTermination does: gen = ${w.h.scav.index.gen}` };
   },
 };
 

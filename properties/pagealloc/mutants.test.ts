@@ -12,7 +12,7 @@ const expected: Partial<Record<keyof Mutants, string[]>> = {
   findBestFit: ['allocIsFirstFit'],
   updateSkipsParents: ['innerSummariesCombineChildren'],
   freeKeepsSearchAddr: ['searchAddrIsLowerBound'],
-  sysGrowSeedMin: ['scavIndexInUseMatchesBitmaps'],
+  sysGrowSeedMin: ['scavIndexEntriesMatchSpec'],
 };
 
 describe.each(['pagealloc', 'pagealloc-small'])('%s suite catches every mutant', (name) => {

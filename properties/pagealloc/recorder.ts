@@ -9,8 +9,8 @@ import { chunkIndex, pageIndex } from '../../model/chunks.js';
 import type { Geometry } from '../../model/geometry.js';
 import type { PageAlloc, PageAllocObserver } from '../../model/mpagealloc.js';
 import type { PageCache } from '../../model/mpagecache.js';
-import { uncoveredWords } from '../../spec/pagealloc/chunkPass.js';
-import { PageSet, pagesIn } from '../../spec/pagealloc/pageSet.js';
+import { PageSet } from '../../spec/pagealloc/pageSet.js';
+import type { ScavengeOneOutcome } from '../../spec/pagealloc/scavengeIndex.js';
 import type { AbstractCache } from '../../spec/pagealloc/pageHeap.js';
 import { AbstractPageHeap, CACHED, FREE } from '../../spec/pagealloc/pageHeap.js';
 import type { PageAllocStep, PageAllocWorld } from '../../spec/pagealloc/world.js';
@@ -21,19 +21,21 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
   readonly caches = new Map<number, PageCache>();
   private readonly ids = new Map<PageCache, number>();
   private nextCacheId = 1;
-  /** Ghost: see PageAllocWorld.orphaned. */
-  readonly orphaned: PageSet;
   /** Steps recorded since the last take(). */
   private steps: PageAllocStep[] = [];
-  private scavBefore: { bits: Map<number, [Uint32Array, Uint32Array]>; scavengeable: PageSet } | undefined;
+  private scavBefore: { bits: Map<number, [Uint32Array, Uint32Array]>; scavengeable: PageSet; unreachable: number; want: ScavengeOneOutcome[]; got: { firstPage: number; npages: number }[] } | undefined;
 
   constructor(
     readonly h: PageAlloc,
     private readonly g: Geometry,
   ) {
-    this.shadow = new AbstractPageHeap(g.pallocChunkPages);
-    this.orphaned = new PageSet(g.pallocChunkPages);
+    this.shadow = new AbstractPageHeap(g.pallocChunkPages, {
+      hiOccPages: g.scavChunkHiOccPages,
+      minPages: Math.max(1, Math.floor(g.physPageSize / g.pageSize)),
+      hugePagePages: g.physHugePageSize > g.pageSize && g.physHugePageSize > g.physPageSize ? g.physHugePageSize / g.pageSize : 0,
+    });
     h.observer = this;
+    h.scav.index.onNextGen = () => this.nextGenDone();
   }
 
   /** The steps recorded since the last call. */
@@ -107,13 +109,21 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
     this.steps.push({ op: 'cacheFlush', id });
   }
 
-  scavengeStart(): void {
+  scavengeStart(nbytes: number, force: boolean): void {
     const bits = new Map<number, [Uint32Array, Uint32Array]>();
     for (const ci of this.shadow.chunks()) {
       const c = this.h.peekChunk(ci);
       if (c !== undefined) bits.set(ci, [c.w.slice(), c.scavenged.w.slice()]);
     }
-    this.scavBefore = { bits, scavengeable: this.shadow.scavengeable() };
+    const scavengeable = this.shadow.scavengeable();
+    const unreachable = this.unreachable().size;
+    // The spec decides what this scavenge must release, and applies it to the abstract page heap.
+    const want = this.shadow.scavenge(nbytes, force, this.g.pageSize);
+    this.scavBefore = { bits, scavengeable, unreachable, want, got: [] };
+  }
+
+  scavenged(addr: number, npages: number): void {
+    this.scavBefore?.got.push({ firstPage: this.page(addr), npages });
   }
 
   scavengeEnd(nbytes: number, force: boolean, released: number): void {
@@ -121,19 +131,14 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
     this.scavBefore = undefined;
     const newlyScavenged = new PageSet(this.g.pallocChunkPages);
     const otherChanges = new PageSet(this.g.pallocChunkPages);
-    const legal = new PageSet(this.g.pallocChunkPages);
     for (const [ci, [alloc0, scav0]] of before.bits) {
       const c = this.h.peekChunk(ci)!;
       // Newly scavenged: the scavenged bit went 0 -> 1 and the allocation bit stayed.
       const newly = alloc0.map((a, k) => ~(a ^ c.w[k]!) & ~scav0[k]! & c.scavenged.w[k]!);
       newlyScavenged.setChunk(ci, newly);
       otherChanges.setChunk(ci, alloc0.map((a, k) => ((a ^ c.w[k]!) | (scav0[k]! ^ c.scavenged.w[k]!)) & ~newly[k]!));
-      const may = before.scavengeable.wordsOf(ci);
-      if (may !== undefined) legal.setChunk(ci, newly.map((x, k) => x & may[k]!));
     }
-    this.shadow.markScavenged(legal);
-    // Ghost: a background scavenge may orphan pages (Go's setEmpty "for now").
-    const newlyOrphaned = this.settleGhosts(!force);
+    const unreachableAfter = this.unreachable();
     this.steps.push({
       op: 'scavenge',
       nbytes,
@@ -144,42 +149,27 @@ export class PageStepRecorder implements PageAllocObserver, PageAllocWorld {
       otherChanges,
       scavengeableBefore: before.scavengeable,
       scavengeableAfter: this.shadow.scavengeable(),
-      orphanedAfter: this.orphaned.clone(),
-      newlyOrphaned,
+      want: before.want,
+      got: before.got,
+      unreachableAfter,
+      newlyUnreachable: Math.max(0, unreachableAfter.size - before.unreachable),
     });
   }
 
-  /** The scavenge index's nextGen, as a step of its own. */
-  nextGen(): void {
-    this.h.scav.index.nextGen();
+  /** The scavenge index moved to its next generation (the model's nextGen ran): the spec's index follows. */
+  private nextGenDone(): void {
+    this.shadow.index.nextGen();
     this.steps.push({ op: 'nextGen' });
   }
 
-  /**
-   * Pages the index covers again (or no longer free and unscavenged) stop
-   * being orphans; after a background scavenge every uncovered page becomes
-   * one. Returns the newly orphaned pages.
-   */
-  settleGhosts(backgroundScavenge: boolean): number[] {
-    if (!backgroundScavenge && this.orphaned.size === 0) return [];
-    const h = this.h;
-    const cursorPage = pageIndex(this.g, h.scav.index.searchAddrForce.Load()[0]);
-    const now = new Uint32Array(this.g.pallocChunkPages / 32);
-    const added: number[] = [];
-    // Without a background scavenge, only chunks holding orphans can change.
-    for (const ci of backgroundScavenge ? this.shadow.chunks() : this.orphaned.chunks()) {
-      if (uncoveredWords(h, ci, cursorPage, now) === undefined) now.fill(0);
-      const old = this.orphaned.wordsOf(ci);
-      if (backgroundScavenge) {
-        // Every uncovered page is an orphan now; report those that were not.
-        const fresh = now.map((x, k) => x & ~(old?.[k] ?? 0));
-        pagesIn(fresh, ci * this.g.pallocChunkPages, added);
-      } else {
-        // Orphans stay orphans only while still uncovered.
-        for (let k = 0; k < now.length; k++) now[k] = now[k]! & (old?.[k] ?? 0);
-      }
-      this.orphaned.setChunk(ci, now);
+  /** Free, unscavenged pages no scavenger can reach now, per the spec's index. */
+  unreachable(): PageSet {
+    const out = new PageSet(this.g.pallocChunkPages);
+    const words = new Uint32Array(this.g.pallocChunkPages / 32);
+    for (const ci of this.shadow.chunks()) {
+      const w = this.shadow.unreachableWords(ci, words);
+      if (w !== undefined) out.setChunk(ci, w.slice());
     }
-    return added;
+    return out;
   }
 }

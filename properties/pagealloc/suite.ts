@@ -14,15 +14,7 @@ export function pageAllocSuite(g: Geometry = defaultGeometry, name = 'pagealloc'
   return {
     name,
     title: 'runtime/mpagealloc.go, mpagecache.go, mgcscavenge.go: pageAlloc against the abstract page heap',
-    // Every command ends by settling the ghost state (orphaned pages stop being orphans once covered again).
-    commands: pageAllocCommands(g.pallocChunkPages).map((c) => ({
-      ...c,
-      run(w, args) {
-        const ex = c.run(w, args);
-        w.recorder.settleGhosts(false);
-        return ex;
-      },
-    })),
+    commands: pageAllocCommands(g.pallocChunkPages),
     catalog: pageAllocCatalog({ chunkPages: g.pallocChunkPages }),
     maxCommands: 200,
     newWorld: () => new PageAllocSystem(g, 16),
@@ -45,7 +37,7 @@ export function pageAllocSuite(g: Geometry = defaultGeometry, name = 'pagealloc'
         }
       }
       // Page counts as numbers, addresses as hex.
-      return { searchAddr: hex(w.h.searchAddr.addr()), freePages: free, scavengedPages: scav, allocatedPages: held, cachedPages: cached };
+      return { searchAddr: hex(w.h.searchAddr.addr()), 'free (pages)': free, 'scavenged (pages)': scav, 'allocated (pages)': held, 'cached (pages)': cached };
     },
   };
 }

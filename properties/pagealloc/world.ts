@@ -8,7 +8,6 @@ import type { Geometry } from '../../model/geometry.js';
 import { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageCache } from '../../model/mpagecache.js';
 import type { AbstractPageHeap } from '../../spec/pagealloc/pageHeap.js';
-import type { ReadonlyPageSet } from '../../spec/pagealloc/pageSet.js';
 import type { PageAllocStep, PageAllocWorld } from '../../spec/pagealloc/world.js';
 import { PageStepRecorder } from './recorder.js';
 
@@ -49,9 +48,6 @@ export class PageAllocSystem implements PageAllocWorld {
     return this.recorder.caches;
   }
 
-  get orphaned(): ReadonlyPageSet {
-    return this.recorder.orphaned;
-  }
 
   /** Global page index of an address. */
   page(addr: number): number {

@@ -8,8 +8,10 @@ import { pageAllocActionProperties } from '../pagealloc/actions.js';
 import { pageAllocStateInvariants } from '../pagealloc/invariants.js';
 import type { PageAllocSnapshot, PageAllocStep, PageAllocWorld } from '../pagealloc/world.js';
 import { heapActionProperties } from './actions.js';
-import { heapStateInvariants } from './invariants.js';
-import { heapWitnesses } from './witnesses.js';
+import { arenaInvariants } from './arenas.js';
+import { spanStateInvariants } from './invariants.js';
+import { statsInvariants } from './stats.js';
+import { arenaFallbackWitnesses, heapWitnesses } from './witnesses.js';
 import type { HeapSnapshot, HeapStep, HeapWorld } from './world.js';
 
 export type HeapCatalog = Catalog<HeapWorld, HeapSnapshot, HeapStep>;
@@ -30,10 +32,18 @@ function underneathAction(act: ActionProperty<PageAllocSnapshot, PageAllocStep>)
   };
 }
 
-export function heapCatalog(): HeapCatalog {
+/** The span layer's state invariants, in catalog order. */
+export const heapStateInvariants: readonly StateInvariant<HeapWorld>[] = [...spanStateInvariants, ...statsInvariants, ...arenaInvariants];
+
+export interface HeapCatalogOptions {
+  /** Whether the suite must reach sysAlloc's fallback paths (hints exhausted, trim, growing down). */
+  readonly arenaFallback: boolean;
+}
+
+export function heapCatalog(opts: HeapCatalogOptions = { arenaFallback: false }): HeapCatalog {
   return {
     state: [...heapStateInvariants, ...pageAllocStateInvariants.map(underneathState)],
     action: [...heapActionProperties, ...pageAllocActionProperties.map(underneathAction)],
-    witness: heapWitnesses,
+    witness: opts.arenaFallback ? [...heapWitnesses, ...arenaFallbackWitnesses] : heapWitnesses,
   };
 }

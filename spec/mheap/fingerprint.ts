@@ -1,52 +1,71 @@
-// Everything the heap holds, as one string: equal fingerprints before and
+// Everything the heap holds, as one digest: equal fingerprints before and
 // after a refused call mean it left the heap unchanged.
 
 import type { MHeap } from '../../model/mheap.js';
-import { hashWords, pageAllocFingerprint } from '../pagealloc/modelView.js';
+import type { MSpan } from '../../model/mspan.js';
+import type { MSpanList } from '../../model/mspanlist.js';
+import { Hasher } from '../hasher.js';
+import { hashPageAlloc } from '../pagealloc/modelView.js';
+
+const stateCode = { mSpanDead: 0, mSpanInUse: 1, mSpanManual: 2 } as const;
+const phaseCode = { _GCoff: 0, _GCmark: 1, _GCmarktermination: 2 } as const;
 
 export function heapFingerprint(h: MHeap): string {
-  const parts = [pageAllocFingerprint(h.pages)];
-  parts.push(`sg=${h.sweepgen} phase=${h.gcphase} inuse=${h.pagesInUse} cur=${h.curArena.base}-${h.curArena.end} arenas=${h.allArenas.join(',')}`);
+  const x = new Hasher();
+  hashPageAlloc(h.pages, x);
+  x.num(h.sweepgen);
+  x.int(phaseCode[h.gcphase]);
+  x.num(h.pagesInUse);
+  x.num(h.curArena.base);
+  x.num(h.curArena.end);
+  for (const ai of h.allArenas) x.num(ai);
   const gc = h.gcController;
-  parts.push(`gc=${gc.heapInUse.load()},${gc.heapFree.load()},${gc.heapReleased.load()} stats=${JSON.stringify(h.heapStats)}`);
+  for (const v of [gc.heapInUse.load(), gc.heapFree.load(), gc.heapReleased.load(), gc.mappedReady]) x.num(v);
+  const st = h.heapStats;
+  for (const v of [st.committed, st.released, st.inHeap, st.inStacks, st.inWorkBufs, st.inPtrScalarBits]) x.num(v);
   for (const s of h.allspans) {
-    parts.push(
-      `s${s.id}=${s.state.get()},${s.startAddr},${s.npages},${s.sweepgen},${s.spanclass},${s.elemsize},${s.nelems},${s.limit},${s.needzero},${s.allocCount},${s.freeindex},${s.next?.id ?? '-'},${s.prev?.id ?? '-'}`,
-    );
+    for (const v of [s.id, stateCode[s.state.get()], s.startAddr, s.npages, s.sweepgen, s.spanclass, s.elemsize, s.nelems, s.limit, s.needzero, s.allocCount, s.freeindex, s.freeIndexForScan, s.manualFreeList]) x.num(v);
+    x.int(s.next?.id ?? 0);
+    x.int(s.prev?.id ?? 0);
+    x.int(s.allocBits === null ? -1 : s.allocBits.nelems);
+    x.str(h.ghostAllocType.get(s) ?? '');
   }
   for (const [ai, ha] of h.arenas) {
-    // The arena's 8192-entry maps, hashed (two independent 32-bit hashes): equal content, equal hashes.
-    parts.push(`a${ai}=${ha.zeroedBase},${hashWords(bytesAsWords(ha.pageInUse))},${hashWords(spanIds(ha.spans))}`);
+    x.num(ai);
+    x.num(ha.zeroedBase);
+    x.bytes(ha.pageInUse);
+    x.bytes(ha.pageMarks);
+    for (let i = 0; i < ha.spans.length; i++) x.int(ha.spans[i]?.id ?? 0);
   }
   for (const pp of h.allp) {
-    parts.push(`P${pp.id}=${pp.pcache.base},${pp.pcache.cache},${pp.pcache.scav},${pp.mspancache.len},${pp.mspancache.buf.map((s) => s?.id ?? 0).join('.')}`);
+    x.num(pp.pcache.base);
+    x.bigint(pp.pcache.cache);
+    x.bigint(pp.pcache.scav);
+    x.int(pp.mspancache.len);
+    for (let i = 0; i < pp.mspancache.len; i++) x.int(pp.mspancache.buf[i]!.id);
   }
-  parts.push(`free=${h.spanalloc.freeList().map((s) => s.id).join('.')} inuse=${h.spanalloc.inuse} hints=${hints(h)}`);
-  parts.push(`os=${h.os.reservedBytes},${h.os.reserved.map((r) => `${r.base}-${r.limit}`).join(',')}`);
-  return parts.join('\n');
+  for (const s of h.spanalloc.freeList()) x.int(s.id);
+  x.int(h.spanalloc.inuse);
+  for (let a = h.arenaHints; a !== null; a = a.next) {
+    x.num(a.addr);
+    x.int(a.down ? 1 : 0);
+  }
+  x.num(h.os.reservedBytes);
+  for (const r of h.os.reserved) {
+    x.num(r.base);
+    x.num(r.limit);
+  }
+  // The callers' state: stack pools and large stacks, work buffers.
+  for (const l of [...h.stacks.stackpool, ...h.stacks.stackLargeFree, h.work.busy, h.work.free]) hashList(l, x);
+  for (const [s, free] of h.stacks.manualFreeList) {
+    x.int(s.id);
+    for (const a of free) x.num(a);
+  }
+  for (const b of h.work.empty) x.num(b);
+  return x.digest();
 }
 
-function hints(h: MHeap): string {
-  const out: string[] = [];
-  for (let x = h.arenaHints; x !== null; x = x.next) out.push(`${x.addr}${x.down ? 'd' : ''}`);
-  return out.join(',');
-}
-
-
-/** The ids of a spans map's entries (0 for none), in a reused buffer. */
-function spanIds(spans: readonly ({ readonly id: number } | null | undefined)[]): Uint32Array {
-  if (idBuf.length < spans.length) idBuf = new Uint32Array(spans.length);
-  const out = idBuf.subarray(0, spans.length);
-  for (let i = 0; i < spans.length; i++) out[i] = spans[i]?.id ?? 0;
-  return out;
-}
-
-let idBuf = new Uint32Array(0);
-
-/** A byte array as whole uint32 words (a view when it can be, else a zero-padded copy). */
-function bytesAsWords(b: Uint8Array): Uint32Array {
-  if (b.byteOffset % 4 === 0 && b.byteLength % 4 === 0) return new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-  const w = new Uint32Array(Math.ceil(b.byteLength / 4));
-  new Uint8Array(w.buffer).set(b);
-  return w;
+function hashList(l: MSpanList, x: Hasher): void {
+  x.int(-1);
+  for (let s: MSpan | null = l.first; s !== null; s = s.next) x.int(s.id);
 }

@@ -1,17 +1,18 @@
 // The chunk-local rules of the catalog, checked in one pass over the grown
 // chunks: each chunk's words are read once and every rule that speaks of a
 // single chunk (its bitmaps against the spec, its leaf summary, its
-// scavenged bits, its scavenge index entry) is decided from them. The
-// runner shares the pass between the entries of one check (CheckScope);
-// each entry reports the first problem the pass found for its rule.
+// scavenged bits, its scavenge index entry against the spec's, which free
+// pages a scavenger can still reach) is decided from them. The runner
+// shares the pass between the entries of one check (CheckScope); each entry
+// reports the first problem the pass found for its rule.
 
-import { pageIndex } from '../../model/chunks.js';
 import { hex } from '../../model/geometry.js';
-import { scavChunkHasFree } from '../../model/mgcscavenge_index.js';
+import { scavChunkHasFree, scavChunkNoHugePage } from '../../model/mgcscavenge_index.js';
 import type { PallocData } from '../../model/mpallocbits.js';
 import type { CheckScope } from '../catalog.js';
 import { bit, grownChunks, pageHex, sameSum } from './modelView.js';
 import { summarizeWords } from './summary.js';
+import { decodeSum } from './summaryCodec.js';
 import type { PageAllocWorld } from './world.js';
 
 /** The first problem found for each chunk-local rule (undefined: none). */
@@ -22,12 +23,10 @@ export interface ChunkProblems {
   leaf?: string;
   /** scavengedImpliesFree. */
   scavengedAllocated?: string;
-  /** scavIndexInUseMatchesBitmaps. */
-  indexInUse?: string;
-  /** scavIndexHasFreeIsSound. */
-  flagClear?: string;
+  /** scavIndexEntriesMatchSpec. */
+  indexEntry?: string;
   /** scavIndexCoversScavengeablePages. */
-  aboveCursor?: string;
+  reach?: string;
 }
 
 const passKey = {};
@@ -38,22 +37,23 @@ export function chunkProblems(w: PageAllocWorld, scope?: CheckScope): ChunkProbl
 }
 
 function chunkPass(w: PageAllocWorld): ChunkProblems {
-  const { h, shadow, orphaned } = w;
+  const { h, shadow } = w;
   const g = h.g;
   const idx = h.scav.index;
   const cursor = idx.searchAddrForce.Load()[0];
-  const cursorPage = pageIndex(g, cursor);
+  const cursorPage = Math.floor((cursor - g.arenaBaseOffset) / g.pageSize);
   const grown = grownChunks(h);
   const specChunks = shadow.chunks();
   const sameChunks = grown.length === specChunks.length && grown.every((c, i) => c === specChunks[i]);
   const out: ChunkProblems = {};
   const memo = leafMemo(h);
+  const unreachable = new Uint32Array(g.pallocChunkPages / 32);
   for (const ci of grown) {
     const c = h.peekChunk(ci);
     const first = ci * g.pallocChunkPages;
     if (c === undefined) {
-      out.leaf ??= `grown chunk ${ci} has no bitmap`;
-      if (sameChunks) out.refinement ??= `chunk ${ci} has no bitmap`;
+      out.leaf ??= `grown chunk ${hex(first * g.pageSize + g.arenaBaseOffset)} has no bitmap`;
+      if (sameChunks) out.refinement ??= `chunk ${hex(first * g.pageSize + g.arenaBaseOffset)} has no bitmap`;
       continue;
     }
     if (out.leaf === undefined) {
@@ -61,18 +61,24 @@ function chunkPass(w: PageAllocWorld): ChunkProblems {
       if (p !== undefined) out.leaf = p;
     }
     const want = sameChunks ? shadow.expectedBits(ci) : undefined;
-    if (sameChunks && want === undefined) out.refinement ??= `chunk ${ci} has no bitmap`;
+    if (sameChunks && want === undefined) out.refinement ??= `chunk ${pageHex(g, first)} has no bitmap in the spec`;
     const wantAlloc = want?.allocBits;
     const wantScav = want?.scavBits;
-    const mapped = idx.mapped(ci);
-    const entry = mapped ? idx.load(ci) : undefined;
+    const entry = idx.mapped(ci) ? idx.load(ci) : undefined;
+    if (entry === undefined) out.indexEntry ??= `the scavenge index has no entry for grown chunk ${pageHex(g, first)}`;
+    else if (out.indexEntry === undefined) {
+      const e = shadow.index.entry(ci);
+      const hasFree = (entry.flags & scavChunkHasFree) !== 0;
+      const noHuge = (entry.flags & scavChunkNoHugePage) !== 0;
+      if (entry.inUse !== e.inUse || entry.lastInUse !== e.lastInUse || entry.gen !== e.gen || hasFree !== e.hasFree || noHuge !== e.noHugePage) {
+        out.indexEntry = `chunk ${pageHex(g, first)}: index entry {inUse ${entry.inUse}, lastInUse ${entry.lastInUse}, gen ${entry.gen}, hasFree ${hasFree}, noHugePage ${noHuge}}, but the spec's is {inUse ${e.inUse}, lastInUse ${e.lastInUse}, gen ${e.gen}, hasFree ${e.hasFree}, noHugePage ${e.noHugePage}}`;
+      }
+    }
     const clear = entry !== undefined && (entry.flags & scavChunkHasFree) === 0;
-    const orph = orphaned.wordsOf(ci);
-    let inUse = 0;
+    const specUnreachable = out.reach === undefined ? shadow.unreachableWords(ci, unreachable) : undefined;
     for (let k = 0; k < c.w.length; k++) {
       const a = c.w[k]!;
       const s = c.scavenged.w[k]!;
-      inUse += ones32(a);
       const both = a & s;
       if (both !== 0) out.scavengedAllocated ??= `page ${pageHex(g, first + 32 * k + lowBit(both))} is both allocated and scavenged`;
       if (wantAlloc !== undefined && wantScav !== undefined && out.refinement === undefined) {
@@ -86,19 +92,18 @@ function chunkPass(w: PageAllocWorld): ChunkProblems {
           out.refinement = `page ${pageHex(g, first + i)} is ${bit(c.scavenged, i) ? '' : 'not '}scavenged in the bitmap, but the spec says otherwise`;
         }
       }
-      if (entry === undefined) continue;
-      // Free, unscavenged pages the index does not lead a forced scavenger to (orphans excepted).
-      const x = ~(a | s) & ~(orph?.[k] ?? 0);
-      if (x === 0) continue;
-      if (clear) {
-        out.flagClear ??= `chunk ${ci} has free, unscavenged page ${pageHex(g, first + 32 * k + lowBit(x))} but its index entry says nothing is left to scavenge`;
-      } else {
-        const above = aboveMask(cursorPage - first - 32 * k) & x;
-        if (above !== 0) out.aboveCursor ??= `page ${pageHex(g, first + 32 * k + lowBit(above))} is free and unscavenged but above searchAddrForce ${hex(cursor)}`;
-      }
+      if (entry === undefined || out.reach !== undefined) continue;
+      // The free, unscavenged pages the model's index keeps from a forced scavenger: all of a chunk marked empty, else those above searchAddrForce.
+      const x = ~(a | s) >>> 0;
+      const got = clear ? x : (x & aboveMask(cursorPage - first - 32 * k)) >>> 0;
+      const exp = specUnreachable?.[k] ?? 0;
+      const d = (got ^ exp) >>> 0;
+      if (d === 0) continue;
+      const p = first + 32 * k + lowBit(d);
+      out.reach = (got & d) !== 0
+        ? `page ${pageHex(g, p)} is free and unscavenged, but ${clear ? 'its chunk is marked empty' : `it lies above searchAddrForce ${hex(cursor)}`}: no scavenge can reach it, and no background scavenge of the spec's left it so`
+        : `page ${pageHex(g, p)} is one the spec's background scavenges left unreachable, but the model's index still leads a scavenger to it`;
     }
-    if (entry === undefined) out.indexInUse ??= `the scavenge index has no entry for grown chunk ${ci}`;
-    else if (entry.inUse !== inUse) out.indexInUse ??= `chunk ${ci}: index inUse = ${entry.inUse}, but ${inUse} pages are allocated`;
   }
   return out;
 }
@@ -117,9 +122,10 @@ function leafMemo(h: PageAllocWorld['h']): Map<number, Uint32Array> {
 
 function leafProblem(w: PageAllocWorld, ci: number, c: PallocData, memo: Map<number, Uint32Array>): string | undefined {
   const { h } = w;
-  const leaf = h.g.summaryLevels - 1;
+  const g = h.g;
+  const leaf = g.summaryLevels - 1;
   const lv = h.summary[leaf]!;
-  if (!lv.readable(ci)) return `grown chunk ${ci} has no readable leaf summary`;
+  if (!lv.readable(ci)) return `grown chunk ${pageHex(g, ci * g.pallocChunkPages)} has no readable leaf summary`;
   const pg = lv.page(ci);
   const k = lv.slot(ci);
   const lo = pg[k]!;
@@ -133,30 +139,10 @@ function leafProblem(w: PageAllocWorld, ci: number, c: PallocData, memo: Map<num
     m.set(c.w);
     m[n] = lo;
     m[n + 1] = up;
-    m[n + 2] = sameSum(h.sums.unpack(lo, up), summarizeWords(h.g.pallocChunkPages, c.w)) ? 1 : 0;
+    m[n + 2] = sameSum(decodeSum(lo, up, g.logMaxPackedValue), summarizeWords(g.pallocChunkPages, c.w)) ? 1 : 0;
   }
   if (m![n + 2] === 1) return undefined;
-  return `summary[${leaf}][${ci}] = (${h.sums.unpack(lo, up).join(', ')}), but chunk ${ci}'s bitmap summarizes to (${summarizeWords(h.g.pallocChunkPages, c.w).join(', ')})`;
-}
-
-/**
- * Chunk ci's free, unscavenged pages that the scavenge index does not lead
- * a forced scavenger to, written into out as a bitmap: all of them when the
- * chunk's has-free flag is clear ('flagClear'), else those above
- * searchAddrForce, page cursorPage ('aboveCursor'). Undefined, out
- * untouched, when the chunk has no bitmap or no index entry.
- */
-export function uncoveredWords(h: PageAllocWorld['h'], ci: number, cursorPage: number, out: Uint32Array): 'flagClear' | 'aboveCursor' | undefined {
-  const c = h.peekChunk(ci);
-  const idx = h.scav.index;
-  if (c === undefined || !idx.mapped(ci)) return undefined;
-  const clear = (idx.load(ci).flags & scavChunkHasFree) === 0;
-  const first = ci * h.g.pallocChunkPages;
-  for (let k = 0; k < c.w.length; k++) {
-    const x = ~(c.w[k]! | c.scavenged.w[k]!) >>> 0;
-    out[k] = clear ? x : (x & aboveMask(cursorPage - first - 32 * k)) >>> 0;
-  }
-  return clear ? 'flagClear' : 'aboveCursor';
+  return `summary[${leaf}][${ci}] (chunk ${pageHex(g, ci * g.pallocChunkPages)}) = (${decodeSum(lo, up, g.logMaxPackedValue).join(', ')}), but chunk ${pageHex(g, ci * g.pallocChunkPages)}'s bitmap summarizes to (${summarizeWords(g.pallocChunkPages, c.w).join(', ')})`;
 }
 
 /** The bits b of a word with b > b0 (all for b0 < 0, none for b0 >= 31). */
@@ -167,10 +153,4 @@ function aboveMask(b0: number): number {
 /** The index of the lowest set bit of a nonzero word. */
 function lowBit(x: number): number {
   return 31 - Math.clz32(x & -x);
-}
-
-function ones32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }

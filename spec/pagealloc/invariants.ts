@@ -4,12 +4,12 @@
 import { chunkBase, chunkIndex, pageIndex } from '../../model/chunks.js';
 import { hex, pageCachePages } from '../../model/geometry.js';
 import { hexWord } from '../../model/sys.js';
-import { addrsToSummaryRange } from '../../model/mpagealloc_64bit.js';
 import type { CheckScope, StateInvariant } from '../catalog.js';
 import { chunkProblems } from './chunkPass.js';
 import { go } from '../catalog.js';
-import { bit, grownChunks, pageHex } from './modelView.js';
+import { bit, chunkHex, grownChunks, pageHex } from './modelView.js';
 import { combineFlat } from './summary.js';
+import { decodeSum, summaryRange } from './summaryCodec.js';
 import type { PageAllocWorld } from './world.js';
 
 const specFile = 'spec/pagealloc/invariants.ts';
@@ -18,10 +18,11 @@ type Inv = StateInvariant<PageAllocWorld>;
 export const leafSummariesMatchBitmaps: Inv = {
   id: 'leafSummariesMatchBitmaps',
   kind: 'state',
-  go: go('mpagealloc.go', 'type pageAlloc (summary)'),
+  go: go('mpagealloc.go', 'package comment'),
   quote:
     'Each entry in the radix tree is a summary that describes three properties of a particular region of the address space: the number of contiguous free pages at the start and end of the region it represents, and the maximum number of contiguous free pages found anywhere in that region.',
   statement: "Every grown chunk's leaf summary is (free pages at its start, longest free run, free pages at its end) of its bitmap.",
+  against: "the spec's own page-by-page summary of the bitmap (which pageAllocRefinesSpec pins to the abstract page heap), and its own reading of the packed summary",
   specFile,
   holds: (w, scope) => chunkProblems(w, scope).leaf === undefined,
   why: (w) => chunkProblems(w).leaf ?? '',
@@ -37,7 +38,7 @@ const innerMemos = new WeakMap<PageAllocWorld['h'], Map<number, Uint32Array>[]>(
 function innerMismatch(w: PageAllocWorld): string | undefined {
   const { h } = w;
   const g = h.g;
-  const sums = h.sums;
+  const L = g.logMaxPackedValue;
   let memos = innerMemos.get(h);
   if (memos === undefined) innerMemos.set(h, (memos = g.levelBits.map(() => new Map())));
   for (let l = g.summaryLevels - 2; l >= 0; l--) {
@@ -49,7 +50,7 @@ function innerMismatch(w: PageAllocWorld): string | undefined {
     const n = 2 * fanout;
     let done = -1; // ranges are sorted: skip parents an earlier range covered
     for (const r of h.inUse.ranges) {
-      const [lo, hi] = addrsToSummaryRange(g, l, r.base.addr(), r.limit.addr());
+      const [lo, hi] = summaryRange(g.levelBytes[l]!, r.base.addr() - g.arenaBaseOffset, r.limit.addr() - g.arenaBaseOffset);
       for (let i = Math.max(lo, done + 1); i < hi; i++) {
         done = i;
         const first = i * fanout;
@@ -69,11 +70,11 @@ function innerMismatch(w: PageAllocWorld): string | undefined {
           for (let k = 0; k < n; k++) m[k] = cp[ck + k]!;
           m[n] = plo;
           m[n + 1] = phi;
-          m[n + 2] = combinesChildren(sums, cp, ck, fanout, childPages, plo, phi) ? 1 : 0;
+          m[n + 2] = combinesChildren(L, cp, ck, fanout, childPages, plo, phi) ? 1 : 0;
         }
         if (m![n + 2] === 0) {
-          combinesChildren(sums, cp, ck, fanout, childPages, plo, phi);
-          return `summary[${l}][${i}] = (${sums.unpack(plo, phi).join(', ')}), but its children combine to (${combineFlat(kids3, fanout, childPages).join(', ')})`;
+          combinesChildren(L, cp, ck, fanout, childPages, plo, phi);
+          return `summary[${l}][${i}] = (${decodeSum(plo, phi, L).join(', ')}), but its children combine to (${combineFlat(kids3, fanout, childPages).join(', ')})`;
         }
       }
     }
@@ -81,17 +82,17 @@ function innerMismatch(w: PageAllocWorld): string | undefined {
   return undefined;
 }
 
-/** Whether the parent (plo, phi) is what its fanout children at mem[k ..] combine to (leaves them unpacked in kids3). */
-function combinesChildren(sums: PageAllocWorld['h']['sums'], mem: Uint32Array, k: number, fanout: number, childPages: number, plo: number, phi: number): boolean {
+/** Whether the parent (plo, phi) is what its fanout children at mem[k ..] combine to (leaves them unpacked in kids3); L bits per field. */
+function combinesChildren(L: number, mem: Uint32Array, k: number, fanout: number, childPages: number, plo: number, phi: number): boolean {
   for (let j = 0; j < fanout; j++) {
-    const clo = mem[k + 2 * j]!;
-    const chi = mem[k + 2 * j + 1]!;
-    kids3[3 * j] = sums.start(clo, chi);
-    kids3[3 * j + 1] = sums.max(clo, chi);
-    kids3[3 * j + 2] = sums.end(clo, chi);
+    const [cs, cm, ce] = decodeSum(mem[k + 2 * j]!, mem[k + 2 * j + 1]!, L);
+    kids3[3 * j] = cs;
+    kids3[3 * j + 1] = cm;
+    kids3[3 * j + 2] = ce;
   }
   const want = combineFlat(kids3, fanout, childPages);
-  return sums.start(plo, phi) === want[0] && sums.max(plo, phi) === want[1] && sums.end(plo, phi) === want[2];
+  const got = decodeSum(plo, phi, L);
+  return got[0] === want[0] && got[1] === want[1] && got[2] === want[2];
 }
 
 export const innerSummariesCombineChildren: Inv = {
@@ -100,6 +101,7 @@ export const innerSummariesCombineChildren: Inv = {
   go: go('mpagealloc.go', '(*pageAlloc).update'),
   quote: 'Walk up the radix tree and update the summaries appropriately.',
   statement: 'Every summary above the leaves that covers grown memory describes exactly the pages its children describe: its start, max and end are those of the concatenated children.',
+  against: "the children's summaries, combined by the spec's own rule (spec/pagealloc/summary.ts), read by its own decoder",
   specFile,
   holds: (w) => innerMismatch(w) === undefined,
   why: (w) => innerMismatch(w) ?? '',
@@ -128,6 +130,7 @@ export const searchAddrIsLowerBound: Inv = {
   go: go('mpagealloc.go', 'type pageAlloc (searchAddr)'),
   quote: 'We guarantee that all valid heap addresses below this value are allocated and not worth searching.',
   statement: 'Every grown page below searchAddr (in address order) is allocated.',
+  against: 'the bitmaps, which pageAllocRefinesSpec pins to the abstract page heap',
   specFile,
   holds: (w) => firstFreeBelowSearchAddr(w) === undefined,
   why: (w) => `page ${pageHex(w.h.g, firstFreeBelowSearchAddr(w) ?? -1)} is free but below searchAddr ${hex(w.h.searchAddr.addr())}`,
@@ -139,6 +142,7 @@ export const searchAddrIsMapped: Inv = {
   go: go('mpagealloc.go', 'type pageAlloc (searchAddr)'),
   quote: 'It must never point to any memory that is not contained in inUse, i.e. inUse.contains(searchAddr.addr()) must always be true. The one exception to this rule is that it may take on the value of maxOffAddr to indicate that the heap is exhausted.',
   statement: 'searchAddr lies in grown memory, or is maxOffAddr.',
+  against: 'the grown ranges (inUseCoversGrownMemory pins them to the abstract page heap)',
   specFile,
   holds: ({ h }) => h.searchAddr.addr() === h.g.maxOffAddr || h.inUse.contains(h.searchAddr.addr()),
   why: ({ h }) => `searchAddr ${hex(h.searchAddr.addr())} is outside every inUse range`,
@@ -150,45 +154,72 @@ export const scavengedImpliesFree: Inv = {
   go: go('mpallocbits.go', '(*pallocData).allocRange'),
   quote: 'Clear the scavenged bits when we alloc the range.',
   statement: 'No page is both allocated and scavenged: a scavenged page is a free page.',
+  against: 'the bitmaps, which pageAllocRefinesSpec pins to the abstract page heap',
   specFile,
   holds: (w, scope) => chunkProblems(w, scope).scavengedAllocated === undefined,
   why: (w) => chunkProblems(w).scavengedAllocated ?? '',
 };
 
-export const scavIndexInUseMatchesBitmaps: Inv = {
-  id: 'scavIndexInUseMatchesBitmaps',
+export const scavIndexEntriesMatchSpec: Inv = {
+  id: 'scavIndexEntriesMatchSpec',
   kind: 'state',
   go: go('mgcscavenge.go', 'type scavChunkData'),
-  quote: 'inUse indicates how many pages in this chunk are currently allocated.',
-  statement: "For every grown chunk, the scavenge index's inUse count equals the number of allocated pages in its bitmap.",
+  quote:
+    "inUse indicates how many pages in this chunk are currently allocated. … lastInUse indicates how many pages in this chunk were allocated when we transitioned from gen-1 to gen. … gen is the generation counter from a scavengeIndex from the last time this scavChunkData was updated.",
+  quoteJoined: true,
+  statement:
+    "For every grown chunk, the scavenge index's entry is the spec's: pages in use now and at the last change of generation, the generation of the last update, has-free (set by a free, cleared when the chunk fills or a scavenger finds nothing in it) and no-huge-page (set when a scavenge breaks one, cleared when the chunk is dense again).",
+  against: "the spec's scavenge index (spec/pagealloc/scavengeIndex.ts), kept from the abstract page heap's allocations and frees and the spec's own scavenges",
   specFile,
-  holds: (w, scope) => chunkProblems(w, scope).indexInUse === undefined,
-  why: (w) => chunkProblems(w).indexInUse ?? '',
+  holds: (w, scope) => chunkProblems(w, scope).indexEntry === undefined,
+  why: (w) => chunkProblems(w).indexEntry ?? '',
 };
 
-export const scavIndexHasFreeIsSound: Inv = {
-  id: 'scavIndexHasFreeIsSound',
+function cursorProblem(w: PageAllocWorld): string | undefined {
+  const { h, shadow } = w;
+  const g = h.g;
+  const idx = h.scav.index;
+  const spec = shadow.index;
+  const page = (addr: number): number => Math.floor((addr - g.arenaBaseOffset) / g.pageSize);
+  if (idx.gen !== spec.gen) return `the index is at generation ${idx.gen}, the spec's at ${spec.gen}`;
+  for (const [name, cur, want] of [
+    ['searchAddrBg', idx.searchAddrBg, spec.bg],
+    ['searchAddrForce', idx.searchAddrForce, spec.force],
+  ] as const) {
+    const [addr, marked] = cur.Load();
+    if (page(addr) !== want.page || marked !== want.marked) return `${name} = ${hex(addr)}${marked ? ' (marked)' : ''}, but the spec's is ${pageHex(g, want.page)}${want.marked ? ' (marked)' : ''}`;
+  }
+  if (page(idx.freeHWM.addr()) !== spec.freeHWM) return `freeHWM = ${hex(idx.freeHWM.addr())}, but the highest page freed this generation is ${pageHex(g, spec.freeHWM)}`;
+  if (idx.minHeapIdx !== spec.minHeapIdx) return `minHeapIdx = ${idx.minHeapIdx}, but the lowest chunk grown is ${spec.minHeapIdx}`;
+  return undefined;
+}
+
+export const scavIndexCursorsMatchSpec: Inv = {
+  id: 'scavIndexCursorsMatchSpec',
   kind: 'state',
-  go: go('mgcscavenge.go', 'scavChunkHasFree'),
-  quote: 'scavChunkHasFree indicates whether the chunk has anything left to scavenge.',
+  go: go('mgcscavenge.go', 'type scavengeIndex'),
+  quote:
+    'searchAddr* is the maximum address (in the offset address space, so we have a linear view of the address space; see mranges.go:offAddr) containing memory available to scavenge. … freeHWM is the highest address (in offset address space) that was freed this generation.',
+  quoteJoined: true,
   statement:
-    'Every grown chunk with a free, unscavenged page has its has-free flag set in the scavenge index; pages a background scavenge orphaned excepted (see reachesPagesOrphanedByBackgroundScavenge).',
+    "The index's generation, both cursors (address and mark: a free raises searchAddrForce to the page it freed, marked; nextGen raises searchAddrBg to freeHWM, marked; a scavenger's search lowers a cursor to the top of the chunk it settles on, unmarked, and clears it when nothing is left, unless marked), freeHWM and the lowest chunk grown are the spec's.",
+  against: "the spec's scavenge index (spec/pagealloc/scavengeIndex.ts)",
   specFile,
-  holds: (w, scope) => chunkProblems(w, scope).flagClear === undefined,
-  why: (w) => chunkProblems(w).flagClear ?? '',
+  holds: (w) => cursorProblem(w) === undefined,
+  why: (w) => cursorProblem(w) ?? '',
 };
 
 export const scavIndexCoversScavengeablePages: Inv = {
   id: 'scavIndexCoversScavengeablePages',
   kind: 'state',
-  go: go('mgcscavenge.go', 'type scavengeIndex (searchAddrForce)'),
-  quote:
-    'searchAddr* is the maximum address (in the offset address space, so we have a linear view of the address space; see mranges.go:offAddr) containing memory available to scavenge.',
+  go: go('mgcscavenge.go', '(*scavengeIndex).setEmpty'),
+  quote: 'setEmpty marks that the scavenger has finished looking at ci for now to prevent the scavenger from getting stuck looking at the same chunk.',
   statement:
-    'Every free, unscavenged page lies at or below searchAddrForce, so a forced scavenge, searching down from it, can reach it; pages a background scavenge orphaned excepted (see reachesPagesOrphanedByBackgroundScavenge).',
+    "Every free, unscavenged page is one a forced scavenge can reach (its chunk's has-free flag set, and at or below searchAddrForce), except exactly those the spec's own background scavenges left behind: free pages above the 64-page word it searched from in a chunk it then marked empty (see reachesPagesOrphanedByBackgroundScavenge).",
+  against: "the abstract page heap's free, unscavenged pages, and the spec's account of what each background scavenge searched",
   specFile,
-  holds: (w, scope) => chunkProblems(w, scope).aboveCursor === undefined,
-  why: (w) => chunkProblems(w).aboveCursor ?? '',
+  holds: (w, scope) => chunkProblems(w, scope).reach === undefined,
+  why: (w) => chunkProblems(w).reach ?? '',
 };
 
 function inUseShapeProblem(w: PageAllocWorld): string | undefined {
@@ -212,6 +243,7 @@ export const inUseIsSortedAndCoalesced: Inv = {
   go: go('mranges.go', 'type addrRanges'),
   quote: 'ranges is a slice of ranges sorted by base.',
   statement: 'The inUse ranges are non-empty, chunk-aligned, sorted by base, disjoint and coalesced (no two touch), and totalBytes is their total size.',
+  against: "the ranges' own shape, as addrRanges documents it; their cover is pinned by inUseCoversGrownMemory",
   specFile,
   holds: (w) => inUseShapeProblem(w) === undefined,
   why: (w) => inUseShapeProblem(w) ?? '',
@@ -220,7 +252,7 @@ export const inUseIsSortedAndCoalesced: Inv = {
 function inUseCoverProblem(w: PageAllocWorld): string | undefined {
   const got = grownChunks(w.h);
   const want = w.shadow.chunks();
-  if (got.length !== want.length || !got.every((c, i) => c === want[i])) return `inUse covers chunks [${got.join(', ')}], but the grown chunks are [${want.join(', ')}]`;
+  if (got.length !== want.length || !got.every((c, i) => c === want[i])) return `inUse covers the chunks at [${got.map((c) => chunkHex(w.h.g, c)).join(', ')}], but the grown chunks are [${want.map((c) => chunkHex(w.h.g, c)).join(', ')}]`;
   return undefined;
 }
 
@@ -230,6 +262,7 @@ export const inUseCoversGrownMemory: Inv = {
   go: go('mpagealloc.go', 'type pageAlloc (inUse)'),
   quote: 'inUse is a slice of ranges of address space which are known by the page allocator to be currently in-use (passed to grow).',
   statement: 'The inUse ranges cover exactly the memory passed to grow.',
+  against: "the abstract page heap's grown chunks",
   specFile,
   holds: (w) => inUseCoverProblem(w) === undefined,
   why: (w) => inUseCoverProblem(w) ?? '',
@@ -238,15 +271,16 @@ export const inUseCoversGrownMemory: Inv = {
 function boundsProblem(w: PageAllocWorld): string | undefined {
   const { h } = w;
   const grown = w.shadow.chunks();
-  if (h.start > h.end) return `start ${h.start} > end ${h.end}`;
-  if (grown.length === 0) return h.start === 0 && h.end === 0 ? undefined : `no memory grown, but [start, end) = [${h.start}, ${h.end})`;
+  const at = (c: number): string => chunkHex(h.g, c);
+  if (h.start > h.end) return `start (chunk ${at(h.start)}) > end (chunk ${at(h.end)})`;
+  if (grown.length === 0) return h.start === 0 && h.end === 0 ? undefined : `no memory grown, but [start, end) = chunks [${at(h.start)}, ${at(h.end)})`;
   const lo = grown[0]!;
   const hi = grown[grown.length - 1]! + 1;
-  if (h.start !== lo || h.end !== hi) return `[start, end) = [${h.start}, ${h.end}), but the grown chunks span [${lo}, ${hi})`;
+  if (h.start !== lo || h.end !== hi) return `[start, end) = chunks [${at(h.start)}, ${at(h.end)}), but the grown chunks span [${at(lo)}, ${at(hi)})`;
   const leafLevel = h.summary[h.g.summaryLevels - 1]!;
   for (const ci of grown) {
-    if (h.peekChunk(ci) === undefined) return `grown chunk ${ci} has no bitmap`;
-    if (!leafLevel.readable(ci)) return `grown chunk ${ci} has no readable leaf summary`;
+    if (h.peekChunk(ci) === undefined) return `grown chunk ${at(ci)} has no bitmap`;
+    if (!leafLevel.readable(ci)) return `grown chunk ${at(ci)} has no readable leaf summary`;
   }
   // Chunks in between that were never grown: every leaf summary that is
   // readable at all must be zero. Walk [lo, hi) unit by unit, skipping the
@@ -263,7 +297,7 @@ function boundsProblem(w: PageAllocWorld): string | undefined {
       while (g < grown.length && grown[g]! < ci) g++;
       if (grown[g] === ci) continue;
       const k = 2 * (ci - first);
-      if ((words[k]! | words[k + 1]!) !== 0) return `chunk ${ci} was never grown, but its leaf summary shows free pages`;
+      if ((words[k]! | words[k + 1]!) !== 0) return `chunk ${at(ci)} was never grown, but its leaf summary shows free pages`;
     }
   }
   return undefined;
@@ -284,6 +318,7 @@ export const boundsCoverGrownChunks: Inv = {
   go: go('mpagealloc.go', 'type pageAlloc (start, end)'),
   quote: 'start and end represent the chunk indices which pageAlloc knows about. It assumes chunks in the range [start, end) are currently ready to use.',
   statement: 'start <= end and [start, end) is exactly the span of grown chunks; every grown chunk has a bitmap and a readable leaf summary, and every chunk in between that was not grown has a zero (fully allocated) leaf summary.',
+  against: "the abstract page heap's grown chunks",
   specFile,
   holds: (w) => boundsProblem(w) === undefined,
   why: (w) => boundsProblem(w) ?? '',
@@ -317,6 +352,7 @@ export const pageCachePagesAreAllocatedAndOwnedOnce: Inv = {
   go: go('mpagecache.go', 'type pageCache'),
   quote: 'pageCache represents a per-p cache of pages the allocator can allocate from without a lock.',
   statement: "Every page a live page cache owns is marked allocated in the allocator's bitmap and is owned by no other cache; a cache's block is 64-page aligned and its scavenged bits are a subset of its free bits.",
+  against: 'the bitmaps (pinned to the abstract page heap) and the other live caches',
   specFile,
   holds: (w) => cacheProblem(w) === undefined,
   why: (w) => cacheProblem(w) ?? '',
@@ -348,6 +384,7 @@ export const pageAllocRefinesSpec: Inv = {
   quote: 'In the bitmap, 1 means in-use, and 0 means free.',
   statement:
     "The model's bitmaps are the abstract page heap's state: the same pages are grown; a page is allocated in the bitmap iff the spec has it handed out or cached; a free page is scavenged iff the spec says so; a cached page belongs to the cache the spec says, which holds its scavenged state.",
+  against: 'the abstract page heap',
   specFile,
   holds: (w, scope) => refinementProblem(w, scope) === undefined,
   why: (w) => refinementProblem(w) ?? '',
@@ -361,8 +398,8 @@ export const pageAllocStateInvariants: readonly Inv[] = [
   searchAddrIsLowerBound,
   searchAddrIsMapped,
   scavengedImpliesFree,
-  scavIndexInUseMatchesBitmaps,
-  scavIndexHasFreeIsSound,
+  scavIndexEntriesMatchSpec,
+  scavIndexCursorsMatchSpec,
   scavIndexCoversScavengeablePages,
   inUseIsSortedAndCoalesced,
   inUseCoversGrownMemory,

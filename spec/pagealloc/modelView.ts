@@ -5,6 +5,7 @@ import { chunkIndex } from '../../model/chunks.js';
 import { hex } from '../../model/geometry.js';
 import type { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageBits } from '../../model/mpallocbits.js';
+import { Hasher } from '../hasher.js';
 import type { Sum } from './summary.js';
 
 /** summary[level][i] unpacked, or undefined when it cannot be read (out of range or unmapped). */
@@ -47,19 +48,39 @@ export function pageHex(g: { readonly pageSize: number; readonly arenaBaseOffset
   return p < 0 ? 'none' : hex(p * g.pageSize + g.arenaBaseOffset);
 }
 
+/** A chunk index as its base address, for messages: chunk 0x3000400000 rather than chunk 49153. */
+export function chunkHex(g: { readonly pallocChunkPages: number; readonly pageSize: number; readonly arenaBaseOffset: number }, ci: number): string {
+  return hex(ci * g.pallocChunkPages * g.pageSize + g.arenaBaseOffset);
+}
+
 /** Equal triples. */
 export function sameSum(a: Sum | undefined, b: Sum | undefined): boolean {
   return a !== undefined && b !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 }
 
 /**
- * Everything a page allocator holds, as one string: two equal fingerprints
+ * Everything a page allocator holds, as one digest: two equal fingerprints
  * mean nothing observable changed (bitmaps, every mapped summary, the
  * index, cursors, bounds, ranges, live caches).
  */
 export function pageAllocFingerprint(h: PageAlloc): string {
-  const parts: string[] = [`sa=${h.searchAddr.addr()} [${h.start},${h.end}) mapped=${h.summaryMappedReady}`];
-  parts.push('inUse=' + h.inUse.ranges.map((r) => `${r.base.addr()}-${r.limit.addr()}`).join(',') + `/${h.inUse.totalBytes}`);
+  const x = new Hasher();
+  hashPageAlloc(h, x);
+  return x.digest();
+}
+
+/** Feed everything a page allocator holds to x. */
+export function hashPageAlloc(h: PageAlloc, x: Hasher): void {
+  x.num(h.searchAddr.addr());
+  x.num(h.start);
+  x.num(h.end);
+  x.num(h.summaryMappedReady);
+  x.int(h.inUse.ranges.length);
+  for (const r of h.inUse.ranges) {
+    x.num(r.base.addr());
+    x.num(r.limit.addr());
+  }
+  x.num(h.inUse.totalBytes);
   // Every entry of the sparse chunk map, not only the grown ones: a call that creates one must show.
   const l1s = h.chunks;
   for (let i = 0; i < l1s.length; i++) {
@@ -67,35 +88,29 @@ export function pageAllocFingerprint(h: PageAlloc): string {
     if (l2 === undefined) continue;
     for (let j = 0; j < l2.length; j++) {
       const c = l2[j];
-      if (c !== undefined && !c.isZero()) parts.push(`c${i}/${j}=${hashWords(c.w)}|${hashWords(c.scavenged.w)}`);
+      if (c === undefined || c.isZero()) continue;
+      x.int(i);
+      x.int(j);
+      x.words(c.w);
+      x.words(c.scavenged.w);
     }
   }
-  h.summary.forEach((lv, l) => {
-    parts.push(`L${l}len=${lv.len}`);
+  for (const lv of h.summary) {
+    x.int(lv.len);
     for (const u of lv.mappedPages()) {
-      parts.push(`L${l}u${u}=${hashWords(lv.unit(u)!)}`);
+      x.int(u);
+      x.words(lv.unit(u)!);
     }
-  });
-  const idx = h.scav.index;
-  parts.push(`idx min=${idx.min} max=${idx.max} minHeap=${idx.minHeapIdx} gen=${idx.gen} hwm=${idx.freeHWM.addr()} bg=${idx.searchAddrBg.raw()} force=${idx.searchAddrForce.raw()}`);
-  for (const [u, w] of idx.mappedUnits()) parts.push(`idx${u}=${hashWords(w)}`);
-  parts.push(`caches=${[...h.ghostCaches].map((c) => `${c.base}:${c.cache}:${c.scav}`).join(',')}`);
-  return parts.join('\n');
-}
-
-/**
- * Two independent 32-bit FNV-style hashes of a list of numbers, as one
- * string: equal content gives equal hashes; different content collides
- * with probability about 2^-64.
- */
-export function hashWords(xs: Uint32Array): string {
-  // One element type only, so the loop stays monomorphic (it runs over every mapped summary page).
-  let a = 0x811c9dc5;
-  let b = 0x1b873593;
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i]! | 0;
-    a = Math.imul(a ^ x, 0x01000193);
-    b = Math.imul(b ^ (x + i), 0x5bd1e995);
   }
-  return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
+  const idx = h.scav.index;
+  for (const v of [idx.min, idx.max, idx.minHeapIdx, idx.gen, idx.freeHWM.addr(), idx.searchAddrBg.raw(), idx.searchAddrForce.raw()]) x.num(v);
+  for (const [u, w] of idx.mappedUnits()) {
+    x.int(u);
+    x.words(w);
+  }
+  for (const c of h.ghostCaches) {
+    x.num(c.base);
+    x.bigint(c.cache);
+    x.bigint(c.scav);
+  }
 }

@@ -9,8 +9,9 @@
 // the offset address space (chunk * pagesPerChunk + page in chunk), which
 // is address order.
 
-import type { ReadonlyPageSet } from './pageSet.js';
-import { PageSet, pagesIn } from './pageSet.js';
+import { PageSet } from './pageSet.js';
+import type { IndexGeometry, ScavengeablePages, ScavengeOneOutcome } from './scavengeIndex.js';
+import { AbstractScavengeIndex } from './scavengeIndex.js';
 
 /** A page's state. */
 export const FREE = 0;
@@ -46,7 +47,7 @@ interface ChunkState {
   free: number;
 }
 
-export class AbstractPageHeap {
+export class AbstractPageHeap implements ScavengeablePages {
   /** Mapped chunks by chunk index. */
   private readonly chunkStatesByIndex = new Map<number, ChunkState>();
   /** Mapped chunk indices, ascending. */
@@ -54,10 +55,36 @@ export class AbstractPageHeap {
   /** Live caches: block and the pages (and scavenged pages) each still owns, as 64-bit masks. */
   private readonly cacheMasks = new Map<number, { basePage: number; owned: bigint; scav: bigint }>();
 
+  /** The scavenger's policy and the scavenge index it keeps, fed by every page this heap hands out and takes back. */
+  readonly index: AbstractScavengeIndex;
+
   constructor(
     /** Pages per chunk (the only unit of growth). */
     readonly chunkPages: number,
-  ) {}
+    index: Omit<IndexGeometry, 'chunkPages'>,
+  ) {
+    this.index = new AbstractScavengeIndex({ ...index, chunkPages });
+  }
+
+  /** Tell the index that [pi, pi+n) went from free to held (allocated or cached), chunk by chunk. */
+  private indexAlloc(pi: number, n: number): void {
+    for (let p = pi; p < pi + n; ) {
+      const ci = Math.floor(p / this.chunkPages);
+      const stop = Math.min(pi + n, (ci + 1) * this.chunkPages);
+      this.index.alloc(ci, stop - p);
+      p = stop;
+    }
+  }
+
+  /** Tell the index that [pi, pi+n) went from held to free, chunk by chunk. */
+  private indexFree(pi: number, n: number): void {
+    for (let p = pi; p < pi + n; ) {
+      const ci = Math.floor(p / this.chunkPages);
+      const stop = Math.min(pi + n, (ci + 1) * this.chunkPages);
+      this.index.free(ci, p - ci * this.chunkPages, stop - p);
+      p = stop;
+    }
+  }
 
   /** Whether chunk ci is mapped. */
   isMapped(ci: number): boolean {
@@ -105,6 +132,7 @@ export class AbstractPageHeap {
       });
     }
     this.chunkOrder = [...this.chunkStatesByIndex.keys()].sort((a, b) => a - b);
+    this.index.grow(firstChunk, n);
   }
 
   /** Set a mapped page's state directly (for building states like Go's NewPageAlloc). */
@@ -226,6 +254,7 @@ export class AbstractPageHeap {
     if (pi < 0) return [-1, 0];
     const scav = this.scavengedIn(pi, npages);
     this.setRange(pi, npages, ALLOCATED, false);
+    this.indexAlloc(pi, npages);
     return [pi, scav];
   }
 
@@ -235,6 +264,7 @@ export class AbstractPageHeap {
       if (this.pageState(p) !== ALLOCATED) throw new Error(`spec: page ${p} freed but not allocated`);
     }
     this.setRange(pi, npages, FREE, false);
+    this.indexFree(pi, npages);
   }
 
   /** The lowest free mapped page, or -1. */
@@ -256,6 +286,7 @@ export class AbstractPageHeap {
     const i0 = basePage % this.chunkPages;
     let cache = 0n;
     let scav = 0n;
+    let n = 0;
     for (let i = 0; i < 64; i++) {
       const j = i0 + i;
       if (c.state[j] !== FREE) continue;
@@ -264,7 +295,9 @@ export class AbstractPageHeap {
       if (scavenged) scav |= 1n << BigInt(i);
       this.setRange(basePage + i, 1, CACHED, scavenged);
       c.owner[j] = id;
+      n++;
     }
+    this.index.alloc(Math.floor(basePage / this.chunkPages), n);
     this.cacheMasks.set(id, { basePage, owned: cache, scav });
     return { basePage, cache, scav };
   }
@@ -301,22 +334,44 @@ export class AbstractPageHeap {
       if (c.owner[i0 + i] !== id) continue;
       c.owner[i0 + i] = 0;
       this.setRange(basePage + i, 1, FREE, c.scavenged[i0 + i] === 1);
+      // flush frees its pages one by one.
+      this.indexFree(basePage + i, 1);
     }
     this.cacheMasks.delete(id);
   }
 
-  /** scavenge outcome: the given free, unscavenged pages become scavenged. */
-  markScavenged(pages: ReadonlyPageSet): void {
-    for (const ci of pages.chunks()) {
-      const c = this.chunkStatesByIndex.get(ci);
-      const want = pages.wordsOf(ci)!;
-      for (let k = 0; k < want.length; k++) {
-        // Each page must be free and unscavenged: allocated and scavenged bits both clear.
-        const bad = c === undefined ? want[k]! : want[k]! & (c.allocBits[k]! | c.scavBits[k]!);
-        if (bad !== 0) throw new Error(`spec: page ${ci * this.chunkPages + 32 * k + 31 - Math.clz32(bad & -bad)} scavenged but not free and unscavenged`);
-      }
-      for (const p of pagesIn(want, ci * this.chunkPages, [])) this.setRange(p, 1, FREE, true);
+  /** Free, unscavenged pages [pi, pi+n) become scavenged (what a scavengeOne releases). */
+  setScavenged(pi: number, n: number): void {
+    for (let p = pi; p < pi + n; p++) {
+      if (this.pageState(p) !== FREE || this.isScavenged(p) !== false) throw new Error(`spec: page ${p} scavenged but not free and unscavenged`);
     }
+    this.setRange(pi, n, FREE, true);
+  }
+
+  /** pageAlloc.scavenge(nbytes, force) as the scavenger's policy decides it: the pages each scavengeOne releases, in order, applied here. */
+  scavenge(nbytes: number, force: boolean, pageSize: number): ScavengeOneOutcome[] {
+    return this.index.scavenge(this, nbytes, force, pageSize);
+  }
+
+  /**
+   * Chunk ci's free, unscavenged pages no scavenger can reach now, per the
+   * spec's index (its has-free flag clear, or above the forced cursor), as
+   * a bitmap into out; undefined when there are none.
+   */
+  unreachableWords(ci: number, out: Uint32Array): Uint32Array | undefined {
+    const c = this.chunkStatesByIndex.get(ci);
+    if (c === undefined) return undefined;
+    const clear = !this.index.entry(ci).hasFree;
+    const above = this.index.force.page - ci * this.chunkPages;
+    let any = 0;
+    for (let k = 0; k < c.allocBits.length; k++) {
+      const x = ~(c.allocBits[k]! | c.scavBits[k]!) >>> 0;
+      const b0 = above - 32 * k;
+      const mask = clear || b0 < 0 ? 0xffffffff : b0 >= 31 ? 0 : (0xffffffff << (b0 + 1)) >>> 0;
+      out[k] = (x & mask) >>> 0;
+      any |= out[k]!;
+    }
+    return any === 0 ? undefined : out;
   }
 
   /** Free, unscavenged mapped pages: what a scavenger may release. */
@@ -329,8 +384,8 @@ export class AbstractPageHeap {
     return out;
   }
 
-  /** Per-chunk state arrays (read-only views for the refinement check). */
-  chunkStates(ci: number): { readonly state: Uint8Array; readonly scavenged: Uint8Array } | undefined {
+  /** Per-chunk state arrays (read-only views for the refinement check): state, scavenged flag, and owning cache id per page. */
+  chunkStates(ci: number): { readonly state: Uint8Array; readonly scavenged: Uint8Array; readonly owner: Int32Array; readonly free: number; readonly scavBits: Uint32Array } | undefined {
     return this.chunkStatesByIndex.get(ci);
   }
 }

@@ -6,22 +6,15 @@ import type { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageCache } from '../../model/mpagecache.js';
 import type { AbstractCache, AbstractPageHeap } from './pageHeap.js';
 import type { ReadonlyPageSet } from './pageSet.js';
+import type { ScavengeOneOutcome } from './scavengeIndex.js';
 
 export interface PageAllocWorld {
   /** The model under test. */
   readonly h: PageAlloc;
-  /** The abstract page heap h must refine. */
+  /** The abstract page heap h must refine, with the scavenger's policy and its index (shadow.index). */
   readonly shadow: AbstractPageHeap;
   /** Live page caches by id: each stands for one P's pcache. */
   readonly caches: ReadonlyMap<number, PageCache>;
-  /**
-   * Ghost: free, unscavenged pages (global page indices) that a background
-   * scavenge left where the index no longer leads any scavenger: their chunk
-   * marked empty (setEmpty, "for now") or themselves above the forced cursor.
-   * A page leaves the set once the index covers it again or it stops being
-   * free and unscavenged. See scavIndexCoversScavengeablePages.
-   */
-  readonly orphaned: ReadonlyPageSet;
 }
 
 /** A small projection of the world before and after a step. */
@@ -85,9 +78,13 @@ export type PageAllocStep =
       /** Free, unscavenged pages per the spec (what a scavenger may release) before and after. */
       readonly scavengeableBefore: ReadonlyPageSet;
       readonly scavengeableAfter: ReadonlyPageSet;
-      /** Ghost: pages orphaned by background scavenges after the step (see PageAllocWorld.orphaned). */
-      readonly orphanedAfter: ReadonlyPageSet;
-      /** Ghost: pages this (background) scavenge orphaned. */
-      readonly newlyOrphaned: readonly number[];
+      /** The spec's scavengeOne calls: chunk, search page, the run it must release (none: the chunk is marked empty). */
+      readonly want: readonly ScavengeOneOutcome[];
+      /** The runs the model's scavengeOne calls released, in order (global page index, pages). */
+      readonly got: readonly { readonly firstPage: number; readonly npages: number }[];
+      /** Free, unscavenged pages no scavenger can reach after the step, per the spec's index (orphans of background scavenges). */
+      readonly unreachableAfter: ReadonlyPageSet;
+      /** How many of them this scavenge left unreachable that were reachable before. */
+      readonly newlyUnreachable: number;
     }
   | { readonly op: 'nextGen' };

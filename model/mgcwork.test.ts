@@ -1,0 +1,35 @@
+import { expect, test } from 'vitest';
+import { gcMarkTermination, gcStart } from './mgc.js';
+import { freeSomeWbufs, getempty, putempty, workbufAlloc, workbufSize } from './mgcwork.js';
+import { MHeap } from './mheap.js';
+
+test('WorkbufSpans: a span is carved into 16 buffers, made free at mark termination, given back only in _GCoff', () => {
+  const h = new MHeap({ nprocs: 1 });
+  gcStart(h);
+  const b = getempty(h, h.p(0));
+  const s = h.spanOf(b)!;
+  expect([s.state.get(), s.npages * h.g.pageSize]).toEqual(['mSpanManual', workbufAlloc]);
+  expect(h.work.empty).toHaveLength(workbufAlloc / workbufSize - 1);
+  // The next buffers come from the empty list, not the heap.
+  const c = getempty(h, h.p(0));
+  expect(h.spanOf(c)).toBe(s);
+  putempty(h, c);
+  expect(freeSomeWbufs(h, h.p(0))).toBe(false); // nothing free yet, and not _GCoff
+  gcMarkTermination(h, h.p(0));
+  expect(h.work.busy.isEmpty()).toBe(true);
+  expect(h.work.free.first).toBe(s);
+  expect(s.state.get()).toBe('mSpanManual');
+  expect(freeSomeWbufs(h, h.p(0))).toBe(false); // none left after this batch
+  expect(s.state.get()).toBe('mSpanDead');
+});
+
+test('freeSomeWbufs does nothing while the GC runs', () => {
+  const h = new MHeap({ nprocs: 1 });
+  getempty(h, h.p(0));
+  gcStart(h);
+  gcMarkTermination(h, h.p(0));
+  gcStart(h);
+  const s = h.work.free.first!;
+  expect(freeSomeWbufs(h, h.p(0))).toBe(false);
+  expect(s.state.get()).toBe('mSpanManual');
+});

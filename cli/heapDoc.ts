@@ -154,7 +154,7 @@ function pageOwnership(): string[] {
     '  state "free, backed" as free',
     `  state "in a P's page cache (${pageCachePages}-page block)" as cached`,
     '  state "in a heap span (mSpanInUse)" as inuse',
-    '  state "in a manual span (mSpanManual: stacks, work buffers)" as manual',
+    '  state "in a manual span (mSpanManual: stacks, work buffers, GC-program bitmaps)" as manual',
     '  [*] --> none',
     '  none --> scav: h.grow (sysMap, pageAlloc.grow)',
     '  free --> scav: pageAlloc.scavenge',
@@ -165,10 +165,10 @@ function pageOwnership(): string[] {
     `  cached --> inuse: pageCache.alloc (npages < ${limit})`,
     `  cached --> manual: pageCache.alloc (npages < ${limit})`,
     '  cached --> free: pageCache.flush',
-    '  free --> manual: allocManual',
+    '  free --> manual: allocManual (stackalloc, getempty, materializeGCProg)',
     '  scav --> manual: allocManual (sysUsed)',
     '  inuse --> free: freeSpanLocked (sweeping, in _GCoff)',
-    '  manual --> free: freeManual (in _GCoff)',
+    '  manual --> free: freeManual (its callers wait for _GCoff: stackfree, freeStackSpans, freeSomeWbufs)',
     '```',
   ];
 }

@@ -56,7 +56,7 @@ describe('the compiled CLI', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/interrupted: finishing the batches in flight/);
+    expect(stderr).toMatch(/interrupted \(SIGINT\): finishing the batches in flight/);
     expect(stderr).not.toMatch(/at .*\.js:\d+/);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(s).toMatchObject({ interrupted: true, ok: false });

@@ -2,14 +2,15 @@
 // with each entry's status in the last campaign (reports/summary.json).
 
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { AnyEntry } from '../spec/catalog.js';
 import { entries, formatCitation } from '../spec/catalog.js';
+import { GO_LINES_VERSION, goLines } from '../spec/goLines.js';
 import type { Summary } from '../properties/harness/report.js';
-import { SUMMARY_FORMAT } from '../properties/harness/report.js';
+import { READABLE_SUMMARY_FORMATS } from '../properties/harness/report.js';
 import { getSuite, suiteNames } from '../properties/registry.js';
 import type { Io } from './io.js';
-import { EXIT_OK, UsageError } from './usage.js';
+import { parseFlags } from './flags.js';
+import { EXIT_OK, UsageError, unknown } from './usage.js';
 
 export interface CatalogRow {
   readonly id: string;
@@ -17,6 +18,8 @@ export interface CatalogRow {
   /** runtime/FILE.go, for grouping. */
   readonly goFile: string;
   readonly go: string;
+  /** The cited text's line ranges in go1.21.12 (spec/goLines.ts), and a link to each on GitHub. */
+  readonly goLines: readonly { readonly from: number; readonly to: number; readonly url: string }[];
   readonly quote: string;
   /** The quote joins separate Go lines. */
   readonly quoteJoined: boolean;
@@ -42,6 +45,7 @@ export function catalogRows(status: ReadonlyMap<string, string>): CatalogRow[] {
         kind: e.kind,
         goFile: e.go.file,
         go: formatCitation(e.go),
+        goLines: linesOf(e.go.file, e.go.symbol),
         quote: e.quote,
         quoteJoined: e.quoteJoined === true,
         statement: e.statement,
@@ -56,6 +60,17 @@ export function catalogRows(status: ReadonlyMap<string, string>): CatalogRow[] {
     }
   }
   return [...rows.values()];
+}
+
+/** A citation's lines in go1.21.12, each with its GitHub link (empty if spec/goLines.ts has no line for it yet). */
+export function linesOf(file: string, symbol: string): CatalogRow['goLines'] {
+  const ranges = Object.hasOwn(goLines, `${file} · ${symbol}`) ? goLines[`${file} · ${symbol}`]! : [];
+  return ranges.map(([from, to]) => ({ from, to, url: `https://github.com/golang/go/blob/${GO_LINES_VERSION}/src/${file}#L${from}${to === from ? '' : `-L${to}`}` }));
+}
+
+/** "lines 1158-1377" or "lines 125-145, 166-173". */
+export function linesText(r: Pick<CatalogRow, 'goLines'>): string {
+  return r.goLines.length === 0 ? 'no line recorded' : `${GO_LINES_VERSION} line${r.goLines.length === 1 && r.goLines[0]!.from === r.goLines[0]!.to ? '' : 's'} ${r.goLines.map((l) => (l.from === l.to ? `${l.from}` : `${l.from}-${l.to}`)).join(', ')}`;
 }
 
 const num = (n: number): string => n.toLocaleString('en-US');
@@ -75,7 +90,7 @@ export function readSummary(file = 'reports/summary.json'): Summary | undefined 
   if (!existsSync(file)) return undefined;
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as Summary;
-    return s.format === SUMMARY_FORMAT && Array.isArray(s.entries) ? s : undefined;
+    return READABLE_SUMMARY_FORMATS.includes(s.format) && Array.isArray(s.entries) && Array.isArray(s.suites) ? s : undefined;
   } catch {
     return undefined; // a damaged summary just means no status
   }
@@ -92,7 +107,7 @@ function rowsFor(summaryFile: string | undefined): CatalogRow[] {
 }
 
 export function invariants(argv: string[], io: Io): number {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, summary: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: false });
+  const { values } = parseFlags(argv, { json: { type: 'boolean' }, summary: { type: 'string' }, help: { type: 'boolean' } });
   if (values.help === true) {
     io.out(invariantsHelp + '\n');
     return EXIT_OK;
@@ -118,7 +133,7 @@ the spec checks, where it is defined, which suites check it, and its
 status in the last campaign.`;
 
 export function explain(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { summary: { type: 'string' }, help: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseFlags(argv, { summary: { type: 'string' }, help: { type: 'boolean' } }, true);
   if (values.help === true) {
     io.out(explainHelp + '\n');
     return EXIT_OK;
@@ -126,11 +141,14 @@ export function explain(argv: string[], io: Io): number {
   if (positionals.length !== 1) throw new UsageError('explain wants exactly one ID');
   const rows = rowsFor(values.summary);
   const r = rows.find((x) => x.id === positionals[0]);
-  if (r === undefined) throw new UsageError(`unknown invariant ${JSON.stringify(positionals[0])} (see mheap-spec invariants)`);
+  if (r === undefined) {
+    const e = unknown('invariant', 'ids', positionals[0]!, rows.map((x) => x.id), false);
+    throw new UsageError(`${e.message}${/did you mean/.test(e.message) ? '' : ' (see mheap-spec invariants)'}`);
+  }
   io.out(
     [
       `${r.id} (${r.kind === 'state' ? 'state invariant' : r.kind === 'action' ? 'action property' : 'witness'})`,
-      `  Go:        ${r.go}`,
+      `  Go:        ${r.go} (${linesText(r)}${r.goLines.length === 0 ? '' : `: ${r.goLines.map((l) => l.url).join(' ')}`})`,
       `  Go says:   "${r.quote}"${r.quoteJoined ? ' (joined from separate Go lines)' : ''}`,
       `  Statement: ${r.statement}`,
       ...(r.kind === 'witness' ? [] : [r.modelRefusal ? `  A refusal of the model, not a rule of Go; checked against ${r.against}` : `  Against:   ${r.against}`]),

@@ -4,6 +4,7 @@
 
 import type { Summary } from '../properties/harness/report.js';
 import type { CatalogRow } from './invariants.js';
+import { GO_LINES_VERSION } from '../spec/goLines.js';
 
 const kindName = { state: 'state invariant', action: 'action property', witness: 'witness' } as const;
 
@@ -14,7 +15,7 @@ function provenance(s: Summary | undefined): string {
   if (o.mutant !== null) parts.push(`model mutant ${o.mutant}`);
   if (s.shard !== null) parts.push(`shard ${s.shard.k}/${s.shard.n} only`);
   if (s.interrupted) parts.push('interrupted');
-  return `Status: the campaign in reports/summary.json (${parts.join(', ')}): ${s.ok ? 'PASS' : 'FAIL'}.`;
+  return `Status: the campaign in reports/summary.json (${parts.join(', ')}): ${s.verdict ?? (s.ok ? 'PASS' : 'FAIL')}.`;
 }
 
 export function invariantsMarkdown(rows: readonly CatalogRow[], summary: Summary | undefined): string {
@@ -31,7 +32,8 @@ export function invariantsMarkdown(rows: readonly CatalogRow[], summary: Summary
     for (const r of rows.filter((x) => x.goFile === f)) {
       out.push('', `### ${r.id}`, '');
       out.push(`- **Kind:** ${kindName[r.kind]}`);
-      out.push(`- **Go:** ${r.go}`);
+      const links = r.goLines.map((l) => `[L${l.from}${l.to === l.from ? '' : `-L${l.to}`}](${l.url})`).join(', ');
+      out.push(`- **Go:** ${r.go}${links === '' ? ' (no line recorded in spec/goLines.ts)' : ` (${GO_LINES_VERSION}: ${links})`}`);
       out.push(`- **Go says:**${r.quoteJoined ? ' (joined from separate Go lines)' : ''}`, ...r.quote.split('\n').map((l) => `  > ${l}`));
       out.push(`- **Statement:** ${r.statement}`);
       if (r.kind !== 'witness') out.push(r.modelRefusal ? `- **A refusal of the model, not a rule of Go.** Checked against ${r.against}.` : `- **Checked against:** ${r.against}`);

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Io } from './io.js';
@@ -33,6 +33,10 @@ const shardDir = (name: string, summary: string): string => {
 };
 const garbled = shardDir('garbled', '{"format": "mheap-spec/summary@2", "seed": 1, "opt');
 const foreign = shardDir('foreign', '{"name":"some-package","version":"1.0.0"}');
+const replayFile = (name: string, commands: unknown[]): void => writeFileSync(join(fx, name), JSON.stringify({ format: 'mheap-spec/counterexample@1', suite: 'pagealloc', commands }));
+replayFile('few.json', [{ name: 'grow', args: [0, 1, 0] }, { name: 'alloc', args: [] }]);
+replayFile('extra.json', [{ name: 'grow', args: [0, 1, 0, 5] }]);
+replayFile('range.json', [{ name: 'grow', args: [0, 9, 0] }]);
 const notAFile = join(fx, 'plain-file');
 writeFileSync(notAFile, 'x');
 
@@ -47,7 +51,7 @@ describe('bad input: one clear line on stderr, exit 2, no files', () => {
     ['malformed seed', ['check', '--seed', 'abc'], /--seed wants an integer/],
     ['seed out of range', ['check', '--seed', '99999999999'], /--seed must be a 32-bit integer/],
     ['unknown mutant', ['check', '--mutant', 'nosuch'], /unknown mutant "nosuch"/],
-    ['unknown flag', ['check', '--frob'], /Unknown option '--frob'/],
+    ['unknown flag', ['check', '--frob'], /unknown option --frob \(options: --suite, --runs/],
     ['shard 3/2', ['check', '--shard', '3/2'], /--shard 3\/2: need 1 <= k <= n/],
     ['shard 0/2', ['check', '--shard', '0/2'], /--shard 0\/2: need 1 <= k <= n/],
     ['malformed shard', ['check', '--shard', 'half'], /--shard wants k\/n/],
@@ -62,12 +66,49 @@ describe('bad input: one clear line on stderr, exit 2, no files', () => {
     ['replay of a foreign file', ['replay', join(fx, 'foreign.json')], /not an mheap-spec counterexample/],
     ['explain an unknown ID', ['explain', 'noSuchRule'], /unknown invariant "noSuchRule"/],
     ['explain without an ID', ['explain'], /explain wants exactly one ID/],
-    ['invariants with an unknown flag', ['invariants', '--frob'], /Unknown option '--frob'/],
-    ['docs with an unknown flag', ['docs', '--frob'], /Unknown option '--frob'/],
+    ['invariants with an unknown flag', ['invariants', '--frob'], /unknown option --frob \(options: --json, --summary, --help\)/],
+    ['docs with an unknown flag', ['docs', '--frob'], /unknown option --frob \(options: --check/],
     ['merge without directories', ['merge'], /merge wants at least one report directory/],
     ['merge of a directory without a report', ['merge', fx], /summary.json: no such file/],
     ['merge of a garbled report', ['merge', garbled], /not valid JSON, truncated or damaged/],
     ['merge of a foreign report', ['merge', foreign], /not an mheap-spec summary/],
+    // Numbers: negative, huge, fractional, non-numeric, missing.
+    ['negative runs', ['check', '--runs', '-5'], /^mheap-spec: --runs must be at least 1, got -5\n$/],
+    ['negative runs, inline', ['check', '--runs=-5'], /^mheap-spec: --runs must be at least 1, got -5\n$/],
+    ['huge runs', ['check', '--runs', '99999999999999999999'], /^mheap-spec: --runs must be at most 1,000,000,000, got 99999999999999999999\n$/],
+    ['fractional runs', ['check', '--runs', '1.5'], /^mheap-spec: --runs wants a whole number, got 1.5\n$/],
+    ['runs in words', ['check', '--runs', 'ten'], /^mheap-spec: --runs wants a whole number, got "ten"\n$/],
+    ['runs without a value', ['check', '--runs'], /^mheap-spec: --runs wants a value\n$/],
+    ['runs followed by another option', ['check', '--runs', '--seed', '3'], /^mheap-spec: --runs wants a value\n$/],
+    ['empty runs', ['check', '--runs='], /^mheap-spec: --runs wants a whole number, got ""\n$/],
+    ['fractional seed', ['check', '--seed', '1.5'], /^mheap-spec: --seed wants an integer, got 1.5\n$/],
+    ['huge negative seed', ['check', '--seed', '-99999999999'], /--seed must be a 32-bit integer \(from -2,147,483,648 to 2,147,483,647\), got -99999999999/],
+    ['negative time limit', ['check', '--time-limit', '-5s'], /^mheap-spec: --time-limit must be positive, got -5s\n$/],
+    ['huge time limit', ['check', '--time-limit', '99999999h'], /^mheap-spec: --time-limit must be at most 168h \(a week\), got 99999999h\n$/],
+    ['time limit without a unit', ['check', '--time-limit', '5'], /--time-limit wants a duration like 90s, 5m, 1h or 1m30s, got "5"/],
+    ['time limit under a millisecond', ['check', '--time-limit', '0.1ms'], /--time-limit must be positive, got 0.1ms/],
+    ['negative max-commands', ['check', '--max-commands', '-1'], /^mheap-spec: --max-commands must be at least 1, got -1\n$/],
+    ['huge max-commands', ['check', '--max-commands', '1000000'], /^mheap-spec: --max-commands must be at most 10,000, got 1000000\n$/],
+    ['negative workers', ['check', '--workers', '-2'], /^mheap-spec: --workers must be at least 1, got -2\n$/],
+    ['fractional workers', ['check', '--workers', '1.5'], /^mheap-spec: --workers wants a whole number, got 1.5\n$/],
+    ['65 workers', ['check', '--workers', '65'], /^mheap-spec: --workers must be at most 64, got 65\n$/],
+    ['negative shard', ['check', '--shard', '-1/2'], /--shard wants k\/n with whole numbers \(e.g. 1\/4\), got "-1\/2"/],
+    ['fractional shard', ['check', '--shard', '1.5/2'], /--shard wants k\/n with whole numbers/],
+    ['huge shard count', ['check', '--shard', '1/99999999999999999999'], /--shard 1\/99999999999999999999: at most 10,000 shards/],
+    // Names: did you mean.
+    ['a mistyped flag', ['check', '--run', '5'], /^mheap-spec: unknown option --run \(did you mean --runs\?\)\n$/],
+    ['a mistyped flag, inline', ['check', '--time-limt=5m'], /^mheap-spec: unknown option --time-limt \(did you mean --time-limit\?\)\n$/],
+    ['a boolean flag with a value', ['check', '--json=yes'], /^mheap-spec: --json takes no value, got --json=yes\n$/],
+    ['a stray argument', ['check', 'pagealloc'], /^mheap-spec: unexpected argument "pagealloc" \(this command takes options only\)\n$/],
+    ['a mistyped command', ['chek'], /^mheap-spec: unknown command "chek" \(did you mean check\?\)\n$/],
+    ['a mistyped suite', ['check', '--suite', 'pagealoc'], /^mheap-spec: unknown suite "pagealoc" \(did you mean pagealloc\?\)\n$/],
+    ['a mistyped mutant', ['check', '--mutant', 'findBestFt'], /^mheap-spec: unknown mutant "findBestFt" \(did you mean findBestFit\?\)\n$/],
+    ['a mistyped invariant', ['explain', 'noSpanFreedDuringGc'], /^mheap-spec: unknown invariant "noSpanFreedDuringGc" \(did you mean noSpanFreedDuringGC\?\)\n$/],
+    ['an invariant with a typo', ['explain', 'searchAdrIsLowerBound'], /\(did you mean searchAddrIsLowerBound\?\)/],
+    ['a merge flag mistyped', ['merge', '--ot', 'x', 'y'], /unknown option --ot \(did you mean --out\?\)/],
+    ['a replay with too few arguments', ['replay', join(fx, 'few.json')], /few\.json: command 1 alloc\(npages\) takes 1 argument, got 0\n$/],
+    ['a replay with extra arguments', ['replay', join(fx, 'extra.json')], /extra\.json: command 0 grow\(gap, nchunks, below\) takes 3 arguments, got 4\n$/],
+    ['a replay with an argument out of range', ['replay', join(fx, 'range.json')], /range\.json: command 0 grow\(gap, nchunks, below\): nchunks must be a whole number from 1 to 3 \(chunks to grow\), got 9\n$/],
   ];
   for (const [name, argv, msg] of cases) {
     test(name, async () => {
@@ -97,6 +138,49 @@ describe('check and replay', () => {
     for (const f of ['summary.md', 'coverage.md', 'invariants.md']) expect(readFileSync(join(out, f), 'utf8')).toMatch(/^<!-- generated by/);
     expect(readFileSync(join(out, 'coverage.md'), 'utf8')).toMatch(/\| alloc \| [\d,]+ \|/);
     expect(r.stderr).toMatch(/memory: RSS \d+ MB at start, \d+ MB at end/);
+  });
+
+  test('a time limit that cuts the campaign short says so in all three places, and the verdict is CUT SHORT (exit 3)', async () => {
+    const out = tmp();
+    const r = await run('check', '--suite', 'mheap', '--runs', '10000', '--time-limit', '1s', '--workers', '1', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^mheap: [\d,]+ of 10,000 runs, .*, CUT SHORT by the time limit, /m);
+    expect(r.stderr).toMatch(/^cut short by the time limit \(1s\): mheap [\d,]+ of 10,000 runs$/m);
+    expect(r.stderr).toMatch(/summary: .* — CUT SHORT$/m);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(s).toMatchObject({ cutShort: true, ok: false, verdict: 'CUT SHORT' });
+    expect(s.suites[0]).toMatchObject({ runsAsked: 10_000, cut: true });
+    expect(s.suites[0].runs).toBeLessThan(10_000);
+    // The limit holds within a batch: a batch of 50 mheap runs would take several seconds past it.
+    expect(s.timings.suites[0].durationMs).toBeLessThan(1000 + 4000);
+    const md = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(md).toMatch(/\*\*Cut short by the time limit\*\* \(1s\): mheap [\d,]+ of 10,000 runs\. Verdict: \*\*CUT SHORT\*\*/);
+    expect(md).toMatch(/\| mheap \| .* \| [\d,]+ of 10,000 \(\*\*cut short\*\*\) \|/);
+  });
+
+  test('more workers than cores is allowed, with a one-line note', async () => {
+    const n = String(availableParallelism() + 1);
+    const r = await run('check', '--suite', 'pagealloc-small', '--runs', '50', '--workers', n, '--out', tmp());
+    expect(r.stderr).toMatch(new RegExp(`^--workers ${n}: more than the ${availableParallelism()} cores here; the workers share them`, 'm'));
+  });
+
+  test('a negative seed is a seed (not an option)', async () => {
+    const out = tmp();
+    expect((await run('check', '--suite', 'pagealloc-small', '--runs', '50', '--seed', '-3', '--workers', '1', '--out', out)).code).not.toBe(2);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).seed).toBe(-3);
+  });
+
+  test('summary.md links each rule to its invariants.md entry', async () => {
+    const out = tmp();
+    await run('check', '--suite', 'pagealloc-small', '--runs', '50', '--workers', '1', '--out', out);
+    const md = readFileSync(join(out, 'summary.md'), 'utf8');
+    const inv = readFileSync(join(out, 'invariants.md'), 'utf8');
+    const links = [...md.matchAll(/\| \[(\w+)\]\(invariants\.md#(\w+)\) \|/g)];
+    expect(links.length).toBeGreaterThan(10);
+    for (const [, id, anchor] of links) {
+      expect(anchor).toBe(id!.toLowerCase());
+      expect(inv).toContain(`\n### ${id}\n`);
+    }
   });
 
   test('the same seed gives the same reports, byte for byte (timings aside)', async () => {
@@ -136,7 +220,7 @@ describe('check and replay', () => {
 
   test('Ctrl-C (in-process): the report so far is written, exit 130', async () => {
     const out = tmp();
-    let handler: (() => void) | undefined;
+    let handler: ((sig: 'SIGINT') => void) | undefined;
     const base = memoryIo();
     let batches = 0;
     const io: Io = {
@@ -145,7 +229,7 @@ describe('check and replay', () => {
       err: (t) => base.err(t),
       log: (l) => base.log(l),
       progress: () => {
-        if (++batches === 2) handler?.();
+        if (++batches === 2) handler?.('SIGINT');
       },
       onInterrupt: (h) => {
         handler = h;
@@ -247,8 +331,9 @@ describe('the catalog: invariants, explain, docs', () => {
   });
 
   test('docs writes invariants.md; --check passes on it and fails on a stale copy', async () => {
-    const out = join(tmp(), 'invariants.md');
-    const args = ['--summary', '/nonexistent/summary.json', '--out', out];
+    const d = tmp();
+    const out = join(d, 'invariants.md');
+    const args = ['--summary', '/nonexistent/summary.json', '--out', out, '--heap', join(d, 'heap.md'), '--replay-doc', join(d, 'replay-files.md')];
     expect((await run('docs', ...args)).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!-- generated by `mheap-spec docs`/);
     expect((await run('docs', '--check', ...args)).code).toBe(0);

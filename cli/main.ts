@@ -13,7 +13,7 @@ import { processIo } from './io.js';
 import { explain, explainHelp, invariants, invariantsHelp } from './invariants.js';
 import { merge, mergeHelp } from './merge.js';
 import { replay, replayHelp } from './replay.js';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './usage.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, unknown } from './usage.js';
 
 interface Sub {
   run(argv: string[], io: Io): number | Promise<number>;
@@ -24,12 +24,12 @@ interface Sub {
 }
 
 const subcommands: Record<string, Sub> = {
-  check: { run: check, help: checkHelp, summary: 'run the property campaign and write reports/', async: true },
+  check: { run: check, help: checkHelp, summary: 'run the property campaign (the canonical one writes reports/, others runs/)', async: true },
   replay: { run: replay, help: replayHelp, summary: 're-run a saved counterexample' },
   invariants: { run: invariants, help: invariantsHelp, summary: 'list the invariant catalog' },
   explain: { run: explain, help: explainHelp, summary: 'show one catalog entry' },
   merge: { run: merge, help: mergeHelp, summary: 'merge the reports of a sharded campaign (check --shard k/n)' },
-  docs: { run: docs, help: docsHelp, summary: 'generate reports/invariants.md (--check: fail if stale)' },
+  docs: { run: docs, help: docsHelp, summary: 'generate reports/invariants.md, reports/heap.md, docs/replay-files.md (--check: fail if stale)' },
   trace: (await import('./trace.js')).traceCommand,
 };
 
@@ -53,7 +53,7 @@ function lookup(argv: string[], io: Io): { sub: Sub; rest: string[] } | number {
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   const sub = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
-  if (sub === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${Object.keys(subcommands).join(', ')})`);
+  if (sub === undefined) throw unknown('command', 'commands', name, Object.keys(subcommands));
   return { sub, rest };
 }
 

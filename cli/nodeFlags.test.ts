@@ -16,9 +16,10 @@ describe('CAMPAIGN_NODE_FLAGS', () => {
     expect(words(first).slice(3)).toEqual([...CAMPAIGN_NODE_FLAGS]);
   });
 
-  test('are in npm start, between node and the script', () => {
+  test('are in npm start and npm run mheap-spec, between node and the script (exec: npm forwards signals to node itself)', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-    expect(words(pkg.scripts['start']!)).toEqual(['node', ...CAMPAIGN_NODE_FLAGS, 'dist/cli/main.js', 'check']);
+    expect(words(pkg.scripts['start']!)).toEqual(['exec', 'node', ...CAMPAIGN_NODE_FLAGS, 'dist/cli/main.js', 'check']);
+    expect(words(pkg.scripts['mheap-spec']!)).toEqual(['exec', 'node', ...CAMPAIGN_NODE_FLAGS, 'dist/cli/main.js']);
   });
 
   test('are flags this node accepts (it exits 9, "bad option", on others)', () => {

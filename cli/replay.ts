@@ -1,8 +1,8 @@
 // mheap-spec replay FILE: re-run a saved counterexample exactly and print
 // the Go-like trace with what each step changed, then the failing rule.
 
-import { parseArgs } from 'node:util';
 import { ReplayFileError, formatReplay, readCounterexample, replayCounterexample } from '../properties/harness/replay.js';
+import { parseFlags } from './flags.js';
 import type { Io } from './io.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage.js';
 
@@ -13,10 +13,16 @@ exactly: the same commands on a fresh model, printed as a Go-like program
 with, under each step, what changed; then the rule that fails, with its Go
 citation.
 
+A replay file is JSON: {"format": "mheap-spec/counterexample@1", "suite": NAME,
+"commands": [{"name": COMMAND, "args": [...]}, ...]} and, as a campaign
+saves it, the recorded failure, program, seed and path (not needed in a
+file written by hand). Each command's arguments are checked against its
+declared count and ranges; docs/replay-files.md lists them all.
+
 exit status: 0 the counterexample no longer fails, 1 it still fails, 2 bad input`;
 
 export function replay(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { help: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseFlags(argv, { help: { type: 'boolean' } }, true);
   if (values.help === true) {
     io.out(replayHelp + '\n');
     return EXIT_OK;

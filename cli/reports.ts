@@ -1,8 +1,10 @@
-// The reports directory: checked before a campaign starts (so bad input
-// leaves no files), written whole at the end (each file atomically).
+// The reports directory, written whole at the end (each file atomically),
+// and counterexample files copied from one report directory to another
+// (a shard's into the merged report, a finished canonical campaign's into
+// reports/) with their replay line pointing at the copy.
 
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { coverageMarkdown } from '../properties/harness/coverageReport.js';
 import { writeAtomic } from '../properties/harness/files.js';
 import type { Summary } from '../properties/harness/report.js';
@@ -10,30 +12,6 @@ import { summaryMarkdown } from '../properties/harness/summaryMarkdown.js';
 import type { AnySuite } from '../properties/harness/suite.js';
 import { catalogRows, statusFromSummary } from './invariants.js';
 import { invariantsMarkdown } from './invariantsDoc.js';
-import { UsageError } from './usage.js';
-
-/** The out directory must be a directory, or creatable: its nearest existing ancestor a writable directory. */
-export function checkOutDir(out: string, flag = '--out'): void {
-  let p = resolve(out);
-  for (;;) {
-    let isDir: boolean;
-    try {
-      isDir = statSync(p).isDirectory();
-    } catch {
-      const up = dirname(p);
-      if (up === p) throw new UsageError(`${flag} ${out}: no existing parent directory`);
-      p = up;
-      continue;
-    }
-    if (!isDir) throw new UsageError(`${flag} ${out}: ${p} is not a directory`);
-    try {
-      accessSync(p, constants.W_OK);
-    } catch {
-      throw new UsageError(`${flag} ${out}: ${p} is not writable`);
-    }
-    return;
-  }
-}
 
 /** summary.json, summary.md, coverage.md and invariants.md (with this campaign's status). */
 export function writeReports(out: string, summary: Summary, suites: readonly AnySuite[]): void {
@@ -41,4 +19,26 @@ export function writeReports(out: string, summary: Summary, suites: readonly Any
   writeAtomic(join(out, 'summary.md'), summaryMarkdown(summary));
   writeAtomic(join(out, 'coverage.md'), coverageMarkdown(summary, suites));
   writeAtomic(join(out, 'invariants.md'), invariantsMarkdown(catalogRows(statusFromSummary(summary)), summary));
+}
+
+/** A report directory's counterexample files (.json and .txt), as name → text. */
+export function readCounterexampleFiles(dir: string): Map<string, string> {
+  const cxDir = join(dir, 'counterexamples');
+  const files = new Map<string, string>();
+  let names: string[];
+  try {
+    names = readdirSync(cxDir).filter((f) => f.endsWith('.json') || f.endsWith('.txt')).sort();
+  } catch {
+    return files; // no counterexamples
+  }
+  for (const f of names) files.set(f, readFileSync(join(cxDir, f), 'utf8'));
+  return files;
+}
+
+/** Write counterexample files under out/counterexamples; each .txt's replay line names the copy. */
+export function writeCounterexampleFiles(out: string, files: ReadonlyMap<string, string>): void {
+  for (const [name, text] of files) {
+    const replayLine = `replay: npx mheap-spec replay ${join(out, 'counterexamples', name.replace(/\.txt$/, '.json'))}`;
+    writeAtomic(join(out, 'counterexamples', name), name.endsWith('.txt') ? text.replace(/^replay: npx mheap-spec replay .*$/m, replayLine) : text);
+  }
 }

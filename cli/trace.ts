@@ -3,10 +3,10 @@
 // conformance/README.md); --time prints one timing line per trace instead.
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { TRACE_MALFORMED } from '../conformance/trace/fields.js';
 import { runTraceText } from '../conformance/trace/run.js';
 import { timeTraceText, timedLine } from '../conformance/trace/time.js';
+import { parseFlags } from './flags.js';
 import type { Io } from './io.js';
 import { EXIT_OK, UsageError } from './usage.js';
 
@@ -30,12 +30,7 @@ an op Go accepts unchecked (e.g. freeing pages that are not allocated)`;
 export const traceCommand = { run: trace, help: traceHelp, summary: 'replay a page-allocator trace on the model (conformance)' };
 
 export function trace(argv: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { time: { type: 'boolean' }, help: { type: 'boolean' } },
-    strict: true,
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseFlags(argv, { time: { type: 'boolean' }, help: { type: 'boolean' } }, true);
   if (values.help === true) {
     io.out(traceHelp + '\n');
     return EXIT_OK;

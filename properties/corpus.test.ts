@@ -25,7 +25,8 @@ describe('regression corpus', () => {
       expect(fixed.skipped).toEqual([]);
       if (cx.mutant !== null) {
         const broken = replayCommands(suite, cx.commands, cx.mutant);
-        expect(broken.failure?.id).toBe(cx.failure.id);
+        expect(cx.failure, 'a corpus file records the failure it shows').toBeDefined();
+        expect(broken.failure?.id).toBe(cx.failure!.id);
       }
     });
   }

@@ -22,6 +22,18 @@ export interface BatchJob {
   readonly numRuns: number;
   readonly maxCommands: number;
   readonly mutant: keyof Mutants | null;
+  /**
+   * The campaign's time limit for this suite, as epoch milliseconds
+   * (performance.timeOrigin + performance.now(), the same clock in every
+   * thread): once past it no new run starts, though a run in progress ends
+   * and a failure already found is still shrunk.
+   */
+  readonly deadline?: number;
+}
+
+/** Now, on the clock BatchJob.deadline is on. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 export interface BatchResult {
@@ -29,6 +41,8 @@ export interface BatchResult {
   readonly stats: StatsData;
   /** The batch was told to stop early (interrupt, or a lower batch failed): its counts are partial. */
   readonly aborted: boolean;
+  /** The deadline passed during the batch: runs after it were not run (its counts are the runs done). */
+  readonly cut: boolean;
   readonly counterexample?: Counterexample;
 }
 
@@ -52,6 +66,12 @@ export function planBatches(runs: number, batchSize = BATCH_SIZE, shard?: { read
   return { from: Math.floor(((shard.k - 1) * total) / shard.n), to: Math.floor((shard.k * total) / shard.n), runs, batchSize };
 }
 
+/** Runs the plan asks for (this shard's share), if finite. */
+export function plannedRuns(plan: BatchPlan): number | undefined {
+  if (plan.to === Infinity) return undefined;
+  return Math.max(0, Math.min(plan.runs, plan.to * plan.batchSize) - plan.from * plan.batchSize);
+}
+
 /** Runs in batch b of the plan. */
 export function batchRuns(plan: BatchPlan, b: number): number {
   return Math.min(plan.batchSize, plan.runs - b * plan.batchSize);
@@ -60,15 +80,23 @@ export function batchRuns(plan: BatchPlan, b: number): number {
 /**
  * Run one batch; stop() is polled before every run: once it says so, the
  * remaining runs (and shrink attempts) pass without running, so the batch
- * ends at once, keeping whatever failure it had already found.
+ * ends at once, keeping whatever failure it had already found. timeUp()
+ * (default: the job's deadline has passed) is polled before every run too,
+ * until a run fails: once it says so no further run starts, but shrinking
+ * a failure found before it goes on to the end.
  */
-export function runBatch<W, S, Step>(suite: Suite<W, S, Step>, job: BatchJob, stop: () => boolean = () => false): BatchResult {
+export function runBatch<W, S, Step>(suite: Suite<W, S, Step>, job: BatchJob, stop: () => boolean = () => false, timeUp: () => boolean = deadlinePassed(job)): BatchResult {
   const stats = new Stats();
   let aborted = false;
+  let cut = false;
   const seed = batchSeed(job.suiteSeed, job.batch);
   const prop = fc.property(commandsArbitrary(suite, job.maxCommands), (cmds) => {
     if (aborted || stop()) {
       aborted = true;
+      return;
+    }
+    if (!stats.failed && (cut || timeUp())) {
+      cut = true;
       return;
     }
     const ctx = new RunContext(suite, stats);
@@ -76,9 +104,14 @@ export function runBatch<W, S, Step>(suite: Suite<W, S, Step>, job: BatchJob, st
     ctx.commit();
   });
   const out = fc.check(prop, { seed, numRuns: job.numRuns });
-  const result: BatchResult = { batch: job.batch, stats: stats.toData(), aborted };
+  const result: BatchResult = { batch: job.batch, stats: stats.toData(), aborted, cut };
   if (!out.failed) return result;
   return { ...result, counterexample: toCounterexample(suite, out, seed, job) };
+}
+
+function deadlinePassed(job: BatchJob): () => boolean {
+  const d = job.deadline;
+  return d === undefined ? () => false : () => epochNow() >= d;
 }
 
 interface FailedRun {

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import type { Mutants } from '../../model/mutants.js';
 import { commandsArbitrary } from './arbitrary.js';
-import { BATCH_SIZE, batchRuns, planBatches, runBatch } from './batch.js';
+import { BATCH_SIZE, batchRuns, epochNow, planBatches, plannedRuns, runBatch } from './batch.js';
 import { Failure, RunContext, Stats } from './runner.js';
 import type { FailureInfo } from './runner.js';
 import type { CommandCall, Suite } from './suite.js';
@@ -74,6 +74,10 @@ export interface SuiteResult {
   /** Batches merged into this result, starting at firstBatch. */
   readonly batches: number;
   readonly firstBatch: number;
+  /** Runs asked of this suite (this shard's share), or null for "as many as time allows". */
+  readonly runsAsked: number | null;
+  /** The time limit stopped it before the runs asked were done (and nothing failed first). */
+  readonly cut: boolean;
   readonly counterexample?: Counterexample;
 }
 
@@ -83,21 +87,32 @@ export function runSuite<W, S, Step>(suite: Suite<W, S, Step>, opts: SuiteRunOpt
   const plan = planBatches(opts.runs ?? (opts.timeLimitMs === undefined ? 100 : Infinity), opts.batchSize ?? BATCH_SIZE);
   const stats = new Stats();
   const started = performance.now();
+  const deadline = opts.timeLimitMs === undefined ? undefined : epochNow() + opts.timeLimitMs;
   let counterexample: Counterexample | undefined;
+  let cut = false;
   let b = plan.from;
   for (; b < plan.to; b++) {
-    if (opts.timeLimitMs !== undefined && performance.now() - started >= opts.timeLimitMs) break;
-    const r = runBatch(suite, { suite: suite.name, suiteSeed: opts.seed, batch: b, numRuns: batchRuns(plan, b), maxCommands, mutant: opts.mutant ?? null });
+    if (deadline !== undefined && epochNow() >= deadline) {
+      cut = true;
+      break;
+    }
+    const r = runBatch(suite, { suite: suite.name, suiteSeed: opts.seed, batch: b, numRuns: batchRuns(plan, b), maxCommands, mutant: opts.mutant ?? null, ...(deadline === undefined ? {} : { deadline }) });
     stats.merge(r.stats);
     if (r.counterexample !== undefined) {
       counterexample = r.counterexample;
       b++;
       break;
     }
+    if (r.cut) {
+      cut = true;
+      b++;
+      break;
+    }
     opts.onBatch?.({ suite: suite.name, runs: stats.runs, steps: stats.steps, elapsedMs: performance.now() - started, failures: 0 });
   }
   const durationMs = performance.now() - started;
-  const result: SuiteResult = { suite: suite.name, seed: opts.seed, maxCommands, runs: stats.runs, steps: stats.steps, shrinkSteps: stats.shrinkSteps, durationMs, stats, batches: b - plan.from, firstBatch: plan.from };
+  const asked = plannedRuns(plan);
+  const result: SuiteResult = { suite: suite.name, seed: opts.seed, maxCommands, runs: stats.runs, steps: stats.steps, shrinkSteps: stats.shrinkSteps, durationMs, stats, batches: b - plan.from, firstBatch: plan.from, runsAsked: asked ?? null, cut: cut && counterexample === undefined && asked !== undefined };
   return counterexample === undefined ? result : { ...result, counterexample };
 }
 

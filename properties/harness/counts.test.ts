@@ -32,8 +32,8 @@ function spySuite(): { suite: Suite<World, number, number>; calls: Map<string, n
     name: 'spy',
     title: 'a spy catalog',
     commands: [
-      { name: 'inc', weight: 1, args: fc.constant([]), call: () => 'inc()', applies: () => true, run: (w) => ((w.n += 1), { step: w.n, go: 'inc()', comment: '' }) },
-      { name: 'dec', weight: 1, args: fc.constant([]), call: () => 'dec()', applies: (w) => w.n > 0, run: (w) => ((w.n -= 1), { step: w.n, go: 'dec()', comment: '' }) },
+      { name: 'inc', doc: 'n++', weight: 1, params: [], args: fc.constant([]), call: () => 'inc()', applies: () => true, run: (w) => ((w.n += 1), { step: w.n, go: 'inc()', comment: '' }) },
+      { name: 'dec', doc: 'n--', weight: 1, params: [], args: fc.constant([]), call: () => 'dec()', applies: (w) => w.n > 0, run: (w) => ((w.n -= 1), { step: w.n, go: 'dec()', comment: '' }) },
     ],
     catalog,
     maxCommands: 20,

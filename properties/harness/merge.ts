@@ -34,7 +34,8 @@ export function parseSummary(v: unknown, file: string): Summary {
     const s = r as Record<string, unknown> | null;
     if (typeof s !== 'object' || s === null || typeof s.suite !== 'string') return bad(`suite ${i} has no name`);
     if (getSuite(s.suite) === undefined) return bad(`names an unknown suite ${JSON.stringify(s.suite)}`);
-    for (const k of ['seed', 'maxCommands', 'firstBatch', 'batches', 'runs', 'steps', 'shrinkSteps', 'failures']) if (!isInt(s[k])) return bad(`suite ${s.suite}: ${k} must be an integer`);
+    for (const k of ['seed', 'maxCommands', 'firstBatch', 'batches', 'runsAsked', 'runs', 'steps', 'shrinkSteps', 'failures']) if (!isInt(s[k])) return bad(`suite ${s.suite}: ${k} must be an integer`);
+    if (typeof s.cut !== 'boolean') return bad(`suite ${s.suite}: cut must be true or false`);
     for (const k of ['commands', 'checked', 'violated', 'witnessRuns', 'witnessHits', 'coverage']) if (!isCounts(s[k])) return bad(`suite ${s.suite}: ${k} must map names to counts`);
   }
   if (typeof o.interrupted !== 'boolean') return bad('interrupted must be true or false');
@@ -51,7 +52,9 @@ function add(a: SuiteRecord, b: SuiteRecord): SuiteRecord {
   return {
     ...a,
     batches: a.batches + b.batches,
+    runsAsked: a.runsAsked + b.runsAsked,
     runs: a.runs + b.runs,
+    cut: a.cut || b.cut,
     steps: a.steps + b.steps,
     shrinkSteps: a.shrinkSteps + b.shrinkSteps,
     failures: a.failures + b.failures,
@@ -98,7 +101,8 @@ export function mergeSummaries(inputs: readonly { file: string; summary: Summary
     if (acc === undefined) continue;
     const suite = getSuite(name)!;
     suites.push(suite);
-    records.push(orderRecord(suite, acc));
+    // One process asks every run of every suite; the shards' shares add up to that.
+    records.push(orderRecord(suite, { ...acc, runsAsked: first.summary.options.runs }));
   }
   const timings: Timings = {
     workers: shards.reduce((a, s) => a + s.timings.workers, 0),

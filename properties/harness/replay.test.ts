@@ -6,6 +6,7 @@ import { withMutant } from '../../model/mutants.js';
 import { getSuite } from '../registry.js';
 import { replayWithFastCheck, runSuite } from './campaign.js';
 import { saveCounterexample } from './files.js';
+import type { ReplayFile } from './replay.js';
 import { ReplayFileError, formatReplay, readCounterexample, replayCounterexample } from './replay.js';
 
 const suite = getSuite('pagealloc')!;
@@ -52,6 +53,46 @@ function isSubsequence<T>(xs: readonly T[], ys: readonly T[]): boolean {
   return true;
 }
 
+describe('the per-step diff', () => {
+  // A large stack: stackalloc takes a manual span for it, stackfree (in _GCoff) frees it at once.
+  const stack: ReplayFile = { format: 'mheap-spec/counterexample@1', suite: 'mheap', mutant: null, commands: [{ name: 'stackalloc', args: [0, 7] }, { name: 'stackfree', args: [0, 0] }] };
+  const text = formatReplay(stack, replayCounterexample(stack));
+  const lines = text.split('\n');
+
+  test('shows span state changes: the span going live as mSpanManual, then mSpanManual -> mSpanDead', () => {
+    const at = lines.findIndex((l) => l.startsWith('stackfree('));
+    const born = /\b(s\d+) -→mSpanManual\b/.exec(lines.slice(0, at).join('\n'));
+    expect(born, text).not.toBeNull();
+    expect(lines[at + 1]).toMatch(new RegExp(`^ {4}// {3}.*\\b${born![1]} mSpanManual→mSpanDead\\b`));
+    expect(lines[at + 1]).toMatch(/manual spans 1→0/);
+  });
+
+  test('has one unit per quantity: page counts in pages (the figure says so), addresses in hex', () => {
+    const changes = [...text.matchAll(/([\w.]+(?: \w+)*(?: \(pages\))?) (\S+)→(\S+?)(?:,|$)/gm)];
+    expect(changes.length).toBeGreaterThan(3);
+    for (const [, key, before, after] of changes) {
+      for (const v of [before!, after!].filter((x) => x !== '-')) {
+        if (key!.endsWith('(pages)') && !key!.startsWith('zeroedBase')) expect(v, `${key} ${v}`).toMatch(/^\d+$/);
+      }
+    }
+    expect(text).toMatch(/heapReleased \(pages\) \d+→\d+/);
+    expect(text).toMatch(/curArena \[0x[0-9a-f]+, 0x[0-9a-f]+\)→\[0x[0-9a-f]+, 0x[0-9a-f]+\)/);
+  });
+});
+
+describe('hand-written replay files', () => {
+  test('need only format, suite and commands: the output fields are not required', () => {
+    const p = join(dir, 'hand.json');
+    writeFileSync(p, JSON.stringify({ format: 'mheap-spec/counterexample@1', suite: 'pagealloc', commands: [{ name: 'grow', args: [0, 1, 0] }, { name: 'alloc', args: [3] }, { name: 'free', args: [0, 0] }] }));
+    const hand = readCounterexample(p);
+    expect(hand.mutant).toBeNull();
+    const r = replayCounterexample(hand);
+    expect(r.failure).toBeUndefined();
+    expect(r.trace.map((t) => t.go)).toEqual(['p.grow(0x3000000000, 1*pallocChunkBytes)', 'a1, _ := p.alloc(3)', 'p.free(a1, 3)']);
+    expect(formatReplay(hand, r)).toMatch(/PASS: no invariant fails\n$/);
+  });
+});
+
 describe('bad replay files get one clear error', () => {
   const write = (name: string, text: string): string => {
     const p = join(dir, name);
@@ -66,7 +107,11 @@ describe('bad replay files get one clear error', () => {
     ['foreign JSON', () => write('f.json', '{"name":"some-package","version":"1.0.0"}'), /not an mheap-spec counterexample/],
     ['unknown suite', () => write('s.json', good.replace('"suite":"pagealloc"', '"suite":"nosuch"')), /unknown suite "nosuch"/],
     ['unknown command', () => write('c.json', good.replace(/"name":"alloc"/, '"name":"frobnicate"')), /is not a command of suite pagealloc/],
-    ['bad arguments', () => write('a.json', good.replace(/"args":\[\d+\]/, '"args":[-1]')), /not non-negative integers/],
+    ['a negative argument', () => write('a.json', good.replace(/"name":"alloc","args":\[\d+\]/, '"name":"alloc","args":[-1]')), /command \d+ alloc\(npages\): npages must be a whole number from 1 to 8192 \(pages to allocate\), got -1$/],
+    ['an argument out of range', () => write('r.json', good.replace(/"name":"alloc","args":\[\d+\]/, '"name":"alloc","args":[0]')), /alloc\(npages\): npages must be a whole number from 1 to 8192 .*got 0$/],
+    ['a fractional argument', () => write('x.json', good.replace(/"name":"alloc","args":\[\d+\]/, '"name":"alloc","args":[1.5]')), /npages must be a whole number .*got 1.5$/],
+    ['too few arguments', () => write('few.json', good.replace(/"name":"alloc","args":\[\d+\]/, '"name":"alloc","args":[]')), /command \d+ alloc\(npages\) takes 1 argument, got 0$/],
+    ['too many arguments', () => write('many.json', good.replace(/"name":"alloc","args":\[(\d+)\]/, '"name":"alloc","args":[$1,7]')), /command \d+ alloc\(npages\) takes 1 argument, got 2$/],
     ['unknown mutant', () => write('m.json', good.replace('"mutant":"findBestFit"', '"mutant":"nosuch"')), /unknown mutant/],
   ];
   for (const [name, file, msg] of cases) {

@@ -20,7 +20,7 @@ export class ReplayFileError extends Error {
 const FORMAT = 'mheap-spec/counterexample@1';
 
 /** Read and validate a saved counterexample. */
-export function readCounterexample(file: string): Counterexample {
+export function readCounterexample(file: string): ReplayFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -37,8 +37,18 @@ export function readCounterexample(file: string): Counterexample {
   return parseCounterexample(v, file);
 }
 
+/**
+ * A replay file as read: what replay needs (suite, commands, mutant) and,
+ * when the file has them, what the campaign recorded (the failure, the
+ * program, fast-check's seed and path). A hand-written file needs only
+ * format, suite and commands (docs/replay-files.md).
+ */
+export type ReplayFile = Pick<Counterexample, 'format' | 'suite' | 'mutant' | 'commands'> & Partial<Omit<Counterexample, 'format' | 'suite' | 'mutant' | 'commands'>>;
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
 /** Validate a parsed counterexample object. */
-export function parseCounterexample(v: unknown, file: string): Counterexample {
+export function parseCounterexample(v: unknown, file: string): ReplayFile {
   const bad = (what: string): never => {
     throw new ReplayFileError(`${file}: ${what}`);
   };
@@ -48,34 +58,42 @@ export function parseCounterexample(v: unknown, file: string): Counterexample {
   if (typeof o.suite !== 'string') return bad('has no suite name');
   const suite = getSuite(o.suite);
   if (suite === undefined) return bad(`names an unknown suite ${JSON.stringify(o.suite)}`);
-  if (!Number.isSafeInteger(o.seed)) return bad('seed must be an integer');
-  if (typeof o.path !== 'string' || typeof o.replayPath !== 'string') return bad('path and replayPath must be strings');
-  if (!Number.isSafeInteger(o.maxCommands) || (o.maxCommands as number) < 1) return bad('maxCommands must be a positive integer');
-  if (o.mutant !== null && !mutantNames.includes(o.mutant as keyof Mutants)) return bad(`names an unknown mutant ${JSON.stringify(o.mutant)}`);
-  if (!Array.isArray(o.commands)) return bad('commands must be an array');
-  const names = new Set(suite.commands.map((c) => c.name));
+  const has = (k: string): boolean => o[k] !== undefined;
+  if (has('seed') && !Number.isSafeInteger(o.seed)) return bad('seed must be an integer');
+  if ((has('path') && typeof o.path !== 'string') || (has('replayPath') && typeof o.replayPath !== 'string')) return bad('path and replayPath must be strings');
+  if (has('maxCommands') && (!Number.isSafeInteger(o.maxCommands) || (o.maxCommands as number) < 1)) return bad('maxCommands must be a positive integer');
+  const mutant = o.mutant ?? null;
+  if (mutant !== null && !mutantNames.includes(mutant as keyof Mutants)) return bad(`names an unknown mutant ${JSON.stringify(mutant)}`);
+  if (!Array.isArray(o.commands)) return bad('commands must be an array of {name, args}');
+  const defs = new Map(suite.commands.map((c) => [c.name, c]));
   const commands: CommandCall[] = o.commands.map((c: unknown, i: number) => {
     const cc = c as Record<string, unknown> | null;
     if (typeof cc !== 'object' || cc === null || typeof cc.name !== 'string' || !Array.isArray(cc.args)) return bad(`command ${i} is not {name, args}`);
-    if (!names.has(cc.name)) return bad(`command ${i} (${cc.name}) is not a command of suite ${suite.name}`);
-    if (!cc.args.every((a: unknown) => Number.isSafeInteger(a) && (a as number) >= 0)) return bad(`command ${i} (${cc.name}) has arguments that are not non-negative integers`);
+    const def = defs.get(cc.name);
+    if (def === undefined) return bad(`command ${i} (${cc.name}) is not a command of suite ${suite.name} (commands: ${[...defs.keys()].join(', ')})`);
+    const want = def.params;
+    const sig = `${cc.name}(${want.map((p) => p.name).join(', ')})`;
+    if (cc.args.length !== want.length) return bad(`command ${i} ${sig} takes ${plural(want.length, 'argument')}, got ${cc.args.length}`);
+    cc.args.forEach((a: unknown, j: number) => {
+      const p = want[j]!;
+      if (!Number.isSafeInteger(a) || (a as number) < p.min || (a as number) > p.max) bad(`command ${i} ${sig}: ${p.name} must be a whole number from ${p.min} to ${p.max} (${p.doc}), got ${JSON.stringify(a)}`);
+    });
     return { name: cc.name, args: cc.args as number[] };
   });
-  const f = o.failure as Record<string, unknown> | null;
-  if (typeof f !== 'object' || f === null || typeof f.id !== 'string' || typeof f.why !== 'string' || typeof f.where !== 'string' || !Number.isSafeInteger(f.step)) return bad('failure must be {id, kind, where, why, step}');
-  if (!Array.isArray(o.program) || !o.program.every((l) => typeof l === 'string')) return bad('program must be an array of lines');
-  return {
-    format: FORMAT,
-    suite: o.suite,
-    seed: o.seed as number,
-    path: o.path,
-    replayPath: o.replayPath,
-    maxCommands: o.maxCommands as number,
-    mutant: o.mutant as keyof Mutants | null,
-    commands,
-    failure: f as unknown as FailureInfo,
-    program: o.program as string[],
-  };
+  const out: Record<string, unknown> = { format: FORMAT, suite: o.suite };
+  for (const k of ['seed', 'path', 'replayPath', 'maxCommands']) if (has(k)) out[k] = o[k];
+  out.mutant = mutant;
+  out.commands = commands;
+  if (has('failure')) {
+    const f = o.failure as Record<string, unknown> | null;
+    if (typeof f !== 'object' || f === null || typeof f.id !== 'string' || typeof f.why !== 'string' || typeof f.where !== 'string' || !Number.isSafeInteger(f.step)) return bad('failure, if given, must be {id, kind, where, why, step} (it is what the campaign recorded; a hand-written file may leave it out)');
+    out.failure = f;
+  }
+  if (has('program')) {
+    if (!Array.isArray(o.program) || !o.program.every((l) => typeof l === 'string')) return bad('program, if given, must be an array of lines');
+    out.program = o.program;
+  }
+  return out as unknown as ReplayFile;
 }
 
 export interface ReplayResult {
@@ -112,14 +130,15 @@ export function replayCommands(suite: AnySuite, commands: readonly CommandCall[]
 }
 
 /** Replay a saved counterexample. */
-export function replayCounterexample(cx: Counterexample): ReplayResult {
+export function replayCounterexample(cx: ReplayFile): ReplayResult {
   return replayCommands(getSuite(cx.suite)!, cx.commands, cx.mutant);
 }
 
 /** The replay as printed: the program with, under each step, what changed; then the verdict. */
-export function formatReplay(cx: Counterexample, r: ReplayResult): string {
+export function formatReplay(cx: ReplayFile, r: ReplayResult): string {
   const out: string[] = [];
   if (cx.mutant !== null) out.push(`// model mutant in effect: ${cx.mutant}`);
+  out.push('// under each step, every figure it changed (page counts in pages, as each figure says; addresses in hex)');
   out.push(...formatProgram(r.prelude, []));
   let prev: Record<string, string | number> | undefined = r.figures0;
   for (const t of r.trace) {
@@ -130,10 +149,10 @@ export function formatReplay(cx: Counterexample, r: ReplayResult): string {
   }
   for (const i of r.skipped) out.push(`// step ${i} (${cx.commands[i]!.name}) no longer applies and was skipped`);
   if (r.failure === undefined) {
-    out.push(`PASS: no invariant fails any more (the file recorded FAIL ${cx.failure.id})`);
+    out.push(`PASS: no invariant fails${cx.failure === undefined ? '' : ` any more (the file recorded FAIL ${cx.failure.id})`}`);
   } else {
     out.push(...formatFailure(r.failure));
-    if (r.failure.id !== cx.failure.id) out.push(`     (the file recorded FAIL ${cx.failure.id})`);
+    if (cx.failure !== undefined && r.failure.id !== cx.failure.id) out.push(`     (the file recorded FAIL ${cx.failure.id})`);
   }
   return out.join('\n') + '\n';
 }

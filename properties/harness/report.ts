@@ -9,7 +9,9 @@ import type { SuiteResult } from './campaign.js';
 import type { Memory } from './orchestrate.js';
 import type { AnySuite } from './suite.js';
 
-export const SUMMARY_FORMAT = 'mheap-spec/summary@2';
+export const SUMMARY_FORMAT = 'mheap-spec/summary@3';
+/** Earlier formats `invariants` and `explain` still read a status from. */
+export const READABLE_SUMMARY_FORMATS: readonly string[] = [SUMMARY_FORMAT, 'mheap-spec/summary@2'];
 
 /** One suite's campaign, as data. */
 export interface SuiteRecord {
@@ -20,7 +22,11 @@ export interface SuiteRecord {
   /** Batches firstBatch .. firstBatch + batches - 1 were run and merged. */
   readonly firstBatch: number;
   readonly batches: number;
+  /** Runs asked of it (this shard's share). */
+  readonly runsAsked: number;
   readonly runs: number;
+  /** The time limit stopped it before runsAsked were done (nothing had failed). */
+  readonly cut: boolean;
   /** Checked steps, shrinking included. */
   readonly steps: number;
   readonly shrinkSteps: number;
@@ -75,15 +81,22 @@ export interface Summary {
   readonly options: CampaignOptionsRecord;
   /** This report is shard k of n (merge joins them), or null. */
   readonly shard: { readonly k: number; readonly n: number } | null;
-  /** Stopped by Ctrl-C: the counts so far. */
+  /** Stopped by a signal (Ctrl-C, SIGTERM, SIGHUP): the counts so far. */
   readonly interrupted: boolean;
+  /** The time limit stopped some suite before the runs asked of it were done. */
+  readonly cutShort: boolean;
   readonly suites: SuiteRecord[];
   readonly entries: EntryRow[];
   /** Witnesses no run reached: a vacuous campaign fails (a shard leaves that to the merged report). */
   readonly unreached: string[];
+  /** Nothing failed, every witness was reached, and every run asked for was done. */
   readonly ok: boolean;
+  readonly verdict: Verdict;
   readonly timings: Timings;
 }
+
+/** FAIL: an invariant failed; else INTERRUPTED or CUT SHORT if the runs asked were not all done; else FAIL if a witness was never reached; else PASS. */
+export type Verdict = 'PASS' | 'FAIL' | 'INTERRUPTED' | 'CUT SHORT';
 
 /** Counts keyed in a fixed order: the given keys (zeros included if `all`), then any others, sorted. */
 function ordered(m: Readonly<Record<string, number>>, keys: readonly string[], all: boolean): Record<string, number> {
@@ -117,7 +130,9 @@ export function recordOf(suite: AnySuite, r: SuiteResult, cxFile: string | null)
     maxCommands: r.maxCommands,
     firstBatch: r.firstBatch,
     batches: r.batches,
+    runsAsked: r.runsAsked ?? r.runs,
     runs: r.runs,
+    cut: r.cut,
     steps: r.steps,
     shrinkSteps: r.shrinkSteps,
     failures: r.counterexample === undefined ? 0 : 1,
@@ -167,6 +182,9 @@ export function buildSummary(head: SummaryHead, suites: readonly AnySuite[], rec
   });
   const failed = records.some((r) => r.failures > 0);
   const sharded = head.shard !== null && head.shard.n > 1;
+  const cutShort = records.some((r) => r.cut);
+  // Witnesses are judged only on a campaign that did every run asked of it (and, sharded, on the merged report).
+  const verdict: Verdict = failed ? 'FAIL' : head.interrupted ? 'INTERRUPTED' : cutShort ? 'CUT SHORT' : !sharded && unreached.length > 0 ? 'FAIL' : 'PASS';
   return {
     generated: 'by `mheap-spec check`; do not edit',
     format: SUMMARY_FORMAT,
@@ -174,10 +192,12 @@ export function buildSummary(head: SummaryHead, suites: readonly AnySuite[], rec
     options: head.options,
     shard: head.shard,
     interrupted: head.interrupted,
+    cutShort,
     suites: [...records],
     entries: [...byId.values()],
     unreached,
-    ok: !failed && !head.interrupted && (sharded || unreached.length === 0),
+    ok: verdict === 'PASS',
+    verdict,
     timings,
   };
 }

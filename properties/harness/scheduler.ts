@@ -9,7 +9,7 @@
 
 import { withMutant } from '../../model/mutants.js';
 import { getSuite } from '../registry.js';
-import { batchRuns, runBatch } from './batch.js';
+import { batchRuns, epochNow, plannedRuns, runBatch } from './batch.js';
 import type { BatchJob, BatchPlan, BatchResult } from './batch.js';
 import type { Counterexample, Progress, SuiteResult } from './campaign.js';
 import { Stats } from './runner.js';
@@ -75,7 +75,7 @@ export interface ScheduleOptions {
   readonly plan: BatchPlan;
   readonly maxCommands: number;
   readonly mutant: BatchJob['mutant'];
-  /** performance.now() after which no batch starts. */
+  /** Epoch milliseconds (batch.ts epochNow) after which no run starts: batches in flight stop at it too. */
   readonly deadline: number;
   readonly executor: Executor;
   readonly flags: Int32Array;
@@ -102,6 +102,7 @@ export async function runScheduled(o: ScheduleOptions): Promise<SuiteResult> {
   let runs = 0;
   let steps = 0;
   let failures = 0;
+  let cut = false;
   const mergeReady = (): void => {
     while (!mergedAll && waiting.has(merged)) {
       const r = waiting.get(merged)!;
@@ -116,9 +117,14 @@ export async function runScheduled(o: ScheduleOptions): Promise<SuiteResult> {
     if (mergedAll) waiting.clear();
   };
   const lane = async (): Promise<void> => {
-    while (next < plan.to && next < lowestFailure && !interrupted(flags) && performance.now() < o.deadline) {
+    while (next < plan.to && next < lowestFailure && !interrupted(flags)) {
+      if (epochNow() >= o.deadline) {
+        cut = true;
+        break;
+      }
       const b = next++;
-      const r = await o.executor.run({ suite: o.suite.name, suiteSeed: o.suiteSeed, batch: b, numRuns: batchRuns(plan, b), maxCommands: o.maxCommands, mutant: o.mutant });
+      const r = await o.executor.run({ suite: o.suite.name, suiteSeed: o.suiteSeed, batch: b, numRuns: batchRuns(plan, b), maxCommands: o.maxCommands, mutant: o.mutant, ...(Number.isFinite(o.deadline) ? { deadline: o.deadline } : {}) });
+      if (r.cut) cut = true;
       if (!mergedAll) waiting.set(b, r);
       runs += r.stats.runs;
       steps += r.stats.steps;
@@ -131,17 +137,25 @@ export async function runScheduled(o: ScheduleOptions): Promise<SuiteResult> {
         o.onCounterexample?.(r.counterexample, r.aborted);
       }
       mergeReady();
-      const now = performance.now();
-      o.onBatch?.({ suite: o.suite.name, runs, steps, elapsedMs: now - started, failures, plannedRuns: plannedRuns(plan), budgetLeftMs: Math.max(0, o.deadline - now) });
+      o.onBatch?.({ suite: o.suite.name, runs, steps, elapsedMs: performance.now() - started, failures, plannedRuns: plannedRuns(plan), budgetLeftMs: Math.max(0, o.deadline - epochNow()) });
     }
   };
   await Promise.all(Array.from({ length: o.executor.lanes }, lane));
-  // Batches that ran above a gap (a lower one never started: deadline or interrupt) do not count.
-  const result: SuiteResult = { suite: o.suite.name, seed: o.suiteSeed, maxCommands: o.maxCommands, runs: stats.runs, steps: stats.steps, shrinkSteps: stats.shrinkSteps, durationMs: performance.now() - started, stats, batches: merged - plan.from, firstBatch: plan.from };
+  // Batches that ran above a gap (a lower one never started: interrupt) do not count.
+  const asked = plannedRuns(plan);
+  const result: SuiteResult = {
+    suite: o.suite.name,
+    seed: o.suiteSeed,
+    maxCommands: o.maxCommands,
+    runs: stats.runs,
+    steps: stats.steps,
+    shrinkSteps: stats.shrinkSteps,
+    durationMs: performance.now() - started,
+    stats,
+    batches: merged - plan.from,
+    firstBatch: plan.from,
+    runsAsked: asked ?? null,
+    cut: cut && counterexample === undefined && !interrupted(flags) && asked !== undefined,
+  };
   return counterexample === undefined ? result : { ...result, counterexample };
-}
-
-function plannedRuns(plan: BatchPlan): number | undefined {
-  if (plan.to === Infinity) return undefined;
-  return Math.max(0, Math.min(plan.runs, plan.to * plan.batchSize) - plan.from * plan.batchSize);
 }

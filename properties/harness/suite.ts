@@ -18,12 +18,29 @@ export interface Executed<Step> {
   readonly comment: string;
 }
 
+/**
+ * One positional argument of a command: its name, the whole numbers it
+ * takes, and what it means. Replay files are validated against these (one
+ * clear line for a wrong count or a value out of range), `mheap-spec docs`
+ * lists them, and a test checks the generator stays inside them.
+ */
+export interface Param {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly doc: string;
+}
+
 export interface CommandDef<W, Step> {
   /** The Go entry point it drives, e.g. "alloc". */
   readonly name: string;
+  /** What it does, in one line (for the replay-file documentation). */
+  readonly doc: string;
   /** Relative frequency in generated sequences. */
   readonly weight: number;
-  /** Positional integer arguments. */
+  /** Its positional arguments, declared. */
+  readonly params: readonly Param[];
+  /** Positional integer arguments, as generated: always params.length values, each within its Param's range. */
   readonly args: fc.Arbitrary<number[]>;
   /** The Go call it is about to make, e.g. `p.alloc(641)` (printed when the call throws). */
   call(w: W, args: readonly number[]): string;

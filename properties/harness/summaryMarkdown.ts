@@ -1,5 +1,6 @@
 // summary.md: the campaign summary for people. Timings come last, in their
-// own section: everything above it is the same for the same campaign.
+// own section: everything above it is the same for the same campaign. Each
+// rule links to its entry in invariants.md, written beside it.
 
 import type { Summary } from './report.js';
 
@@ -9,6 +10,19 @@ function pct(n: number, d: number): string {
 
 const num = (n: number): string => n.toLocaleString('en-US');
 
+/** The link to a catalog entry in invariants.md: GitHub's anchor of its `### id` heading. */
+export function entryLink(id: string): string {
+  return `[${id}](invariants.md#${id.toLowerCase().replace(/[^a-z0-9_-]/g, '')})`;
+}
+
+/** The time limit as the user wrote it, near enough: 20m, 90s, 1h, 1500ms. */
+function duration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
 export function summaryMarkdown(s: Summary): string {
   const o = s.options;
   const out: string[] = [];
@@ -16,22 +30,27 @@ export function summaryMarkdown(s: Summary): string {
   out.push('# mheap-spec campaign summary', '');
   const shard = s.shard === null ? '' : ` Shard ${s.shard.k}/${s.shard.n} (merge the shards' reports with \`mheap-spec merge\`).`;
   const mutant = o.mutant === null ? '' : ` Model mutant in effect: ${o.mutant}.`;
-  out.push(`Seed ${s.seed}; ${num(o.runs)} runs per suite; time limit ${o.timeLimitMs / 1000} s; commands per run ${o.maxCommands ?? "the suite's"}.${shard}${mutant}${s.interrupted ? ' **Interrupted** (Ctrl-C): the counts so far.' : ''} Verdict: **${s.ok ? 'PASS' : 'FAIL'}**.`, '');
-  out.push('| suite | seed | batches | runs | checked steps | failures | counterexample |', '|---|---|---|---|---|---|---|');
+  const interrupted = s.interrupted ? ' **Interrupted** (a signal stopped it): the counts so far.' : '';
+  const cut = s.suites.filter((r) => r.cut);
+  const cutText = cut.length === 0 ? '' : ` **Cut short by the time limit** (${duration(o.timeLimitMs)}): ${cut.map((r) => `${r.suite} ${num(r.runs)} of ${num(r.runsAsked)} runs`).join(', ')}.`;
+  out.push(`Seed ${s.seed}; ${num(o.runs)} runs per suite; time limit ${duration(o.timeLimitMs)}; commands per run ${o.maxCommands ?? "the suite's"}.${shard}${mutant}${interrupted}${cutText} Verdict: **${s.verdict}**.`, '');
+  out.push('| suite | seed | batches | runs done of asked | checked steps | failures | counterexample |', '|---|---|---|---|---|---|---|');
   for (const r of s.suites) {
     const batches = r.batches === 0 ? '-' : `${r.firstBatch}..${r.firstBatch + r.batches - 1}`;
-    out.push(`| ${r.suite} | ${r.seed} | ${batches} | ${num(r.runs)} | ${num(r.steps)} | ${r.failures === 0 ? 0 : `**${r.failures}** (${r.failed})`} | ${r.counterexample ?? ''} |`);
+    const runs = `${num(r.runs)} of ${num(r.runsAsked)}${r.cut ? ' (**cut short**)' : ''}`;
+    const cx = r.counterexample === null ? '' : `[${r.counterexample}](${r.counterexample})`;
+    out.push(`| ${r.suite} | ${r.seed} | ${batches} | ${runs} | ${num(r.steps)} | ${r.failures === 0 ? 0 : `**${r.failures}** (${r.failed})`} | ${cx} |`);
   }
   out.push('', '## Invariants and action properties', '', '| ID | kind | Go | suites | checked | violated |', '|---|---|---|---|---|---|');
-  for (const e of s.entries.filter((x) => x.kind !== 'witness')) out.push(`| ${e.id} | ${e.kind} | ${e.go} | ${e.suites.join(', ')} | ${num(e.checked)} | ${e.violated === 0 ? 0 : `**${e.violated}**`} |`);
+  for (const e of s.entries.filter((x) => x.kind !== 'witness')) out.push(`| ${entryLink(e.id)} | ${e.kind} | ${e.go} | ${e.suites.join(', ')} | ${num(e.checked)} | ${e.violated === 0 ? 0 : `**${e.violated}**`} |`);
   out.push('', '## Witnesses', '', '| ID | Go | suites | reached in runs | hit rate | hits |', '|---|---|---|---|---|---|');
-  for (const e of s.entries.filter((x) => x.kind === 'witness')) out.push(`| ${e.id} | ${e.go} | ${e.suites.join(', ')} | ${num(e.runsReached)} of ${num(e.runs)} | ${pct(e.runsReached, e.runs)} | ${num(e.hits)} |`);
+  for (const e of s.entries.filter((x) => x.kind === 'witness')) out.push(`| ${entryLink(e.id)} | ${e.go} | ${e.suites.join(', ')} | ${num(e.runsReached)} of ${num(e.runs)} | ${pct(e.runsReached, e.runs)} | ${num(e.hits)} |`);
   if (s.unreached.length > 0) {
     const why = s.shard !== null && s.shard.n > 1 ? 'in this shard (judged on the merged report)' : '(the campaign fails: a vacuous suite is a failed suite)';
     out.push('', `**Never reached** ${why}: ${s.unreached.join(', ')}.`);
   }
   const t = s.timings;
-  out.push('', '## Timings (vary from run to run)', '', `${t.workers} worker${t.workers === 1 ? '' : 's'}, ${(t.durationMs / 1000).toFixed(1)} s in all${t.cpuMs === null || t.durationMs === 0 ? '' : `, ${(t.cpuMs / t.durationMs).toFixed(2)} cores busy`}.${t.memory === null ? '' : ` RSS ${t.memory.rssStartMB} MB at start, ${t.memory.rssEndMB} MB at end, ${t.memory.rssPeakMB} MB at most.`}`, '');
+  out.push('', '## Timings (vary from run to run)', '', `${t.workers} worker${t.workers === 1 ? '' : 's'}, ${(t.durationMs / 1000).toFixed(1)} s in all${t.cpuMs === null || t.durationMs === 0 ? '' : `, ${(t.cpuMs / t.durationMs).toFixed(2)} cores busy`}.${t.memory === null ? '' : ` RSS ${t.memory.rssStartMB} MB at start, ${t.memory.rssEndMB} MB at end; the process's maximum RSS ${t.memory.rssPeakMB} MB.`}`, '');
   out.push('| suite | duration | checked steps/s |', '|---|---|---|');
   for (const x of t.suites) out.push(`| ${x.suite} | ${(x.durationMs / 1000).toFixed(1)} s | ${num(x.stepsPerSec)} |`);
   return out.join('\n') + '\n';

@@ -16,7 +16,7 @@ import { AbstractStacks, STACK_CACHE_SIZE, WORKBUF_ALLOC } from '../../spec/mhea
 import type { StackPlan, WorkbufPlan } from '../../spec/mheap/callers.js';
 import type { ManualType } from '../../spec/mheap/spanHeap.js';
 import type { Allocated, HeapStep, Placed } from '../../spec/mheap/world.js';
-import type { CommandDef, Executed } from '../harness/suite.js';
+import type { CommandDef, Executed, Param } from '../harness/suite.js';
 import type { HeapSystem, MeasuredStep } from './world.js';
 import { pagesOf } from '../../spec/format.js';
 
@@ -24,6 +24,7 @@ type Cmd = CommandDef<HeapSystem, HeapStep>;
 type Ex = Executed<HeapStep>;
 
 const pArg = fc.nat({ max: 7 });
+const pParam: Param = { name: 'p', min: 0, max: 7, doc: 'the P that calls: this index modulo GOMAXPROCS' };
 const pOf = (w: HeapSystem, i: number): number => i % w.h.allp.length;
 
 /** Stack sizes: the four stack pool orders, then large stacks of 4 to 128 pages. */
@@ -67,7 +68,9 @@ const oomComment = 'fatal error: out of memory (a real program dies here; the ru
 
 const stackallocCmd: Cmd = {
   name: 'stackalloc',
+  doc: "stackalloc: a goroutine stack, from the P's stack cache, the stack pools or a large-stack span",
   weight: 3,
+  params: [pParam, { name: 'size', min: 0, max: stackSizes.length - 1, doc: `the stack size: ${stackSizes.join(', ')} bytes` }],
   args: fc.tuple(pArg, fc.nat({ max: stackSizes.length - 1 })),
   applies: () => true,
   call: (w, [p, k]) => `stackalloc(${stackSizes[k!]})  // P${pOf(w, p!)}`,
@@ -94,7 +97,9 @@ const stackallocCmd: Cmd = {
 
 const stackfreeCmd: Cmd = {
   name: 'stackfree',
+  doc: 'stackfree: give a live stack back',
   weight: 3,
+  params: [{ name: 'stack', min: 0, max: 63, doc: 'which live stack: this index modulo their number, oldest first' }, pParam],
   args: fc.tuple(fc.nat({ max: 63 }), pArg),
   applies: (w) => w.liveStacks.length > 0,
   call: (w, [i]) => `stackfree(${w.liveStacks[i! % w.liveStacks.length]!.name})`,
@@ -114,7 +119,9 @@ const stackfreeCmd: Cmd = {
 
 const getemptyCmd: Cmd = {
   name: 'getempty',
+  doc: 'getempty: take an empty GC work buffer (allocating a span of them when none is free)',
   weight: 2,
+  params: [pParam],
   args: fc.tuple(pArg),
   applies: (w) => w.heldBuffers.length < 40,
   call: () => 'getempty()',
@@ -141,7 +148,9 @@ const getemptyCmd: Cmd = {
 
 const putemptyCmd: Cmd = {
   name: 'putempty',
+  doc: 'putempty: give a held work buffer back to the empty list',
   weight: 1,
+  params: [{ name: 'buffer', min: 0, max: 63, doc: 'which held work buffer: this index modulo their number, oldest first' }],
   args: fc.tuple(fc.nat({ max: 63 })),
   applies: (w) => w.heldBuffers.length > 0,
   call: (w, [i]) => `putempty(${w.heldBuffers[i! % w.heldBuffers.length]!.name})`,
@@ -157,7 +166,9 @@ const putemptyCmd: Cmd = {
 
 const freeSomeWbufsCmd: Cmd = {
   name: 'freeSomeWbufs',
+  doc: "freeSomeWbufs: free the work-buffer spans on the free list (the background sweeper's call)",
   weight: 1,
+  params: [pParam],
   args: fc.tuple(pArg),
   applies: () => true,
   call: () => 'freeSomeWbufs(true)',
@@ -173,7 +184,9 @@ const ptrdataSizes = [64, 4096, 600_000, 5_000_000];
 
 const materializeGCProgCmd: Cmd = {
   name: 'materializeGCProg',
+  doc: "materializeGCProg: a manual span for a GC program's pointer bitmap",
   weight: 1,
+  params: [pParam, { name: 'ptrdata', min: 0, max: ptrdataSizes.length - 1, doc: `the type's pointer data: ${ptrdataSizes.join(', ')} bytes` }],
   args: fc.tuple(pArg, fc.nat({ max: ptrdataSizes.length - 1 })),
   applies: () => true,
   call: (_w, [, k]) => `materializeGCProg(${ptrdataSizes[k!]}, prog)`,
@@ -192,7 +205,9 @@ const materializeGCProgCmd: Cmd = {
 
 const dematerializeGCProgCmd: Cmd = {
   name: 'dematerializeGCProg',
+  doc: "dematerializeGCProg: free a GC program's bitmap span",
   weight: 1,
+  params: [{ name: 'span', min: 0, max: 63, doc: "which live bitmap span: this index modulo their number, oldest first" }, pParam],
   args: fc.tuple(fc.nat({ max: 63 }), pArg),
   applies: (w) => w.gcProgSpans.length > 0,
   call: (w, [i]) => `dematerializeGCProg(${w.nameOf(w.gcProgSpans[i! % w.gcProgSpans.length]!)})`,

@@ -16,7 +16,7 @@ import { makeSpanClass } from '../../model/spanclass.js';
 import { kindGo } from '../../spec/mheap/spanHeap.js';
 import type { SpanKind } from '../../spec/mheap/spanHeap.js';
 import type { HeapStep } from '../../spec/mheap/world.js';
-import type { CommandDef, Executed } from '../harness/suite.js';
+import type { CommandDef, Executed, Param } from '../harness/suite.js';
 import { callerCommands, stackSpansDying } from './callerCommands.js';
 import { misuse } from './misuse.js';
 import type { HeapSystem } from './world.js';
@@ -26,6 +26,7 @@ type Cmd = CommandDef<HeapSystem, HeapStep>;
 type Ex = Executed<HeapStep>;
 
 export const pArg = fc.nat({ max: 7 });
+export const pParam: Param = { name: 'p', min: 0, max: 7, doc: 'the P that calls: this index modulo GOMAXPROCS' };
 
 export function pOf(w: HeapSystem, i: number): number {
   return i % w.h.allp.length;
@@ -57,7 +58,9 @@ function allocHeap(w: HeapSystem, op: string, p: number, npages: number, kind: E
 /** mcentral.grow: a span of a small size class, limit after its last whole object. */
 const allocSmall: Cmd = {
   name: 'allocSmall',
+  doc: 'h.alloc as mcentral.grow calls it: a span for a small size class',
   weight: 5,
+  params: [pParam, { name: 'sizeclass', min: 1, max: 67, doc: 'the size class (its span has class_to_allocnpages pages)' }, { name: 'noscan', min: 0, max: 1, doc: '1 noscan, 0 scan' }],
   args: fc.tuple(pArg, fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 20 }) }, { weight: 1, arbitrary: fc.integer({ min: 21, max: 67 }) }), fc.nat({ max: 1 })),
   applies: () => true,
   call: (w, [p, c, ns]) => `h.alloc(${class_to_allocnpages[c!]}, makeSpanClass(${c}, ${ns === 1}))  // P${pOf(w, p!)}`,
@@ -89,7 +92,14 @@ function largePages(w: { arenaPages: number }): fc.Arbitrary<number> {
 function allocLarge(arenaPages: number): Cmd {
   return {
     name: 'allocLarge',
+    doc: 'h.alloc as mcache.allocLarge calls it: a size-class-0 span for one large object',
     weight: 4,
+    params: [
+      pParam,
+      { name: 'npages', min: 1, max: Math.max(202, 2 * arenaPages), doc: 'pages' },
+      { name: 'tail', min: 0, max: 8191, doc: 'bytes the object leaves unused in its last page (modulo the page size)' },
+      { name: 'noscan', min: 0, max: 1, doc: '1 noscan, 0 scan' },
+    ],
     args: fc.tuple(pArg, largePages({ arenaPages }), fc.nat({ max: 8191 }), fc.nat({ max: 1 })),
     applies: () => true,
     call: (w, [p, n, , ns]) => `h.alloc(${n}, makeSpanClass(0, ${ns === 1}))  // P${pOf(w, p!)}`,
@@ -115,7 +125,9 @@ function allocLarge(arenaPages: number): Cmd {
 
 const gcStartCmd: Cmd = {
   name: 'gcStart',
+  doc: 'gcStart: the GC leaves _GCoff for _GCmark',
   weight: 1,
+  params: [],
   args: fc.constant([]),
   applies: (w) => w.h.gcphase === '_GCoff',
   call: () => 'gcStart()',
@@ -128,7 +140,9 @@ const gcStartCmd: Cmd = {
 /** gcMarkTermination on P p, with the Ps of idle (a bit mask) parked by the scheduler. */
 const gcMarkTerminationCmd: Cmd = {
   name: 'gcMarkTermination',
+  doc: 'gcMarkTermination and gcSweep on a P: back to _GCoff, h.sweepgen += 2; the stacks the cycle kept alive die',
   weight: 1,
+  params: [pParam, { name: 'idle', min: 0, max: 7, doc: 'a bit mask of Ps the scheduler has parked (never the one ending the cycle): their page caches are flushed' }],
   args: fc.tuple(pArg, fc.nat({ max: 7 })),
   applies: (w) => w.h.gcphase === '_GCmark',
   call: () => 'gcMarkTermination()',
@@ -154,7 +168,9 @@ const gcMarkTerminationCmd: Cmd = {
 
 const sweep: Cmd = {
   name: 'sweep',
+  doc: 'sweepone: sweep the first span that needs it, as the background sweeper does',
   weight: 2,
+  params: [],
   args: fc.constant([]),
   applies: (w) => w.heapSpans.some((id) => w.handles.get(id)!.sweepgen !== w.h.sweepgen),
   call: () => 'sweepone()',
@@ -170,7 +186,9 @@ const scavengeAmounts = [1, 64, 1024, Infinity];
 /** The heap's forced scavenging (debug.FreeOSMemory's scavengeAll, the memory limit). */
 const scavenge: Cmd = {
   name: 'scavenge',
+  doc: "the heap's forced scavenging (debug.FreeOSMemory, the memory limit)",
   weight: 1,
+  params: [{ name: 'amount', min: 0, max: scavengeAmounts.length - 1, doc: `pages to release: ${scavengeAmounts.map((n) => (n === Infinity ? 'all' : String(n))).join(', ')}` }],
   args: fc.tuple(fc.nat({ max: scavengeAmounts.length - 1 })),
   applies: () => true,
   call: (_w, [k]) => `h.pages.scavenge(${scavengeAmounts[k!] === Infinity ? '^uintptr(0)' : `${scavengeAmounts[k!]}*pageSize`}, nil, true)`,
@@ -185,7 +203,9 @@ const scavenge: Cmd = {
 /** Another mapping takes the address of the next arena hint: the heap must go elsewhere. */
 const occupyNextHint: Cmd = {
   name: 'occupyNextHint',
+  doc: 'another mapping takes the address of the next arena hint, so the heap must grow elsewhere',
   weight: 1,
+  params: [],
   args: fc.constant([]),
   applies: (w) => w.h.arenaHints !== null,
   call: () => 'mmap(<next arena hint>)',
@@ -200,7 +220,9 @@ const occupyNextHint: Cmd = {
 /** Another library maps a few physical pages wherever the kernel puts them: later placements move, and need not be arena-aligned. */
 const mmapAnywhere: Cmd = {
   name: 'mmapAnywhere',
+  doc: 'another library maps a few physical pages wherever the kernel puts them',
   weight: 1,
+  params: [{ name: 'physPages', min: 1, max: 40, doc: 'physical pages it maps' }],
   args: fc.tuple(fc.integer({ min: 1, max: 40 })),
   applies: () => true,
   call: (w, [n]) => `mmap(nil, ${n! * w.g.physPageSize})`,

@@ -164,7 +164,12 @@ function images(w: HeapSystem): [StateImage, StateImage] {
 
 export const misuse: CommandDef<HeapSystem, HeapStep> = {
   name: 'misuse',
+  doc: 'a call a correct caller never makes; it must be refused and leave the heap as it was',
   weight: 1,
+  params: [
+    { name: 'kind', min: 0, max: kinds.length - 1, doc: `which misuse: this index modulo the kinds possible now (of ${kinds.map((k) => k.name).join(', ')})` },
+    { name: 'target', min: 0, max: 63, doc: 'which span it misuses: this index modulo the candidates' },
+  ],
   args: fc.tuple(fc.nat({ max: kinds.length - 1 }), fc.nat({ max: 63 })),
   applies: () => true,
   call: (w, [k]) => available(w)[k! % available(w).length]!.go('s'),

@@ -57,7 +57,24 @@ export function heapSuite(config: HeapConfig = defaultHeapConfig, opts: HeapSuit
         'heapReleased (pages)': h.gcController.heapReleased.load() / ps,
         'zeroedBase (pages)': zb,
         curArena: `[${hex(h.curArena.base)}, ${hex(h.curArena.end)})`,
+        // Each span the suite holds: its state and sweepgen; what became of recently freed ones.
+        ...spanFigures(w),
       };
     },
   };
+}
+
+/** Replay's per-span figures: every live span's state and sweepgen, and each recently freed span's state now. */
+function spanFigures(w: HeapSystem): Record<string, string | number> {
+  const f: Record<string, string | number> = {};
+  for (const [id, s] of w.handles) {
+    f[w.nameOf(id)] = s.state.get();
+    f[`${w.nameOf(id)}.sweepgen`] = s.sweepgen;
+  }
+  for (const d of w.freed) {
+    if (Object.hasOwn(f, d.name)) continue;
+    const now = w.specId(d.span);
+    f[d.name] = now === undefined ? d.span.state.get() : `mSpanDead (its structure reused by ${w.nameOf(now)})`;
+  }
+  return f;
 }

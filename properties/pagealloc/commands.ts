@@ -31,7 +31,13 @@ function growTarget(w: PageAllocSystem, gapKind: number, nchunks: number, below:
 
 const grow: Cmd = {
   name: 'grow',
+  doc: 'p.grow: add whole chunks to the heap, above the highest grown chunk or below the lowest',
   weight: 2,
+  params: [
+    { name: 'gap', min: 0, max: gaps.length - 1, doc: `the gap before the new range: ${gaps.join(', ')} chunks` },
+    { name: 'nchunks', min: 1, max: 3, doc: 'chunks to grow' },
+    { name: 'below', min: 0, max: 1, doc: '1: below the lowest grown chunk; 0: above the highest (the first grow starts at the base chunk plus the gap)' },
+  ],
   args: fc.tuple(
     fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.constant(4) }),
     fc.integer({ min: 1, max: 3 }),
@@ -64,7 +70,9 @@ function npagesArb(chunkPages: number): fc.Arbitrary<number> {
 function alloc(chunkPages: number): Cmd {
   return {
     name: 'alloc',
+    doc: 'p.alloc: allocate npages contiguous pages, first fit',
     weight: 8,
+    params: [{ name: 'npages', min: 1, max: 16 * chunkPages, doc: 'pages to allocate' }],
     args: npagesArb(chunkPages).map((n) => [n]),
     applies: () => true,
     call: (_w, [n]) => `p.alloc(${n!})`,
@@ -82,7 +90,12 @@ function alloc(chunkPages: number): Cmd {
 
 const free: Cmd = {
   name: 'free',
+  doc: 'p.free: free a live allocation, or part of one',
   weight: 6,
+  params: [
+    { name: 'alloc', min: 0, max: 63, doc: 'which live allocation: this index modulo the number live, oldest first' },
+    { name: 'part', min: 0, max: 3, doc: '0 all of it, 1 its first half, 2 its second half, 3 its middle page (halves and middles of allocations that have them)' },
+  ],
   args: fc.tuple(fc.nat({ max: 63 }), fc.integer({ min: 0, max: 3 })),
   applies: (w) => w.allocs.length > 0,
   call(w, [i, part]) {
@@ -118,7 +131,9 @@ function freeRange(w: PageAllocSystem, i: number, part: number): { k: number; a:
 
 const allocToCache: Cmd = {
   name: 'allocToCache',
+  doc: "p.allocToCache: take a 64-page-aligned block's free pages as a page cache",
   weight: 2,
+  params: [],
   args: fc.constant([]),
   applies: (w) => w.caches.size < 4,
   call: () => `c := p.allocToCache()`,
@@ -138,7 +153,12 @@ function liveCache(w: PageAllocSystem, j: number): number {
 
 const cacheAlloc: Cmd = {
   name: 'cacheAlloc',
+  doc: 'pageCache.alloc: allocate npages from a live page cache',
   weight: 4,
+  params: [
+    { name: 'cache', min: 0, max: 7, doc: 'which live page cache: this index modulo the number live, oldest first' },
+    { name: 'npages', min: 1, max: 64, doc: 'pages to allocate' },
+  ],
   args: fc.tuple(fc.nat({ max: 7 }), fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: fc.integer({ min: 2, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 16 }) })),
   applies: (w) => w.caches.size > 0,
   call: (w, [j, n]) => `c${liveCache(w, j!)}.alloc(${n!})`,
@@ -158,7 +178,9 @@ const cacheAlloc: Cmd = {
 
 const cacheFlush: Cmd = {
   name: 'cacheFlush',
+  doc: "pageCache.flush: give a live page cache's pages back",
   weight: 2,
+  params: [{ name: 'cache', min: 0, max: 7, doc: 'which live page cache: this index modulo the number live, oldest first' }],
   args: fc.tuple(fc.nat({ max: 7 })),
   applies: (w) => w.caches.size > 0,
   call: (w, [j]) => `c${liveCache(w, j!)}.flush(p)`,
@@ -173,7 +195,12 @@ const scavengeAmounts = [1, 4, 64, 600, Infinity];
 
 const scavenge: Cmd = {
   name: 'scavenge',
+  doc: 'p.scavenge: release free pages to the OS',
   weight: 2,
+  params: [
+    { name: 'amount', min: 0, max: scavengeAmounts.length - 1, doc: `pages to release: ${scavengeAmounts.map((n) => (n === Infinity ? 'all' : String(n))).join(', ')}` },
+    { name: 'force', min: 0, max: 1, doc: '1: forced (debug.FreeOSMemory, the memory limit); 0: as the background scavenger' },
+  ],
   args: fc.tuple(fc.integer({ min: 0, max: scavengeAmounts.length - 1 }), fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(0) })),
   applies: () => true,
   call: (_w, [kind, f]) => `p.scavenge(${scavengeAmounts[kind!] === Infinity ? '^uintptr(0)' : String(scavengeAmounts[kind!]!) + '*pageSize'}, nil, ${f === 1})`,
@@ -189,7 +216,9 @@ const scavenge: Cmd = {
 
 const nextGen: Cmd = {
   name: 'nextGen',
+  doc: "scavengeIndex.nextGen: the scavenger's next generation (a GC cycle ended)",
   weight: 1,
+  params: [],
   args: fc.constant([]),
   applies: () => true,
   call: () => 'p.scav.index.nextGen()',

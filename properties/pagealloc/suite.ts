@@ -36,7 +36,8 @@ export function pageAllocSuite(g: Geometry = defaultGeometry, name = 'pagealloc'
           else if (st === CACHED) cached++;
         }
       }
-      return { searchAddr: hex(w.h.searchAddr.addr()), free, scavenged: scav, allocated: held, cached };
+      // Page counts as numbers, addresses as hex.
+      return { searchAddr: hex(w.h.searchAddr.addr()), 'free (pages)': free, 'scavenged (pages)': scav, 'allocated (pages)': held, 'cached (pages)': cached };
     },
   };
 }

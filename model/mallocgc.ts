@@ -11,6 +11,7 @@
 // mp.mallocing set).
 
 import type { MHeap } from './mheap.js';
+import { flushAtSafePoint } from './mgc.js';
 import { gcmarknewobject } from './mgcmark.js';
 import { nextFreeFast } from './mbitmap.js';
 import type { MSpan } from './mspan.js';
@@ -41,6 +42,8 @@ export function mallocgcStart(h: MHeap, size: number, noscan: boolean, needzero:
   if (h.gcphase === '_GCmarktermination') throwGo('mallocgc called with gcphase == _GCmarktermination', site);
   if (!Number.isSafeInteger(size) || size < 1) refuse('mallocgc', `size must be a positive integer, got ${String(size)}`);
   if (pp.mallocing) throwGo('malloc deadlock', site);
+  // The P passes a safe point first: a deferred mcache flush runs before it allocates from a stale mcache.
+  flushAtSafePoint(h, pp);
   const c = pp.mcache;
   let span: MSpan;
   let x: number;

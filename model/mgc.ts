@@ -40,6 +40,7 @@ export function gcTrigger(h: MHeap): number {
 /** gcStart: finish sweeping, then enter the mark phase. */
 export function gcStart(h: MHeap): void {
   if (h.gcphase !== '_GCoff') refuse('gcStart', `a GC is already running (gcphase ${h.gcphase})`);
+  if (h.forEachP !== null) refuse('gcStart', 'the last mark termination is still waiting for Ps to flush their mcaches');
   // Check that all Ps have finished deferred mcache flushes.
   for (const p of h.allp) {
     if (p.mcache.flushGen !== h.sweepgen) throwGo('p mcache not flushed', `${site} · gcStart`, `p ${p.id} flushGen ${p.mcache.flushGen} != sweepgen ${h.sweepgen}`);
@@ -66,9 +67,12 @@ export function finishsweepM(h: MHeap): void {
 /**
  * gcMarkDone + gcMarkTermination, run on pp (the P that ends the cycle):
  * end the mark phase, start a new sweep generation, and free what the cycle
- * kept alive. Ps whose status is _Pidle have their page caches flushed.
+ * kept alive. Then forEachP flushes every P's mcache (and, for an idle P,
+ * its page cache): idle Ps and pp at once; a running P at its next safe
+ * point, which deferFlush says may come later (flushAtSafePoint). Sweeping
+ * cannot be done until every P has flushed.
  */
-export function gcMarkTermination(h: MHeap, pp: P | null): void {
+export function gcMarkTermination(h: MHeap, pp: P | null, deferFlush: (p: P) => boolean = () => false): void {
   if (h.gcphase !== '_GCmark') refuse('gcMarkTermination', `no mark phase to end (gcphase ${h.gcphase})`);
   if (h.allp.some((p) => p.mallocing)) refuse('gcMarkTermination', 'a mallocgc is in progress: the world cannot stop until it finishes');
   h.gcphase = '_GCmarktermination';
@@ -88,11 +92,27 @@ export function gcMarkTermination(h: MHeap, pp: P | null): void {
   prepareFreeWorkbufs(h);
   freeStackSpans(h, pp);
   // Ensure all mcaches are flushed; flush the page caches of idle Ps too.
+  h.forEachP = { sl, pending: new Set(h.allp) };
   for (const p of h.allp) {
-    p.mcache.prepareForSweep(h, p);
-    if (p.status === '_Pidle') p.pcache.flush(h.pages);
+    if (p.status === '_Pidle' || p === pp || !deferFlush(p)) flushAtSafePoint(h, p);
   }
-  h.sweep.active.end(h, sl);
+}
+
+/**
+ * forEachP's function on P p, at p's next safe point (before it allocates
+ * again): flush its mcache and, if it is idle, its page cache. The last P
+ * to run it lets sweeping finish.
+ */
+export function flushAtSafePoint(h: MHeap, p: P): void {
+  const f = h.forEachP;
+  if (f === null || !f.pending.has(p)) return;
+  p.mcache.prepareForSweep(h, p);
+  if (p.status === '_Pidle') p.pcache.flush(h.pages);
+  f.pending.delete(p);
+  if (f.pending.size === 0) {
+    h.forEachP = null;
+    h.sweep.active.end(h, f.sl);
+  }
 }
 
 /** gcSweep: with the world stopped, in _GCoff, a new sweep generation (h.sweepgen, a uint32, += 2). */

@@ -146,7 +146,7 @@ export function sweep(h: MHeap, s: MSpan, preserve: boolean, pp = h.allp[0] ?? n
     throwGo('mspan.sweep: bad span state', `${site} · (*sweepLocked).sweep`, `state=${s.state.get()} sweepgen=${s.sweepgen} mheap.sweepgen=${sweepgen}`);
   }
   h.pagesSwept += s.npages;
-  h.ghostSwept.push(s);
+  h.ghostSwept.push({ span: s, preserve });
   const spc = s.spanclass;
   const size = s.elemsize;
   // Zombies: a marked object that is free (beyond freeindex and not allocated) means a pointer to a free object.
@@ -303,6 +303,7 @@ export class SweeponeG {
         const s = this.span!;
         const npages = s.npages;
         // Sweep the span we found.
+        h.ghostSweeponeSwept.push(s);
         this.result = sweep(h, s, false, this.pp) ? npages : 0;
         if (this.result > 0) h.reclaimCredit += npages;
         this.holds = false;
@@ -332,26 +333,26 @@ export function isSweepDone(h: MHeap): boolean {
 }
 
 /**
- * ensureSwept: make sure s is swept before it is used: sweep it if it needs
- * it, else wait for whoever sweeps it (the model's other sweepers are done
- * within their steps, so a span at sg-1 here is a bug).
+ * ensureSwept: make sure s is swept before it is used. It sweeps s itself
+ * when it can acquire it; otherwise someone else owns the sweep (a sweeper
+ * at sg-1, or an mcache that cached s before the sweep began, at sg+1) and
+ * Go spins in osyield until the span reaches sg or sg+3. The model cannot
+ * spin: it returns false there, and the caller retries after others run.
  */
-export function ensureSwept(h: MHeap, s: MSpan, pp = h.allp[0] ?? null): void {
+export function ensureSwept(h: MHeap, s: MSpan, pp = h.allp[0] ?? null): boolean {
   const sl = h.sweep.active.begin(h);
   if (sl.valid) {
     // The caller must be sure that the span is a mSpanInUse span.
     if (sl.tryAcquire(s)) {
       sweep(h, s, false, pp);
       h.sweep.active.end(h, sl);
-      return;
+      return true;
     }
     h.sweep.active.end(h, sl);
   }
-  // Unfortunately we can't sweep the span ourselves. Somebody else got to it first.
+  // Unfortunate condition: someone else sweeps s; Go yields until they are done.
   const spangen = s.sweepgen;
-  if (!(spangen === sl.sweepGen || spangen === ((sl.sweepGen + 3) >>> 0))) {
-    throwGo('ensureSwept: span is being swept by another sweeper', `${site} · (*mspan).ensureSwept`, `sweepgen=${spangen} h.sweepgen=${h.sweepgen}`);
-  }
+  return spangen === sl.sweepGen || spangen === ((sl.sweepGen + 3) >>> 0);
 }
 
 /**

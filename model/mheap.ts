@@ -25,6 +25,7 @@ import { sysUnused } from './mem.js';
 import { GCWork } from './mgcwork.js';
 import { MCentral } from './mcentral.js';
 import { SweepData, sweepDrainedMask } from './mgcsweep.js';
+import type { SweepLocker } from './mgcsweep.js';
 import { OSMemory } from './os.js';
 import { StackAllocator } from './stack.js';
 import { P } from './proc.js';
@@ -102,6 +103,8 @@ export class MHeap {
   reclaimCredit = 0;
   /** sweepArenas: allArenas as the sweep generation began. */
   sweepArenas: readonly number[] = [];
+  /** The forEachP of the last mark termination, while some Ps have not run it yet: the sweep it holds open and those Ps. */
+  forEachP: { readonly sl: SweepLocker; readonly pending: Set<P> } | null = null;
 
   /** stack.go · stackpool and stackLarge. */
   readonly stacks: StackAllocator;
@@ -113,7 +116,13 @@ export class MHeap {
   /** Ghost: every span state transition, with the GC phase it happened in (suites drain it). */
   readonly ghostTransitions: SpanTransition[] = [];
   /** Ghost: every span sweep swept, in order (suites drain it and judge each outcome). */
-  readonly ghostSwept: MSpan[] = [];
+  readonly ghostSwept: { readonly span: MSpan; readonly preserve: boolean }[] = [];
+  /** Ghost: every span the page reclaimer took for sweeping (suites drain it). */
+  readonly ghostReclaimSwept: MSpan[] = [];
+  /** Ghost: every span sweepone took for sweeping (suites drain it). */
+  readonly ghostSweeponeSwept: MSpan[] = [];
+  /** Ghost: every write of a span's sweepgen, with h.sweepgen at the time (suites drain it). */
+  readonly ghostSweepgenWrites: { readonly span: MSpan; readonly from: number; readonly to: number; readonly heapSweepgen: number; readonly dead: boolean }[] = [];
 
   /** (*mheap).init and mallocinit's arena hints. */
   constructor(opts: HeapOptions = {}) {
@@ -121,7 +130,12 @@ export class MHeap {
     this.g = g;
     // Don't zero mspan allocations: a span's sweepgen must survive freeing and re-allocation.
     this.spanalloc = new FixAlloc(
-      () => new MSpan(this.allspans.length + 1, (sp, from, to) => this.ghostTransitions.push({ span: sp, from, to, gcphase: this.gcphase })),
+      () =>
+        new MSpan(
+          this.allspans.length + 1,
+          (sp, from, to) => this.ghostTransitions.push({ span: sp, from, to, gcphase: this.gcphase }),
+          (sp, from, to) => this.ghostSweepgenWrites.push({ span: sp, from, to, heapSweepgen: this.sweepgen, dead: sp.state.get() === 'mSpanDead' }),
+        ),
       (s) => this.recordspan(s),
       () => {},
     );

@@ -76,6 +76,7 @@ export function reclaimChunk(h: MHeap, arenas: readonly number[], pageIdx: numbe
         if ((inUseUnmarked & (1 << j)) === 0) continue;
         const s = ha.spans[arenaPage + i * 8 + j]!;
         if (sl.tryAcquire(s)) {
+          h.ghostReclaimSwept.push(s);
           const npages = s.npages;
           if (sweep(h, s, false, pp)) nFreed += npages;
           // Reload inUse: it's possible nearby spans were freed when we dropped the lock.

@@ -64,7 +64,17 @@ export class MSpan {
   gcmarkBits: GCBits | null = null;
 
   /** Sweep generation: see sweepgenIsLegal. Survives the span structure being freed and reused. */
-  sweepgen = 0;
+  get sweepgen(): number {
+    return this.sg;
+  }
+
+  set sweepgen(v: number) {
+    const from = this.sg;
+    this.sg = v;
+    this.onSweepgen?.(this, from, v);
+  }
+
+  private sg = 0;
   divMul = 0;
   /** Number of allocated objects (uint16). */
   allocCount = 0;
@@ -83,7 +93,12 @@ export class MSpan {
   /** Ghost: a stable name for traces (s1, s2, ...), the order the structure was first created. */
   readonly id: number;
 
-  constructor(id: number, onStateChange?: (s: MSpan, from: MSpanState, to: MSpanState) => void) {
+  constructor(
+    id: number,
+    onStateChange?: (s: MSpan, from: MSpanState, to: MSpanState) => void,
+    /** Ghost: told about every write of sweepgen (lets properties check each move, even within a step). */
+    private readonly onSweepgen?: (s: MSpan, from: number, to: number) => void,
+  ) {
     this.id = id;
     this.state = new MSpanStateBox(onStateChange === undefined ? undefined : (from, to) => onStateChange(this, from, to));
   }

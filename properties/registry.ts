@@ -5,6 +5,7 @@ import { Geometry, defaultGeometry, small } from '../model/geometry.js';
 import type { AnySuite } from './harness/suite.js';
 import { heapSuite } from './mheap/suite.js';
 import { pageAllocSuite } from './pagealloc/suite.js';
+import { sweepSuite } from './sweep/suite.js';
 
 const registry: Record<string, () => AnySuite> = {
   pagealloc: () => pageAllocSuite(defaultGeometry, 'pagealloc', 'linux/amd64'),
@@ -15,6 +16,8 @@ const registry: Record<string, () => AnySuite> = {
       { geometry: new Geometry(small), nprocs: 2, osLimitArenas: 4 },
       { name: 'mheap-small', geometryName: 'small geometry (64-page chunks, 4 MiB arenas, 1 GiB from address 0)', arenaFallback: true },
     ),
+  sweep: () => sweepSuite(),
+  'sweep-small': () => sweepSuite({ geometry: new Geometry(small), nprocs: 2, osLimitArenas: 6 }, 'sweep-small', 'small geometry'),
 };
 
 /** Suite names, in campaign order. */

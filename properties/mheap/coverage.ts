@@ -5,7 +5,7 @@
 // marked so, with the reason.
 
 import type { MSpanState } from '../../model/mspan.js';
-import { sweepgenRelationsGo, sweepgenRelationsReachable } from '../../spec/mheap/invariants.js';
+import { sweepgenRelationsGo } from '../../spec/mheap/invariants.js';
 import type { HeapSnapshot, HeapStep } from '../../spec/mheap/world.js';
 import type { Coverage } from '../harness/suite.js';
 import { coverageLabel } from '../harness/suite.js';
@@ -50,13 +50,23 @@ function stateUnreachable(cmd: string, st: string): string | undefined {
   return undefined;
 }
 
-/** Why a sweepgen relation cannot be seen in a phase in this model. */
-function sweepgenUnreachable(rel: string, phase: string): string | undefined {
+/** Why a sweepgen relation cannot be seen in a phase, in a suite that does (or does not) cache spans and step its sweepers. */
+export function sweepgenUnreachable(rel: string, phase: string, mcache: boolean): string | undefined {
   const d = [...relations].find(([, l]) => l === rel)?.[0];
-  if (d === undefined || sweepgenRelationsReachable[phase]!.includes(d)) return undefined;
+  if (d === undefined) return undefined;
   if (phase === '_GCmarktermination') return 'nothing runs between the steps of mark termination';
   if (!sweepgenRelationsGo[phase]!.includes(d)) return "Go's table rules it out in this phase";
-  return d === -1 ? 'a span is swept within one step: no sweeper holds one between steps yet' : 'no mcache yet: no span is cached';
+  if (!mcache && d === -1) return 'this suite sweeps a span within one step: no sweeper holds one between steps';
+  if (!mcache && (d === 1 || d === 3)) return 'this suite caches no span in an mcache';
+  return undefined;
+}
+
+/** Go's sweepgen relations, as coverage rows. */
+export const relationRows: readonly string[] = [...relations.values()];
+
+/** The sweepgen label of a span, relative to h.sweepgen, in a phase. */
+export function relationLabel(d: number): string {
+  return relations.get(d) ?? `sg${d < 0 ? '' : '+'}${d} (not in Go's table)`;
 }
 
 function transitionUnreachable(edge: string, phase: string): string | undefined {
@@ -101,7 +111,7 @@ export const heapCoverage: Coverage<HeapSystem, HeapSnapshot, HeapStep> = {
       cols: states,
       unreachable: stateUnreachable,
     },
-    { layout: 'matrix', name: G.sweepgen, title: 'Sweep generation of in-use spans after each step (span-steps), by GC phase', rows: [...relations.values()], cols: phases, unreachable: sweepgenUnreachable },
+    { layout: 'matrix', name: G.sweepgen, title: 'Sweep generation of in-use spans after each step (span-steps), by GC phase', rows: [...relations.values()], cols: phases, unreachable: (r, c) => sweepgenUnreachable(r, c, false) },
     { layout: 'matrix', name: G.transition, title: 'Span-state transitions, by GC phase', rows: legalEdges.map(([a, b]) => `${a} → ${b}`), cols: phases, unreachable: transitionUnreachable },
     { layout: 'stateDiagram', name: 'span states', title: 'The span-state machine (mSpanState), with observed transitions', source: G.transition, states, edges: legalEdges },
     {

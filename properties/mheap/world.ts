@@ -35,7 +35,7 @@ export interface LiveStack {
 }
 
 /** What one measured operation did, before the command adds its span-level findings. */
-export type MeasuredStep = Pick<HeapStep, 'op' | 'transitions' | 'pageSteps'> & ArenaEvents & { readonly died: Died; readonly swept: NonNullable<HeapStep['swept']> };
+export type MeasuredStep = Pick<HeapStep, 'op' | 'transitions' | 'pageSteps' | 'sweepgenWrites' | 'heapSweepgenStep' | 'reclaimed'> & ArenaEvents & { readonly died: Died; readonly swept: NonNullable<HeapStep['swept']> };
 
 export class HeapSystem implements HeapWorld {
   readonly h: MHeap;
@@ -83,9 +83,18 @@ export class HeapSystem implements HeapWorld {
   snapshot(): HeapSnapshot {
     const h = this.h;
     const p = h.pages;
+    // In-use heap spans by sweepgen relation: sg-2, sg-1, sg, sg+1, sg+3.
+    const relations = [0, 0, 0, 0, 0];
+    for (const a of this.spec.spans()) {
+      if (!a.kind.heap) continue;
+      const d = (this.handles.get(a.id)!.sweepgen - h.sweepgen) | 0;
+      const k = d === -2 ? 0 : d === -1 ? 1 : d === 0 ? 2 : d === 1 ? 3 : d === 3 ? 4 : -1;
+      if (k >= 0) relations[k]!++;
+    }
     return {
       gcphase: h.gcphase,
       sweepgen: h.sweepgen,
+      relations,
       pages: { pageSize: this.g.pageSize, arenaBaseOffset: this.g.arenaBaseOffset, searchAddr: p.searchAddr.addr(), start: p.start, end: p.end, inUseRanges: p.inUse.ranges.length },
     };
   }
@@ -114,15 +123,25 @@ export class HeapSystem implements HeapWorld {
     for (let x = h.arenaHints; x !== null; x = x.next) hintAddrs.set(x, x.addr);
     h.ghostTransitions.length = 0;
     h.ghostSwept.length = 0;
+    h.ghostSweepgenWrites.length = 0;
+    h.ghostReclaimSwept.length = 0;
+    h.ghostSweeponeSwept.length = 0;
+    const heapSweepgenBefore = h.sweepgen;
     h.os.calls.length = 0;
     this.pages.take();
     const result = f();
+    // Every sweepgen write, relative to h.sweepgen at the time.
+    const sweepgenWrites = h.ghostSweepgenWrites.map((x) => ({ span: x.span, from: (x.from - x.heapSweepgen) | 0, to: (x.to - x.heapSweepgen) | 0, published: x.dead }));
+    h.ghostSweepgenWrites.length = 0;
     // Each span the model swept, judged by the spec: which objects die, and whether the span does.
-    const swept = h.ghostSwept.map((sp) => {
+    const by = (sp: MSpan): 'sweepone' | 'reclaim' | 'other' => (h.ghostSweeponeSwept.includes(sp) ? 'sweepone' : h.ghostReclaimSwept.includes(sp) ? 'reclaim' : 'other');
+    const swept = h.ghostSwept.map(({ span: sp, preserve }) => {
       const id = this.idOf.get(sp);
-      if (id === undefined) return { id: 0, freed: [] as number[], dies: false, known: false };
-      return { id, ...this.spec.sweep(id), known: true };
+      if (id === undefined) return { id: 0, npages: sp.npages, freed: [] as number[], dies: false, known: false, large: false, by: by(sp) };
+      const rec = this.spec.span(id)!;
+      return { id, npages: rec.npages, ...this.spec.sweep(id, preserve), known: true, large: rec.kind.heap && rec.kind.sizeclass === 0, by: by(sp) };
     });
+    h.ghostSweeponeSwept.length = 0;
     h.ghostSwept.length = 0;
     const transitions: Transition[] = h.ghostTransitions.map((t) => {
       const id = this.idOf.get(t.span);
@@ -140,7 +159,9 @@ export class HeapSystem implements HeapWorld {
       if (h.os.calls.slice(anywhere + 1).some((c) => c.op === 'sysFreeOS')) events.trimmed = true;
     }
     for (const [x, addr] of hintAddrs) if (x.down && x.addr < addr) events.grewDown = true;
-    const partial = { op, transitions, pageSteps, swept, ...events };
+    const reclaimed = h.ghostReclaimSwept.length;
+    h.ghostReclaimSwept.length = 0;
+    const partial = { op, transitions, pageSteps, swept, sweepgenWrites, reclaimed, heapSweepgenStep: ((h.sweepgen - heapSweepgenBefore) >>> 0) as number, ...events };
     // Spans die before page caches refill: a refill can only take pages already freed.
     const died = this.died(partial, [...wantDeaths, ...swept.filter((x) => x.dies).map((x) => x.id)]);
     this.applyCacheSteps(pageSteps, p);
@@ -166,7 +187,7 @@ export class HeapSystem implements HeapWorld {
    * kind: how it compares with what the spec had, the ghost needzero data;
    * then make it a live abstract span. Returns the step's Allocated record.
    */
-  allocated(s: MSpan, want: { npages: number; kind: SpanKind }, p: number | null, heapSweepgen: number): Allocated {
+  allocated(s: MSpan, want: { npages: number; kind: SpanKind }, p: number | null, heapSweepgen: number, sweepgenAtPublication = s.sweepgen): Allocated {
     const g = this.g;
     const id = this.nextSpan++;
     const basePage = pageIndex(g, s.base());
@@ -196,7 +217,7 @@ export class HeapSystem implements HeapWorld {
       needzeroWant,
       handedOutBefore,
       recycledSweepgen: recycled?.sweepgen ?? null,
-      sweepgen: s.sweepgen,
+      sweepgen: sweepgenAtPublication,
       heapSweepgen,
     };
     const span: AbstractSpan = { id, basePage, npages: want.npages, kind: want.kind, state: want.kind.heap ? 'mSpanInUse' : 'mSpanManual' };

@@ -12,6 +12,8 @@ import { arenaInvariants } from './arenas.js';
 import { spanStateInvariants } from './invariants.js';
 import { statsInvariants } from './stats.js';
 import { arenaFallbackWitnesses, heapWitnesses } from './witnesses.js';
+import { sweepgenMovesLegally } from '../sweep/actions.js';
+import { inUseSpansHaveOnePlace } from '../sweep/invariants.js';
 import type { HeapSnapshot, HeapStep, HeapWorld } from './world.js';
 
 export type HeapCatalog = Catalog<HeapWorld, HeapSnapshot, HeapStep>;
@@ -42,8 +44,8 @@ export interface HeapCatalogOptions {
 
 export function heapCatalog(opts: HeapCatalogOptions = { arenaFallback: false }): HeapCatalog {
   return {
-    state: [...heapStateInvariants, ...pageAllocStateInvariants.map(underneathState)],
-    action: [...heapActionProperties, ...pageAllocActionProperties.map(underneathAction)],
+    state: [...heapStateInvariants, inUseSpansHaveOnePlace, ...pageAllocStateInvariants.map(underneathState)],
+    action: [...heapActionProperties, sweepgenMovesLegally, ...pageAllocActionProperties.map(underneathAction)],
     witness: opts.arenaFallback ? [...heapWitnesses, ...arenaFallbackWitnesses] : heapWitnesses,
   };
 }

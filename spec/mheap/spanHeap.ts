@@ -193,10 +193,11 @@ export class AbstractSpanHeap {
   /**
    * What sweeping heap span id does, by Go's rule: unmarked objects die; a
    * small span with no object left, or a large span whose object died,
-   * goes back to the heap. Applies it to the objects and clears the marks;
-   * returns the freed slots and whether the span dies.
+   * goes back to the heap, unless the sweep preserves it for a caller that
+   * uses it next (mcentral.cacheSpan). Applies it to the objects and clears
+   * the marks; returns the freed slots and whether the span dies.
    */
-  sweep(id: number): { freed: number[]; dies: boolean } {
+  sweep(id: number, preserve = false): { freed: number[]; dies: boolean } {
     const s = this.spanRecords.get(id)!;
     const objs = this.objectSlots.get(id) ?? new Set<number>();
     const marked = this.markedSlots.get(id) ?? noSlots;
@@ -204,7 +205,7 @@ export class AbstractSpanHeap {
     for (const slot of freed) objs.delete(slot);
     this.markedSlots.delete(id);
     const small = s.kind.heap && s.kind.sizeclass !== 0;
-    const dies = small ? objs.size === 0 : freed.length > 0;
+    const dies = !preserve && (small ? objs.size === 0 : freed.length > 0);
     return { freed, dies };
   }
 

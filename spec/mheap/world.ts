@@ -43,6 +43,8 @@ export interface HeapWorld {
 export interface HeapSnapshot {
   readonly gcphase: GCPhase;
   readonly sweepgen: number;
+  /** How many in-use heap spans stand at sg-2, sg-1, sg, sg+1, sg+3. */
+  readonly relations: readonly number[];
   /** The page allocator's projection, for its action properties. */
   readonly pages: { readonly pageSize: number; readonly arenaBaseOffset: number; readonly searchAddr: number; readonly start: number; readonly end: number; readonly inUseRanges: number };
 }
@@ -137,8 +139,15 @@ export interface HeapStep extends ArenaEvents {
   readonly pageSteps: readonly PageAllocStep[];
   readonly allocated?: Allocated;
   readonly died?: Died;
+  /** Every write of a span's sweepgen in the step, as relations to h.sweepgen at the time (sg-2 is -2). */
+  /** published: written while the structure was dead, as initSpan does before it publishes a span. */
+  readonly sweepgenWrites: readonly { readonly span: MSpan; readonly from: number; readonly to: number; readonly published: boolean }[];
+  /** How much h.sweepgen moved in the step (uint32 difference). */
+  readonly heapSweepgenStep: number;
+  /** Spans mheap.alloc's page reclaimer took for sweeping in the step. */
+  readonly reclaimed: number;
   /** The spans the model swept in the step, in order, with what the spec says the sweep does: the objects that die, and whether the span does. */
-  readonly swept?: readonly { readonly id: number; readonly freed: readonly number[]; readonly dies: boolean; readonly known: boolean }[];
+  readonly swept?: readonly { readonly id: number; readonly npages: number; readonly freed: readonly number[]; readonly dies: boolean; readonly known: boolean; readonly large: boolean; readonly by: 'sweepone' | 'reclaim' | 'other' }[];
   /** An allocation that failed (the heap could not grow). */
   readonly outOfMemory?: boolean;
   readonly refused?: Refusal;

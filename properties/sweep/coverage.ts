@@ -1,0 +1,44 @@
+// The sweep suites' coverage (coverage.md): the sweepgen relation of every
+// in-use heap span after each step, by GC phase and by the command that
+// ran; cacheSpan's paths; and the span-state matrix of the heap suites.
+
+import type { Coverage, CoverageGroup } from '../harness/suite.js';
+import { coverageLabel } from '../harness/suite.js';
+import { relationLabel, relationRows, sweepgenUnreachable } from '../mheap/coverage.js';
+import type { SweepSnapshot, SweepStep } from '../../spec/sweep/world.js';
+import type { SweepSystem } from './world.js';
+
+const phases = ['_GCoff', '_GCmark', '_GCmarktermination'];
+const G = { cube: 'sweepgen relation · gcphase × command', cacheSpan: 'cacheSpan path' };
+
+/** The phase each command leaves the heap in, when it is fixed. */
+const leavesPhase: Readonly<Record<string, string>> = { gcStart: '_GCmark', gcMarkTermination: '_GCoff', markSome: '_GCmark', ensureSwept: '_GCoff', flushAtSafePoint: '_GCoff' };
+
+function cubeUnreachable(row: string, cmd: string): string | undefined {
+  const [rel, phase] = row.split(' · ') as [string, string];
+  const why = sweepgenUnreachable(rel, phase, true);
+  if (why !== undefined) return why;
+  const fixed = leavesPhase[cmd];
+  if (fixed !== undefined && fixed !== phase) return `${cmd} leaves the heap in ${fixed}`;
+  return undefined;
+}
+
+export function sweepCoverage(commands: readonly string[]): Coverage<SweepSystem, SweepSnapshot, SweepStep> {
+  const rows = phases.flatMap((p) => relationRows.map((r) => `${r} · ${p}`));
+  const groups: CoverageGroup[] = [
+    { layout: 'matrix', name: G.cube, title: 'Sweep generation of in-use spans after each step (span-steps), by GC phase and by the command that ran', rows, cols: commands, unreachable: cubeUnreachable },
+    { layout: 'table', name: G.cacheSpan, title: "cacheSpan's paths (mcache.refill)", keys: ['partialSwept', 'partialUnswept', 'fullUnswept', 'grow'] },
+  ];
+  return {
+    groups,
+    *labels(_b, a, step, w) {
+      const h = w.h;
+      for (const s of w.spec.spans()) {
+        if (!s.kind.heap) continue;
+        const d = (w.handles.get(s.id)!.sweepgen - h.sweepgen) | 0;
+        yield coverageLabel(G.cube, `${relationLabel(d)} · ${a.gcphase}`, step.op);
+      }
+      if (step.cacheSpanPath !== undefined) yield coverageLabel(G.cacheSpan, step.cacheSpanPath);
+    },
+  };
+}

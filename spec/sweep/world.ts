@@ -1,0 +1,65 @@
+// What the sweep catalog talks about: the heap world (spans, pages, their
+// abstract heaps), the objects the program allocated as the spec keeps them
+// (which span slot each lies in), the ghost object graph standing for the
+// mutator (roots and pointers), the sweepers in flight, and what a step did.
+
+import type { Malloc } from '../../model/mallocgc.js';
+import type { SweeponeG } from '../../model/mgcsweep.js';
+import type { HeapSnapshot, HeapStep, HeapWorld } from '../mheap/world.js';
+
+/** An object mallocgc returned (or is returning), as the spec keeps it. */
+export interface GhostObject {
+  /** The suite's name: o<n>. */
+  readonly name: string;
+  readonly addr: number;
+  /** The abstract span and slot it lies in (tiny objects share their block's slot). */
+  readonly span: number;
+  readonly slot: number;
+  /** The bytes asked for, and the bytes its slot holds. */
+  readonly size: number;
+  readonly slotSize: number;
+  readonly tiny: boolean;
+}
+
+export interface SweepWorld extends HeapWorld {
+  /** Live objects by name: allocated, and not freed by a sweep of the spec's. */
+  readonly objects: ReadonlyMap<string, GhostObject>;
+  /** The objects the mutator holds (its stacks and globals). */
+  readonly roots: ReadonlySet<string>;
+  /** Pointers between objects. */
+  readonly edges: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The objects reachable from the roots. */
+  reachable(): Set<string>;
+  /** Sweepers in flight (sweepone calls between their steps). */
+  readonly sweepers: readonly SweeponeG[];
+  /** Ghost: spans live when this sweep generation began and not swept since (the spec's sweep records). */
+  readonly needSweep: ReadonlySet<number>;
+  /** mallocgc calls between their start and their finish, by P. */
+  pendingMallocs(): Iterable<[number, Malloc]>;
+}
+
+/** What the sweep suite adds to a heap step. */
+export interface SweepStep extends HeapStep {
+  /**
+   * An allocation from the heap while the ghost had spans unswept: its
+   * pages, the reclaimer's credit it took, the pages its reclaim freed, the
+   * pages still owed, and (when owed) a span the reclaimer should have freed.
+   */
+  readonly reclaim?: { readonly npages: number; readonly took: number; readonly found: number; readonly owed: number; readonly deadLeft?: number };
+  /** A malloc that reserved an object: the slot it got, and whether a live object of the spec's lay there. */
+  readonly reserved?: { readonly name: string; readonly span: number; readonly slot: number; readonly occupiedBy?: string };
+  /** A sweeper's CAS lost to another sweeper (tryAcquire's check passed, the CAS did not). */
+  readonly lostRace?: boolean;
+  /** A tiny allocation into the current tiny block. */
+  readonly tinyReuse?: boolean;
+  /** The path cacheSpan took, if a refill ran. */
+  readonly cacheSpanPath?: string;
+  /** ensureSwept swept the span itself. */
+  readonly ensureSweptSwept?: boolean;
+  /** An ensureSwept call: the span, whether it returned (Go would spin otherwise), and whether the ghost still has the span unswept after it. */
+  readonly ensureSwept?: { readonly span: number; readonly returned: boolean; readonly unswept: boolean };
+  /** An uncached span was stale (cached before the sweep began) and was swept on the way back. */
+  readonly staleUncached?: boolean;
+}
+
+export type SweepSnapshot = HeapSnapshot;

@@ -223,15 +223,26 @@ const gcMarkTerminationCmd: Cmd = {
     const parked = h.allp.filter((x) => x.id !== pi && (idle! >> x.id) & 1);
     for (const x of parked) x.status = '_Pidle';
     const withPages = parked.filter((x) => !x.pcache.empty()).length;
+    // The ghost's view for the bump: which spans each P's mcache holds, and which running Ps flush later.
+    const cachedBefore = new Map<number, number>();
+    for (const x of h.allp) {
+      x.mcache.alloc.forEach((s) => {
+        const id = w.specId(s);
+        if (id !== undefined) cachedBefore.set(id, x.id);
+      });
+    }
+    const deferred = h.allp.filter((x) => x.id !== pi && !parked.includes(x) && ((later! >> x.id) & 1) === 1).map((x) => x.id);
     // gcMark: the last drain marks everything the mutator reaches.
     markReachable(w, Infinity);
     const dying = w.stacks.freeStackSpans();
     const { base } = w.measure('gcMarkTermination', pi, () => gcMarkTermination(h, h.p(pi), (x) => ((later! >> x.id) & 1) === 1), dying);
     for (const x of parked) x.status = '_Prunning';
     w.settle(base);
+    const after = new Map<number, number>();
+    for (const sp of w.spec.spans()) if (sp.kind.heap) after.set(sp.id, (w.handles.get(sp.id)!.sweepgen - h.sweepgen) | 0);
     const waiting = h.forEachP === null ? [] : [...h.forEachP.pending].map((x) => `P${x.id}`);
     return {
-      step: { ...base, flushedIdle: withPages },
+      step: { ...base, flushedIdle: withPages, bump: { cachedBefore, deferred, after } },
       go: 'gcMarkTermination()',
       comment: `P${pi}: h.sweepgen=${h.sweepgen}${parked.length > 0 ? `; P${parked.map((x) => x.id).join(', P')} idle` : ''}${waiting.length > 0 ? `; ${waiting.join(', ')} flush at their next safe point` : ''}`,
     };

@@ -18,6 +18,8 @@ function cubeUnreachable(row: string, cmd: string): string | undefined {
   const [rel, phase] = row.split(' · ') as [string, string];
   const why = sweepgenUnreachable(rel, phase, true);
   if (why !== undefined) return why;
+  // Sweepers wait out the stopped world, and only a refill caches a span after the sweep began.
+  if (cmd === 'gcMarkTermination' && (rel.startsWith('sg-1 ') || rel.startsWith('sg+3 '))) return 'right after mark termination no span is being swept or cached since the sweep began (markTerminationBeginsTheSweep)';
   const fixed = leavesPhase[cmd];
   if (fixed !== undefined && fixed !== phase) return `${cmd} leaves the heap in ${fixed}`;
   return undefined;

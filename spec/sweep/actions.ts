@@ -102,4 +102,31 @@ export const allocReclaimsFirst: ActionProperty<SweepSnapshot, SweepStep> = {
   why: (_b, _a, s) => reclaimProblem(s) ?? '',
 };
 
-export const sweepActionProperties: readonly ActionProperty<SweepSnapshot, SweepStep>[] = [mallocgcReturnsAFreeSlot, ensureSweptReturnsSwept, allocReclaimsFirst];
+function bumpProblem(s: SweepStep): string | undefined {
+  const b = s.bump;
+  if (b === undefined) return undefined;
+  const swept = new Set((s.swept ?? []).map((x) => x.id));
+  for (const [id, d] of b.after) {
+    const p = b.cachedBefore.get(id);
+    const want = p !== undefined && b.deferred.includes(p) ? 1 : swept.has(id) ? 0 : -2;
+    if (d === want) continue;
+    const why = want === 1 ? `P${p} still caches it (its flush waits for its safe point)` : want === 0 ? 'a flush swept it' : p !== undefined ? `P${p} flushed it, but no sweep of it was recorded` : 'nothing swept it, and no mcache holds it';
+    return `after mark termination s${id} is at ${rel(d)}, but ${why}: it should be at ${rel(want)}`;
+  }
+  return undefined;
+}
+
+export const markTerminationBeginsTheSweep: ActionProperty<SweepSnapshot, SweepStep> = {
+  id: 'markTerminationBeginsTheSweep',
+  kind: 'action',
+  go: go('mgc.go', 'gcMarkTermination'),
+  quote: 'Ensure all mcaches are flushed. Each P will flush its own mcache before allocating, but idle Ps may not. Since this is necessary to sweep all spans, we need to ensure all mcaches are flushed before we start the next GC cycle.',
+  statement:
+    'Mark termination begins a sweep generation: right after it, every in-use heap span needs sweeping (sg-2), or is still cached by a running P whose flush waits for its next safe point (sg+1), or was cached by a P that flushed and was swept on the way back (sg); none is being swept (sg-1) or cached after the sweep began (sg+3).',
+  against: "the mcaches' contents before the step and the Ps the scheduler let flush later (the command's choice), and the spec's record of the step's sweeps",
+  specFile,
+  holds: (_b, _a, s) => bumpProblem(s) === undefined,
+  why: (_b, _a, s) => bumpProblem(s) ?? '',
+};
+
+export const sweepActionProperties: readonly ActionProperty<SweepSnapshot, SweepStep>[] = [mallocgcReturnsAFreeSlot, ensureSweptReturnsSwept, allocReclaimsFirst, markTerminationBeginsTheSweep];

@@ -25,12 +25,52 @@ function allocated(s: MSpan, i: number): boolean {
   return i < s.freeindex || (s.allocBits?.isSet(i) ?? false);
 }
 
+/** The slots as a bitmap of nbytes bytes (a buffer reused across calls). */
+let slotBuf = new Uint8Array(64);
+function slotBytes(slots: ReadonlySet<number>, nbytes: number): Uint8Array {
+  if (slotBuf.length < nbytes) slotBuf = new Uint8Array(nbytes * 2);
+  slotBuf.fill(0, 0, nbytes);
+  for (const i of slots) slotBuf[i >>> 3]! |= 1 << (i & 7);
+  return slotBuf;
+}
+
+/** Whether s's allocated slots (below freeindex, or in allocBits) are exactly slots: byte by byte (Go's plain form is slot by slot, as objectsProblem reports). */
+function sameAllocated(s: MSpan, slots: ReadonlySet<number>): boolean {
+  const bits = s.allocBits;
+  if (bits === null) return slots.size === 0;
+  const nbytes = (s.nelems + 7) >>> 3;
+  const want = slotBytes(slots, nbytes);
+  for (let b = 0; b < nbytes; b++) {
+    const lo = b * 8;
+    const below = s.freeindex >= lo + 8 ? 0xff : s.freeindex <= lo ? 0 : (1 << (s.freeindex - lo)) - 1;
+    const tail = lo + 8 <= s.nelems ? 0xff : (1 << (s.nelems - lo)) - 1;
+    if (((bits.bytes[b]! | below) & tail) !== want[b]) return false;
+  }
+  return true;
+}
+
+/** Whether s's gcmarkBits are exactly slots, byte by byte. */
+function sameMarks(s: MSpan, slots: ReadonlySet<number>): boolean {
+  const bits = s.gcmarkBits;
+  if (bits === null) return slots.size === 0;
+  const nbytes = (s.nelems + 7) >>> 3;
+  const want = slotBytes(slots, nbytes);
+  for (let b = 0; b < nbytes; b++) {
+    const lo = b * 8;
+    const tail = lo + 8 <= s.nelems ? 0xff : (1 << (s.nelems - lo)) - 1;
+    if ((bits.bytes[b]! & tail) !== want[b]) return false;
+  }
+  return true;
+}
+
 function objectsProblem(w: SweepWorld): string | undefined {
-  const reach = w.reachable();
+  let reach: Set<string> | undefined;
   for (const a of w.spec.spans()) {
     if (!a.kind.heap) continue;
     const s = w.handles.get(a.id)!;
     const objs = w.spec.objects(a.id);
+    if (s.allocCount === objs.size && sameAllocated(s, objs)) continue;
+    reach ??= w.reachable();
     for (let i = 0; i < s.nelems; i++) {
       const want = objs.has(i);
       if (allocated(s, i) === want) continue;
@@ -64,6 +104,7 @@ function marksProblem(w: SweepWorld): string | undefined {
     if (!a.kind.heap) continue;
     const s = w.handles.get(a.id)!;
     const marks = w.spec.marks(a.id);
+    if (sameMarks(s, marks)) continue;
     for (let i = 0; i < s.nelems; i++) {
       const got = s.gcmarkBits?.isSet(i) ?? false;
       if (got !== marks.has(i)) return `${spanName(w, a.id)} slot ${i} is ${got ? '' : 'not '}marked in gcmarkBits, but the spec ${marks.has(i) ? 'marked' : 'did not mark'} it this cycle`;
@@ -168,6 +209,7 @@ function placeProblem(w: HeapWorld & { readonly sweepers?: SweepWorld['sweepers'
       [c.partialUnswept(sg), false, 'partial unswept'],
       [c.fullUnswept(sg), false, 'full unswept'],
     ] as const) {
+      if (set.length === 0) continue;
       for (const s of set.contents()) {
         const rel = (s.sweepgen - sg) | 0;
         if (swept) {

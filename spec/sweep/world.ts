@@ -46,6 +46,12 @@ export interface SweepStep extends HeapStep {
    * pages still owed, and (when owed) a span the reclaimer should have freed.
    */
   readonly reclaim?: { readonly npages: number; readonly took: number; readonly found: number; readonly owed: number; readonly deadLeft?: number };
+  /**
+   * Mark termination: the spans each P's mcache held before it (spec id to
+   * P), the running Ps that flush at a later safe point, and each live heap
+   * span's sweepgen after it, relative to the new h.sweepgen.
+   */
+  readonly bump?: { readonly cachedBefore: ReadonlyMap<number, number>; readonly deferred: readonly number[]; readonly after: ReadonlyMap<number, number> };
   /** A malloc that reserved an object: the slot it got, and whether a live object of the spec's lay there. */
   readonly reserved?: { readonly name: string; readonly span: number; readonly slot: number; readonly occupiedBy?: string };
   /** A sweeper's CAS lost to another sweeper (tryAcquire's check passed, the CAS did not). */

@@ -9,10 +9,11 @@ import { chunkIndex } from '../model/chunks.js';
 import type { Geometry } from '../model/geometry.js';
 import { defaultGeometry, hex, pageCachePages } from '../model/geometry.js';
 import { arenaHintAddrs } from '../model/malloc.js';
-import { gcMarkTermination, gcStart } from '../model/mgc.js';
-import { sweep } from '../model/mgcsweep.js';
+import { mallocgcFinish, mallocgcStart } from '../model/mallocgc.js';
+import { flushAtSafePoint, gcMarkTermination, gcStart } from '../model/mgc.js';
+import { sweepAll } from '../model/mgcsweep.js';
+import type { MSpan } from '../model/mspan.js';
 import { MHeap } from '../model/mheap.js';
-import { makeSpanClass } from '../model/spanclass.js';
 
 const num = (n: number): string => n.toLocaleString('en-US');
 
@@ -93,23 +94,51 @@ function radixTree(g: Geometry): string[] {
 const rel = (d: number): string => (d === 0 ? 'sg' : d > 0 ? `sg+${d}` : `sg${d}`);
 const id = (d: number): string => (d === 0 ? 'sg' : d > 0 ? `sgp${d}` : `sgm${-d}`);
 
-/** The sweepgen cycle, the modelled edges found by driving the model. */
+/** What each move of a span's sweepgen is in Go, by (from, to) relative to h.sweepgen; null for the publication of a new span. */
+const moveNames: ReadonlyMap<string, string> = new Map([
+  ['null>0', 'allocSpan publishes it (initSpan: s.sweepgen = h.sweepgen)'],
+  ['0>3', 'mcache.refill caches it'],
+  ['3>0', 'mcentral.uncacheSpan gives it back'],
+  ['1>-1', 'uncacheSpan of a stale span: it sweeps it'],
+  ['-2>-1', 'sweepLocker.tryAcquire'],
+  ['-1>0', 'the sweep is done'],
+  ['0>-2', 'gcSweep: h.sweepgen += 2'],
+  ['3>1', 'gcSweep: h.sweepgen += 2 while it is cached'],
+]);
+
+/**
+ * The sweepgen cycle, every edge found by driving the model: two 8 KiB
+ * objects on P1 (the second refill gives the first span back), a GC whose
+ * mark termination runs on P0 while P1 flushes at its next safe point,
+ * P1's flush, then sweepone.
+ */
 function sweepgenCycle(): string[] {
-  const h = new MHeap({});
-  const s = h.alloc(1, makeSpanClass(1, true), h.p(0))!;
-  const d = (): number => ((s.sweepgen - h.sweepgen) << 0) | 0;
-  const allocated = d();
+  const h = new MHeap({ nprocs: 2 });
+  const edges = new Map<string, number>();
+  const freedAt = new Set<number>();
+  const add = (from: number | null, to: number): void => void edges.set(`${from}>${to}`, (edges.get(`${from}>${to}`) ?? 0) + 1);
+  const drain = (): void => {
+    for (const x of h.ghostSweepgenWrites) add(x.dead ? null : (x.from - x.heapSweepgen) | 0, (x.to - x.heapSweepgen) | 0);
+    h.ghostSweepgenWrites.length = 0;
+    // A span freed by its sweep leaves from the relation it was freed at.
+    for (const t of h.ghostTransitions) if (t.from === 'mSpanInUse' && t.to === 'mSpanDead') freedAt.add((t.span.sweepgen - h.sweepgen) | 0);
+    h.ghostTransitions.length = 0;
+  };
+  const rels = (): Map<MSpan, number> => new Map(h.allspans.filter((x) => x.state.get() === 'mSpanInUse').map((x) => [x, (x.sweepgen - h.sweepgen) | 0]));
+  const p1 = h.p(1);
+  for (let i = 0; i < 2; i++) mallocgcFinish(h, mallocgcStart(h, 8192, true, true, p1), p1);
+  drain();
   const before = h.sweepgen;
   gcStart(h);
-  gcMarkTermination(h, h.p(0));
+  drain();
+  const atBump = rels();
+  gcMarkTermination(h, h.p(0), (p) => p === p1);
   const step = (h.sweepgen - before) >>> 0;
-  const afterGC = d();
-  const sl = h.sweep.active.begin(h);
-  if (!sl.tryAcquire(s)) throw new Error('the model did not let the sweeper take a span after a GC');
-  const taken = d();
-  sweep(h, s, true);
-  h.sweep.active.end(h, sl);
-  const swept = d();
+  for (const [x, d] of atBump) add(d, (x.sweepgen - h.sweepgen) | 0);
+  drain();
+  flushAtSafePoint(h, p1);
+  sweepAll(h);
+  drain();
   const meaning = new Map<number, string>([
     [-2, 'needs sweeping'],
     [-1, 'being swept'],
@@ -118,27 +147,23 @@ function sweepgenCycle(): string[] {
     [3, 'swept, then cached'],
   ]);
   const state = (x: number): string => `  state "${rel(x)}: ${meaning.get(x) ?? "not in Go's table"}" as ${id(x)}`;
-  // Go's mcache marks a span it caches sg+3 (mcache.go refill); a GC while it is cached makes that sg+3-step.
-  const cached = 3;
   const lines = [
     '## The sweepgen cycle',
     '',
-    `Every in-use heap span's \`sweepgen\` stands in one of five relations to \`h.sweepgen\` (mheap.go's table on \`mspan.sweepgen\`); \`h.sweepgen\` goes up by ${step} after every GC. The unmarked edges are what the model does, found by driving it (alloc, gcStart + gcMarkTermination, the sweeper's tryAcquire and sweep); the edges marked (Go) are Go's mcache edges (mcache.go refill, mcentral.go uncacheSpan) and come with the mcache model.`,
+    `Every in-use heap span's \`sweepgen\` stands in one of five relations to \`h.sweepgen\` (mheap.go's table on \`mspan.sweepgen\`); \`h.sweepgen\` goes up by ${step} after every GC. Every edge below is one the model made when driven through a cycle: two 8 KiB objects allocated on P1 (mallocgc, mcache.refill, mcentral.cacheSpan and grow), a GC whose mark termination runs on P0 while P1 flushes its mcache at its next safe point, that flush, then the background sweeper (sweepone) until nothing is left; no object was marked, so every span dies.`,
     '',
     '```mermaid',
     'stateDiagram-v2',
     ...[...meaning.keys()].map(state),
-    `  [*] --> ${id(allocated)}: allocSpan (s.sweepgen = h.sweepgen)`,
-    `  ${id(swept)} --> ${id(afterGC)}: gcSweep (h.sweepgen += ${step})`,
-    `  ${id(afterGC)} --> ${id(taken)}: sweepLocker.tryAcquire`,
-    `  ${id(taken)} --> ${id(swept)}: sweep done`,
-    `  ${id(swept)} --> [*]: freeSpanLocked (only at sg)`,
-    `  ${id(swept)} --> ${id(cached)}: mcache.refill caches it (Go)`,
-    `  ${id(cached)} --> ${id(swept)}: mcentral.uncacheSpan (Go)`,
-    `  ${id(cached)} --> ${id(cached - step)}: h.sweepgen += ${step} while cached (Go)`,
-    `  ${id(cached - step)} --> ${id(taken)}: uncacheSpan of a stale span, which sweeps it (Go)`,
-    '```',
   ];
+  for (const [k] of edges) {
+    const [from, to] = k.split('>') as [string, string];
+    if (from === to) continue;
+    const name = moveNames.get(k) ?? 'a move Go does not make';
+    lines.push(`  ${from === 'null' ? '[*]' : id(Number(from))} --> ${id(Number(to))}: ${name}`);
+  }
+  for (const d of freedAt) lines.push(`  ${id(d)} --> [*]: the sweep freed nothing alive: freeSpan`);
+  lines.push('```');
   return lines;
 }
 

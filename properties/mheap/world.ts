@@ -134,7 +134,9 @@ export class HeapSystem implements HeapWorld {
     const sweepgenWrites = h.ghostSweepgenWrites.map((x) => ({ span: x.span, from: (x.from - x.heapSweepgen) | 0, to: (x.to - x.heapSweepgen) | 0, published: x.dead }));
     h.ghostSweepgenWrites.length = 0;
     // Each span the model swept, judged by the spec: which objects die, and whether the span does.
-    const by = (sp: MSpan): 'sweepone' | 'reclaim' | 'other' => (h.ghostSweeponeSwept.includes(sp) ? 'sweepone' : h.ghostReclaimSwept.includes(sp) ? 'reclaim' : 'other');
+    const bySweepone = new Set(h.ghostSweeponeSwept);
+    const byReclaim = new Set(h.ghostReclaimSwept);
+    const by = (sp: MSpan): 'sweepone' | 'reclaim' | 'other' => (bySweepone.has(sp) ? 'sweepone' : byReclaim.has(sp) ? 'reclaim' : 'other');
     const swept = h.ghostSwept.map(({ span: sp, preserve }) => {
       const id = this.idOf.get(sp);
       if (id === undefined) return { id: 0, npages: sp.npages, freed: [] as number[], dies: false, known: false, large: false, by: by(sp) };

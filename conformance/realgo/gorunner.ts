@@ -127,7 +127,7 @@ export function goRuntimes(): GoRuntime[] {
  * The project root: the nearest ancestor of this module holding
  * conformance/realgo/trace_test.go (works from the sources and from dist/).
  */
-function projectRoot(): string {
+export function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(path.join(dir, 'conformance', 'realgo', 'trace_test.go'))) return dir;

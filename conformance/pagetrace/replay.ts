@@ -85,6 +85,8 @@ export interface ReplayResult {
 export interface ReplayOptions {
   /** Check the state invariants every this many steps (default 1). */
   readonly stateEvery?: number;
+  /** false: do not check the catalog at all (for timing the model alone; default true). */
+  readonly check?: boolean;
 }
 
 interface Live {
@@ -140,7 +142,7 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
    */
   const build = (gcphase: 'mark' | 'off', cache?: { from: number; p: number }): CheckedHeap => {
     rebuilds++;
-    const ch = new CheckedHeap(h0.gomaxprocs, tally, stateEvery);
+    const ch = new CheckedHeap(h0.gomaxprocs, tally, stateEvery, opts.check ?? true);
     const spans = [...live.values()].sort((a, b) => a.page - b.page);
     const fillers: { page: number; s: MSpan }[] = [];
     let next = 0;

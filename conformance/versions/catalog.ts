@@ -112,7 +112,8 @@ export const versionCatalog: readonly VersionEntry[] = [
     model: 'the fixed (go1.26) form; go1.21.12\'s form is the mutant sysGrowSeedMin (model/mutants.ts).',
     compared: {
       'go1.19': 'the replayer refuses scavenges in such layouts (exit 3, "unsupported by go1.19.8") and the comparer stops there; the generator keeps chunk offsets below 16384 (or uses two chunks), so none arise.',
-      'go1.26': 'no difference with the model: compared exactly, downward and far growths included.',
+      'go1.26':
+        'no difference with the model: compared exactly. go1.26\'s NewPageAlloc grows a trace\'s chunks in random map order (downward growths included) and agrees with the model\'s ascending order: with the fixed sysGrow the order does not matter. The seed form needs downward growths, which the model\'s NewPageAlloc never makes; the mheap suite reaches it.',
     },
   },
   {

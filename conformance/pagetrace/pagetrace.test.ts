@@ -136,6 +136,37 @@ describe('replaying small traces', () => {
     expect(replayOk(r)).toBe(true);
   });
 
+  it('a heap rebuilt in the middle of a sweep leaves the spans the sweep still frees unswept, and the sweeper frees them', () => {
+    const r = replayPageTrace(
+      trace(
+        { t: 'span', id: 0, npages: 64, kc: 0 },
+        { t: 'span', id: 70, npages: 1, kc: small },
+        { t: 'span', id: 71, npages: 1, kc: small },
+        { t: 'gc', phase: 'mark' },
+        { t: 'gc', phase: 'off' },
+        { t: 'alloc', id: 80, npages: 1, kc: small, p: 0 }, // from the pre-trace cache: a misprediction, the heap rebuilt mid-sweep
+        { t: 'free', id: 70, p: 0 }, // live before the cycle ended: the rebuilt heap must still have it to sweep
+        { t: 'alloc', id: 81, npages: 1, kc: small, p: 0 },
+        { t: 'gc', phase: 'mark' }, // finishsweep_m sweeps the rest: 0 and 71 survive, marked
+        { t: 'gc', phase: 'off' },
+        { t: 'free', id: 71, p: 0 },
+        { t: 'free', id: 80, p: 0 },
+      ),
+    );
+    expect(r.stopped).toBeUndefined();
+    expect(r.mispredictions.map((m) => m.cause)).toEqual(['preTraceCache']);
+    expect([r.predicted, r.frees, r.rebuilds]).toEqual([1, 3, 2]);
+    expect(r.tally.violations).toEqual([]);
+    expect(r.tally.witnesses.get('reachesFreeAfterSweep')).toBe(3);
+  });
+
+  it('a heap span freed in the GC cycle it was allocated in cannot be a sweep: the replay stops there', () => {
+    const r = replayPageTrace(trace({ t: 'span', id: 0, npages: 1, kc: small }, { t: 'gc', phase: 'mark' }, { t: 'gc', phase: 'off' }, { t: 'alloc', id: 1, npages: 3, kc: 0, p: 0 }, { t: 'free', id: 1, p: 0 }));
+    expect(r.stopped).toMatch(/^event 5: the replay failed: the trace frees a heap span that does not need sweeping/);
+    expect(r.tally.violations).toEqual([]);
+    expect(replayOk(r)).toBe(false);
+  });
+
   it('an allocation the model places elsewhere, with no known cause, fails the replay', () => {
     const r = replayPageTrace(trace({ t: 'span', id: 0, npages: 4, kc: 0 }, { t: 'alloc', id: 100, npages: 20, kc: 0, p: 0 }));
     expect(r.mispredictions[0]).toMatchObject({ cause: 'unexplained', realPage: 100, modelPage: 4, path: 'locked' });

@@ -10,9 +10,17 @@
 // - Each allocation event is one mheap.alloc or allocManual on the event's P
 //   (none: the locked path). The model's own allocSpan picks the base; it is
 //   predicted exactly when that is the base the program got.
-// - A free sweeps the span if the model has not (the release at
-//   h.sweepgen), then freeSpan or freeManual. The GC's mark phase moves the
-//   model's gcphase (gcStart, gcMarkTermination).
+// - A heap span's free is the sweeper sweeping it and finding it dead; a
+//   manual span's is freeManual. The GC's mark phase moves the model's
+//   gcphase (gcStart, gcMarkTermination). Heap spans die only in a sweep,
+//   so the model must know at mark termination which spans the sweep that
+//   follows frees: the trace says (its frees before the next mark phase).
+//   The mark phase marks every other live heap span's object, so
+//   gcStart's finishsweep_m keeps them as the program kept them.
+// - The fillers of a rebuilt heap are manual spans (allocManual, then
+//   freeManual): the replay's own device, which no sweep needs to free.
+//   A heap rebuilt in the middle of a sweep then runs one GC cycle, so the
+//   live spans the trace frees later in this sweep need sweeping again.
 // - After a misprediction the model heap is rebuilt the same way from the
 //   real live spans (its ghost state fresh), and for a page-cache
 //   allocation the P's cache is refilled on the block the program's P
@@ -140,7 +148,7 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
    * takes the block of the first free page), then allocToCache, then the
    * other fillers.
    */
-  const build = (gcphase: 'mark' | 'off', cache?: { from: number; p: number }): CheckedHeap => {
+  const build = (gcphase: 'mark' | 'off', dying: ReadonlySet<number>, cache?: { from: number; p: number }): CheckedHeap => {
     rebuilds++;
     const ch = new CheckedHeap(h0.gomaxprocs, tally, stateEvery, opts.check ?? true);
     const spans = [...live.values()].sort((a, b) => a.page - b.page);
@@ -157,7 +165,7 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
     const blockEnd = cache === undefined ? 0 : (blockOf(cache.from) + 1) * pageCachePages;
     const cuts = cache === undefined ? [] : [cache.from, blockEnd];
     const fill = (from: number, to: number): void => {
-      for (const [a, b] of segments(from, to, cuts)) fillers.push({ page: a, s: place(a, b - a, { manual: false, spanclass: 0 }, 'a filler') });
+      for (const [a, b] of segments(from, to, cuts)) fillers.push({ page: a, s: place(a, b - a, { manual: true, spanclass: 0 }, 'a filler') });
     };
     for (const l of spans) {
       if (l.page < next) throw new ReplayError(`spans overlap at page ${l.page}`);
@@ -171,6 +179,13 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
     if (cache !== undefined && fillers.some(inBlock)) ch.refillCache(ch.p(cache.p)!, `rebuilding the heap: P${cache.p}'s page cache takes the free pages of [${cache.from}, ${blockEnd})`);
     for (const f of fillers.filter((x) => !inBlock(x))) ch.free(f.s, null, 'rebuilding the heap: the filler goes');
     if (gcphase === 'mark') ch.gc('_GCmark', 'the trace starts inside a mark phase');
+    else {
+      const sweepLater = new Set(spans.filter((l) => !l.kind.manual && dying.has(l.page)).map((l) => l.span));
+      if (sweepLater.size > 0) {
+        ch.gc('_GCmark', 'rebuilding the heap in the middle of a sweep: a GC cycle, so the spans the trace frees in it need sweeping');
+        ch.gc('_GCoff', `rebuilding the heap: the cycle ends, ${sweepLater.size} spans left unmarked`, sweepLater);
+      }
+    }
     return ch;
   };
 
@@ -190,6 +205,17 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
   let stopped: string | undefined;
 
   const events = t.events;
+  /** The spans the trace frees from event `from` until the next mark phase begins (by page): the sweep's deaths. */
+  const freedThisSweep = (from: number): Set<number> => {
+    const ids = new Set<number>();
+    for (let j = from; j < events.length; j++) {
+      const x = events[j]!;
+      if (x.t === 'gc' && x.phase === 'mark') break;
+      if (x.t === 'free') ids.add(x.id);
+    }
+    return ids;
+  };
+  const dyingSpans = (ids: ReadonlySet<number>): Set<MSpan> => new Set([...ids].map((id) => live.get(id)).filter((l) => l !== undefined && !l.kind.manual).map((l) => l!.span));
   for (let i = 0; i < events.length && stopped === undefined; i++) {
     const e: PageEvent = events[i]!;
     if (e.t === 'span') {
@@ -198,12 +224,13 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
       highestPage = Math.max(highestPage, e.id + e.npages);
       continue;
     }
-    heap ??= build(phase);
+    heap ??= build(phase, phase === 'off' ? freedThisSweep(i) : new Set());
     const where = `event ${i + 1}`;
     try {
       if (e.t === 'gc') {
         phase = e.phase;
-        heap.gc(e.phase === 'mark' ? '_GCmark' : '_GCoff', `${where}: the mark phase ${e.phase === 'mark' ? 'begins' : 'ends'}`);
+        if (e.phase === 'mark') heap.gc('_GCmark', `${where}: the mark phase begins`);
+        else heap.gc('_GCoff', `${where}: the mark phase ends`, dyingSpans(freedThisSweep(i + 1)));
         if (e.phase === 'off') gcCycles++;
         continue;
       }
@@ -215,7 +242,6 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
         }
         frees++;
         const pp = heap.p(e.p);
-        heap.sweep(l.span, `${where}: sweeping the span at page ${e.id}`);
         heap.free(l.span, pp, `${where}: the span at page ${e.id}`);
         live.delete(e.id);
         continue;
@@ -261,7 +287,7 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
       });
       live.set(e.id, { page: e.id, npages: e.npages, kind, span: undefined as unknown as MSpan });
       // Resynchronized: the live spans, and for a page-cache miss the P's cache on the block the program's P was using.
-      heap = build(phase, cachePath ? { from: e.id + e.npages, p: e.p } : undefined);
+      heap = build(phase, phase === 'off' ? freedThisSweep(i + 1) : new Set(), cachePath ? { from: e.id + e.npages, p: e.p } : undefined);
     } catch (err) {
       if (err instanceof GoThrow || err instanceof ModelError) {
         stopped = `${where}: the model ${err instanceof GoThrow ? `threw "${err.goMessage}"` : `refused: ${err.message}`}`;
@@ -272,7 +298,7 @@ export function replayPageTrace(t: PageTrace, opts: ReplayOptions = {}): ReplayR
       break;
     }
   }
-  heap ??= build(phase);
+  heap ??= build(phase, new Set());
   heap.checkState('at the end of the trace');
   const h = heap.h;
   return {

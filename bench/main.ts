@@ -5,7 +5,10 @@
 //    random live earlier allocation, sizes mostly 1..16 pages, 3% 17..2000,
 //    over 4096 empty chunks = 16 GiB, fixed seed): ns per op of the op loop,
 //    median of several repetitions; with Go installed, the real runtime on
-//    the same trace file in the same run, and the ratio.
+//    the same trace file in the same run, and the ratio: every runtime
+//    installed (go1.19 and go1.26), each with its own ratio. Then the real
+//    programs' page traces (conformance/pagetrace/data) replayed on the model,
+//    in events per second, checked and unchecked.
 // 2. The same ops on a naive linear-scan first fit, at full heap size: both
 //    continue from the model's state late in the trace, timed on the same
 //    window, and the ratio.
@@ -34,7 +37,9 @@ import { median } from './median.js';
 import { timeWindow } from './naiveWindow.js';
 import { benchTrace, freshAllocator, runModel } from './pagealloc.js';
 import { TraceFileError, timeTraceFile } from './tracefile.js';
-import { realGoTiming } from './realgo.js';
+import type { RealGoTiming } from './realgo.js';
+import { goRuntimes, realGoTiming } from './realgo.js';
+import { pageTraceSpeeds } from './pagetrace.js';
 import { OP_ALLOC } from './trace1m.js';
 
 /** Bad input to the bench (arguments, a trace file): one line on stderr, exit 2. */
@@ -97,8 +102,13 @@ async function main(): Promise<number> {
   const trace = benchTrace(g, ops, seed, chunks);
   const allocOps = trace.kind.reduce((n, k) => n + (k === OP_ALLOC ? 1 : 0), 0);
 
-  // 1. The model and the real runtime, whole trace, alternating repetitions in one run.
-  const real = await realGoTiming(trace, reps, `trace-${ops}-${seed}`);
+  // 1. The model and every real runtime installed (go1.19, go1.26), whole trace, in one run.
+  const reals: RealGoTiming[] = [];
+  for (const rt of goRuntimes()) {
+    const t = await realGoTiming(trace, reps, `trace-${ops}-${seed}`, rt.go);
+    if (t !== undefined) reals.push(t);
+  }
+  const real = reals[0];
   const modelNs: number[] = [];
   let failed = 0;
   for (let r = 0; r < reps; r++) {
@@ -108,8 +118,12 @@ async function main(): Promise<number> {
   }
   const nsPerOp = median(modelNs);
   log(`  model:  ${nsPerOp.toFixed(0)} ns/op (median of ${reps}: ${modelNs.map((x) => x.toFixed(0)).join(', ')}); ${allocOps} allocs, ${failed} failed`);
-  if (real !== undefined) log(`  ${real.goVersion}: ${real.nsPerOp.toFixed(0)} ns/op (median of ${reps}: ${real.runs.map((x) => x.toFixed(0)).join(', ')}); model/real = ${(nsPerOp / real.nsPerOp).toFixed(2)}x (target: within 5x)`);
-  else log('  real runtime: not measured (Go is not installed, or the replayer has no timing mode)');
+  for (const rg of reals) log(`  ${rg.goVersion}: ${rg.nsPerOp.toFixed(0)} ns/op (median of ${reps}: ${rg.runs.map((x) => x.toFixed(0)).join(', ')}); model/${rg.goVersion} = ${(nsPerOp / rg.nsPerOp).toFixed(2)}x (target: within 5x)`);
+  if (reals.length === 0) log('  real runtime: not measured (Go is not installed, or the replayer has no timing mode)');
+
+  // 1b. Real programs' page traces replayed on the model: events per second with every catalog rule
+  //     checked as `mheap-spec pagetrace` checks them, and with no rule checked (the model and the spec's recorder).
+  const pagetraces = quick ? [] : pageTraceSpeeds(log);
 
   // 2. Naive linear scan at full heap size.
   const at = Math.floor(ops * 0.9);
@@ -152,12 +166,14 @@ async function main(): Promise<number> {
       repetitions: modelNs.map(Math.round),
       failedAllocs: failed,
       realGo: real === undefined ? null : { goVersion: real.goVersion, nsPerOp: Math.round(real.nsPerOp), ratio: Number((nsPerOp / real.nsPerOp).toFixed(2)) },
+      realGoRuntimes: reals.map((rg) => ({ goVersion: rg.goVersion, nsPerOp: Math.round(rg.nsPerOp), runs: rg.runs.map(Math.round), ratio: Number((nsPerOp / rg.nsPerOp).toFixed(2)) })),
       naiveRatio: Math.round(naiveRatio),
       naive: { fromOp: at, ops: window, allocatedFraction: Number(w.allocatedFraction.toFixed(3)), nsPerOp: Math.round(w.naiveNsPerOp), modelNsPerOp: Math.round(w.modelNsPerOp) },
     },
     stateful: { stepsPerSec, suites, floorFraction: Number((stepsPerSec / floor.stepsPerSec).toFixed(4)), warmFloorFraction: Number((stepsPerSec / warmFloor).toFixed(4)) },
     floor: { stepsPerSec: floor.stepsPerSec, warmStepsPerSec: warmFloor },
     campaign: sp,
+    pagetrace: pagetraces,
   };
   if (values.json === true) process.stdout.write(JSON.stringify(out) + '\n');
   return 0;

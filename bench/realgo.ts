@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReplayer, findGo, REPLAYER_TEST } from '../conformance/realgo/gorunner.js';
+export { goRuntimes } from '../conformance/realgo/gorunner.js';
 import type { BenchTrace } from './trace1m.js';
 import { toTraceFormat } from './trace1m.js';
 
@@ -14,11 +15,10 @@ export interface RealGoTiming {
   readonly runs: number[];
 }
 
-/** Time the trace on the real runtime, reps times; undefined without Go or a replayer that can time. */
-export async function realGoTiming(trace: BenchTrace, reps: number, name: string): Promise<RealGoTiming | undefined> {
-  const go = findGo();
+/** Time the trace on a real runtime (default findGo()), reps times; undefined without Go or a replayer that can time. */
+export async function realGoTiming(trace: BenchTrace, reps: number, name: string, go: string | undefined = findGo()): Promise<RealGoTiming | undefined> {
   if (go === undefined) return undefined;
-  const bin = await buildReplayer();
+  const bin = await buildReplayer(go);
   const dir = join('.cache', 'bench');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);

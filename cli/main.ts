@@ -31,6 +31,7 @@ const subcommands: Record<string, Sub> = {
   merge: { run: merge, help: mergeHelp, summary: 'merge the reports of a sharded campaign (check --shard k/n)' },
   docs: { run: docs, help: docsHelp, summary: 'generate reports/invariants.md, reports/heap.md, docs/replay-files.md (--check: fail if stale)' },
   trace: (await import('./trace.js')).traceCommand,
+  pagetrace: (await import('./pagetrace.js')).pagetraceCommand,
 };
 
 export const mainHelp = `usage: mheap-spec <command> [options]

@@ -6,7 +6,6 @@ import { chunkBase, chunkIndex } from './chunks.js';
 import type { Geometry } from './geometry.js';
 import { defaultGeometry } from './geometry.js';
 import { PageAlloc } from './mpagealloc.js';
-import { popcount } from './mpallocbits.js';
 import { refuse } from './throw.js';
 
 /** BitRange{I, N}: bits [I, I+N) of one chunk's bitmap. */
@@ -44,9 +43,11 @@ export function pageBase(g: Geometry, c: number, pageIdx: number): number {
  * (in ascending order; Go's map order does not change the result), each
  * with all scavenged bits cleared, then its scav ranges set, then its alloc
  * ranges allocated (clearing scavenged bits under them), then its summaries
- * updated. The index sees the chunk allocated and freed whole, then the
- * pages actually allocated (overlapping alloc ranges are counted once; Go's
- * hook would count them twice and corrupt its index).
+ * updated. The index sees the chunk allocated and freed whole, then each
+ * alloc range's N pages, as Go's hook records them: overlapping ranges are
+ * counted twice (the index's inUse then exceeds the allocated pages, and
+ * ranges adding up to more than a chunk throw "too many pages allocated in
+ * chunk?"), exactly as on the real runtime the trace format compares with.
  */
 export function newPageAlloc(g: Geometry, chunks: readonly ChunkInit[]): PageAlloc {
   validateChunkInits(g, chunks);
@@ -63,10 +64,8 @@ export function newPageAlloc(g: Geometry, chunks: readonly ChunkInit[]): PageAll
     for (const s of init.scav ?? []) if (s.N !== 0) chunk.scavenged.setRange(s.I, s.N);
     for (const s of init.alloc ?? []) {
       if (s.N === 0) continue;
-      const before = popcount(chunk);
       chunk.allocRange(s.I, s.N);
-      const added = popcount(chunk) - before;
-      if (added > 0) p.scav.index.alloc(ci, added);
+      p.scav.index.alloc(ci, s.N);
     }
     p.update(addr, g.pallocChunkPages, false, false);
   }

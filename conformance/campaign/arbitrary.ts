@@ -28,7 +28,13 @@ export type AbstractOp =
   /** npages -1: no limit. */
   | { readonly k: 'scavenge'; readonly npages: number }
   | { readonly k: 'inUse' }
-  | { readonly k: 'state' };
+  | { readonly k: 'state' }
+  /** go1.21+: the background scavenger; npages -1: no limit. */
+  | { readonly k: 'scavengeBg'; readonly npages: number }
+  /** go1.21+: the index's next generation, as at the end of a GC cycle. */
+  | { readonly k: 'nextGen' }
+  /** go1.21+: print the scavenge index. */
+  | { readonly k: 'index' };
 
 export interface AbstractTrace {
   /** Offset of the first chunk. */
@@ -81,15 +87,30 @@ const freeOps: [number, fc.Arbitrary<AbstractOp>][] = [
   [5, fc.record({ k: fc.constant('cacheFlush' as const), pick })],
 ];
 
-/** Abstract traces of up to maxOps ops (default 80). */
-export function abstractTrace(maxOps = 80): fc.Arbitrary<AbstractTrace> {
+/**
+ * The ops a runtime can answer: every op of the trace format for go1.19;
+ * go1.21 and newer add the scavenge index's ops (the background scavenger,
+ * nextGen, and the index itself).
+ */
+export type OpProfile = 'go1.19' | 'go1.21+';
+
+/** The index ops, in both parts of a trace. */
+const indexOps: [number, fc.Arbitrary<AbstractOp>][] = [
+  [8, fc.record({ k: fc.constant('scavengeBg' as const), npages: scavengePages })],
+  [4, fc.constant({ k: 'nextGen' as const })],
+  [6, fc.constant({ k: 'index' as const })],
+];
+
+/** Abstract traces of up to maxOps ops (default 80) for a runtime's op profile (default go1.19's). */
+export function abstractTrace(maxOps = 80, profile: OpProfile = 'go1.19'): fc.Arbitrary<AbstractTrace> {
   const prefixMax = Math.floor(maxOps / 4);
+  const extra = profile === 'go1.19' ? [] : indexOps;
   return fc.record({
     first: fc.integer({ min: 0, max: 8 }),
     chunks: fc.array(chunk, { minLength: 1, maxLength: 5 }),
     far: weighted([19, fc.constant(false)], [1, fc.constant(true)]),
     dumpState: weighted([9, fc.constant(false)], [1, fc.constant(true)]),
-    prefix: fc.array(weighted(...allocOps), { maxLength: prefixMax, size: 'max' }),
-    body: fc.array(weighted(...allocOps, ...freeOps), { maxLength: maxOps - prefixMax, size: 'max' }),
+    prefix: fc.array(weighted(...allocOps, ...extra), { maxLength: prefixMax, size: 'max' }),
+    body: fc.array(weighted(...allocOps, ...freeOps, ...extra), { maxLength: maxOps - prefixMax, size: 'max' }),
   });
 }

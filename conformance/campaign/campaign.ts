@@ -15,7 +15,8 @@ import { compareRuns } from './compare.js';
 import type { TraceObject } from './concretize.js';
 import { concretize } from './concretize.js';
 import { GoSession } from './go_session.js';
-import { scavengePolicy } from './scavenge_policy.js';
+import type { RealRelease } from '../versions/catalog.js';
+import { comparePolicy, opProfile } from './version_policy.js';
 import { Tally } from './tally.js';
 
 export interface CampaignOptions {
@@ -26,6 +27,8 @@ export interface CampaignOptions {
   readonly mutant: keyof Mutants | null;
   /** The replayer binary (buildReplayer()). */
   readonly bin: string;
+  /** The real runtime's release: it picks the ops generated and the version policy (default go1.19). */
+  readonly release?: RealRelease;
   /** Ops per generated trace at most (default 80). */
   readonly maxOpsPerTrace?: number;
   /** Called after every compared trace. */
@@ -83,7 +86,8 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   const started = performance.now();
   const session = new GoSession(opts.bin);
   const tally = new Tally();
-  const arb = abstractTrace(opts.maxOpsPerTrace ?? 80);
+  const release = opts.release ?? 'go1.19';
+  const arb = abstractTrace(opts.maxOpsPerTrace ?? 80, opProfile(release));
   let goVersion = '';
   let fatal: unknown;
 
@@ -94,7 +98,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
     const g = await session.run(text, trace.ops.length);
     if (goVersion === '' && g.lines[0] !== undefined) goVersion = String((JSON.parse(g.lines[0]) as { header: { goVersion: unknown } }).header.goVersion);
     const go: SideRun = { lines: g.lines, status: g.status ?? 0, stderr: g.stderr };
-    return { trace, model, go, comparison: compareRuns(trace.ops, scavengePolicy(trace.ops), model, go) };
+    return { trace, model, go, comparison: compareRuns(trace.ops, comparePolicy(release, trace.ops), model, go) };
   };
 
   let divergence: DivergenceFound | undefined;

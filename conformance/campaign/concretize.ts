@@ -7,7 +7,12 @@
 //   freed, so they are allocated and owned by no page cache (an alloc or a
 //   cache can only take free pages), and they lie in grown chunks;
 // - freeRef, cacheAlloc and cacheFlush refer to ops that exist (an op with
-//   nothing to refer to is dropped).
+//   nothing to refer to is dropped);
+// - a chunk's alloc ranges do not overlap (a range overlapping an earlier
+//   one is dropped): go1.21+'s NewPageAlloc records every range's pages in
+//   the scavenge index, so overlapping ranges count pages twice (and may
+//   throw "too many pages allocated in chunk?"), where go1.19's hook keeps
+//   no counts (version catalog: newPageAllocIndexSetup).
 // All of this is decided from the trace alone, never from results, so a
 // shrunk trace is as valid as the original.
 
@@ -27,6 +32,15 @@ export interface TraceObject {
 
 function clamp(r: AbstractRange): TraceRange {
   return [r[0], Math.min(r[1], CHUNK_PAGES - r[0])];
+}
+
+/** The ranges, clamped, without those that overlap an earlier one. */
+function disjoint(rs: readonly AbstractRange[]): TraceRange[] {
+  const out: TraceRange[] = [];
+  for (const r of rs.map(clamp)) {
+    if (out.every(([s, n]) => r[0] + r[1] <= s || s + n <= r[0] || r[1] === 0 || n === 0)) out.push(r);
+  }
+  return out;
 }
 
 /** Chunk offsets: the first, then each after a gap; with `far`, the second of two chunks far away. */
@@ -76,7 +90,7 @@ export function concretize(t: AbstractTrace): TraceObject {
   const offs = offsets(t);
   const chunks = t.chunks.map((c, j) => {
     const out: TraceObject['chunks'][number] = { chunk: offs[j]! };
-    if (c.alloc.length > 0) out.alloc = c.alloc.map(clamp);
+    if (c.alloc.length > 0) out.alloc = disjoint(c.alloc);
     if (c.scav.length > 0) out.scav = c.scav.map(clamp);
     return out;
   });
@@ -111,10 +125,13 @@ export function concretize(t: AbstractTrace): TraceObject {
         if (caches > 0) ops.push({ op: 'cacheFlush', id: caches - 1 - (op.pick % caches) });
         return;
       case 'scavenge':
-        ops.push({ op: 'scavenge', npages: op.npages });
+      case 'scavengeBg':
+        ops.push({ op: op.k, npages: op.npages });
         return;
       case 'inUse':
       case 'state':
+      case 'nextGen':
+      case 'index':
         ops.push({ op: op.k });
         return;
     }

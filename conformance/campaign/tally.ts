@@ -11,8 +11,10 @@ export class Tally {
   readonly perKind: Record<OpName, number> = Object.fromEntries(opNames.map((n) => [n, 0])) as Record<OpName, number>;
   /** Op lines compared field by field (both sides printed them). */
   opLines = 0;
-  /** Op lines that matched only with scavenged-bit fields masked. */
+  /** Op lines that matched only once the version policy brought them to one form. */
   maskedLines = 0;
+  /** Of those, per version catalog entry (conformance/versions/catalog.ts). */
+  readonly catalogLines: Record<string, number> = {};
   scavengeCompared = 0;
   /** Of those, scavenges with no limit (npages -1). */
   scavengeComparedAll = 0;
@@ -32,6 +34,7 @@ export class Tally {
     for (const o of trace.ops) this.perKind[o['op'] as OpName]++;
     this.opLines += c.opLines;
     this.maskedLines += c.maskedLines;
+    for (const [e, k] of Object.entries(c.catalogLines)) this.catalogLines[e] = (this.catalogLines[e] ?? 0) + k;
     this.scavengeCompared += c.scavengeCompared.length;
     this.scavengeComparedAll += c.scavengeCompared.filter((i) => trace.ops[i]!['npages'] === -1).length;
     this.scavengeAfterFree += c.scavengeAfterFree;

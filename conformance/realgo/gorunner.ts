@@ -3,13 +3,13 @@
 // `mheap-spec trace` output can be compared with the real runtime's page
 // allocator line by line. See README.md in this folder for the conventions.
 
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Debian's go1.19 (the only runtime the notes verified), preferred over `go` on PATH. */
+/** Debian's go1.19, preferred over `go` on PATH by findGo(). */
 export const DEBIAN_GO_119 = '/usr/lib/go-1.19/bin/go';
 
 /** Exit status of the replayer for a malformed trace (one stderr line names the op). */
@@ -22,12 +22,39 @@ export const EXIT_UNSUPPORTED = 3;
 /** The test binary's name for the replayer test (`-test.run` pattern). */
 export const REPLAYER_TEST = 'TestMheapSpecTrace';
 
-/** The replayer's Go files in this folder, and the names the overlay gives them inside GOROOT/src/runtime. */
-const GO_FILES: readonly { source: string; overlay: string }[] = [
+/** A Go file of this folder and the name the overlay gives it inside GOROOT/src/runtime. */
+interface GoFile {
+  readonly source: string;
+  readonly overlay: string;
+}
+
+/** The replayer's Go files for every runtime. */
+const GO_FILES: readonly GoFile[] = [
   { source: 'trace_test.go', overlay: 'zz_mheapspec_trace_test.go' },
   { source: 'parse_test.go', overlay: 'zz_mheapspec_parse_test.go' },
   { source: 'time_test.go', overlay: 'zz_mheapspec_time_test.go' },
 ];
+
+/** Added for go1.21 and newer: the scavenge index's ops (scavengeBg, nextGen, index) through the runtime's internals. */
+const INDEX_FILES: readonly GoFile[] = [
+  { source: 'index_test.go', overlay: 'zz_mheapspec_index_test.go' },
+  { source: 'index_export_test.go', overlay: 'zz_mheapspec_index_export_test.go' },
+];
+
+/** The first Go minor version whose scavenge index the index ops read (go1.21's scavChunkData). */
+export const INDEX_MIN_MINOR = 21;
+
+/** A Go toolchain found on this machine. */
+export interface GoRuntime {
+  /** The go command. */
+  readonly go: string;
+  /** `go version`'s version, e.g. "go1.26.8". */
+  readonly version: string;
+  /** The release, e.g. "go1.26". */
+  readonly release: string;
+  /** The minor version, e.g. 26. */
+  readonly minor: number;
+}
 
 export interface ReplayerResult {
   /** Only the replayer's JSON lines (lines starting with `{`), each ending in "\n". */
@@ -48,9 +75,8 @@ function isExecutable(file: string): boolean {
   }
 }
 
-/** The go command to use: Debian's go1.19 if installed, else `go` on PATH, else undefined. */
-export function findGo(): string | undefined {
-  if (isExecutable(DEBIAN_GO_119)) return DEBIAN_GO_119;
+/** `go` on PATH, if any. */
+export function goOnPath(): string | undefined {
   for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
     if (dir === '') continue;
     const candidate = path.join(dir, 'go');
@@ -59,11 +85,49 @@ export function findGo(): string | undefined {
   return undefined;
 }
 
+/** The go command to use by default: Debian's go1.19 if installed, else `go` on PATH, else undefined. */
+export function findGo(): string | undefined {
+  return isExecutable(DEBIAN_GO_119) ? DEBIAN_GO_119 : goOnPath();
+}
+
+const runtimes = new Map<string, GoRuntime | null>();
+
+/** What `go version` says about a go command; null if it does not run or is not a Go release. */
+export function goRuntime(go: string): GoRuntime | null {
+  let rt = runtimes.get(go);
+  if (rt === undefined) {
+    rt = null;
+    try {
+      const out = execFileSync(go, ['version'], { env: { ...process.env, GOTOOLCHAIN: 'local' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const m = /\bgo1\.(\d+)(?:\.\d+)?\b/.exec(out);
+      if (m !== null) rt = { go, version: m[0], release: `go1.${m[1]}`, minor: Number(m[1]) };
+    } catch {
+      rt = null;
+    }
+    runtimes.set(go, rt);
+  }
+  return rt;
+}
+
+/**
+ * Every Go runtime the replayer can be built with, oldest first: Debian's
+ * go1.19 and `go` on PATH (one runtime per release).
+ */
+export function goRuntimes(): GoRuntime[] {
+  const out: GoRuntime[] = [];
+  for (const go of [DEBIAN_GO_119, goOnPath()]) {
+    if (go === undefined || !isExecutable(go)) continue;
+    const rt = goRuntime(go);
+    if (rt !== null && !out.some((o) => o.release === rt.release)) out.push(rt);
+  }
+  return out.sort((a, b) => a.minor - b.minor);
+}
+
 /**
  * The project root: the nearest ancestor of this module holding
  * conformance/realgo/trace_test.go (works from the sources and from dist/).
  */
-function projectRoot(): string {
+export function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(path.join(dir, 'conformance', 'realgo', 'trace_test.go'))) return dir;
@@ -78,9 +142,14 @@ export function replayerSource(): string {
   return path.join(projectRoot(), 'conformance', 'realgo', 'trace_test.go');
 }
 
-/** Paths of all the replayer's Go files (trace_test.go first). */
-export function replayerSources(): string[] {
-  return GO_FILES.map((f) => path.join(projectRoot(), 'conformance', 'realgo', f.source));
+/** The Go files a runtime's replayer is built from (trace_test.go first). */
+function goFiles(rt: GoRuntime | null): readonly GoFile[] {
+  return rt !== null && rt.minor >= INDEX_MIN_MINOR ? [...GO_FILES, ...INDEX_FILES] : GO_FILES;
+}
+
+/** Paths of the replayer's Go files for a runtime (trace_test.go first; without one, the files every runtime builds). */
+export function replayerSources(rt: GoRuntime | null = null): string[] {
+  return goFiles(rt).map((f) => path.join(projectRoot(), 'conformance', 'realgo', f.source));
 }
 
 /** Directory holding the cached binaries, overlays and source snapshots. */
@@ -94,6 +163,7 @@ function goEnv(root: string): NodeJS.ProcessEnv {
     GOCACHE: path.join(root, '.cache', 'go-build'),
     GOFLAGS: '',
     GOWORK: 'off',
+    GOTOOLCHAIN: 'local',
   };
   // Without HOME the go command cannot derive a GOPATH; std builds need none.
   if (env['HOME'] === undefined && env['GOPATH'] === undefined) env['GOPATH'] = path.join(root, '.cache', 'gopath');
@@ -112,13 +182,13 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: 
 const builds = new Map<string, Promise<string>>();
 
 /**
- * Compiles the runtime test binary with the replayer's Go files (GO_FILES)
- * overlaid into GOROOT/src/runtime, once: the binary is cached under
- * .cache/conformance/, keyed by a hash of those files, the Go version and GOROOT, and rebuilt
- * only when one of them changes. Resolves to the binary's path.
+ * Compiles the runtime test binary with the replayer's Go files overlaid
+ * into GOROOT/src/runtime, once per runtime: the binary is cached under
+ * .cache/conformance/, keyed by a hash of those files, the Go version and
+ * GOROOT, and rebuilt only when one of them changes. `go` is the go command
+ * (default findGo()). Resolves to the binary's path.
  */
-export function buildReplayer(): Promise<string> {
-  const go = findGo();
+export function buildReplayer(go: string | undefined = findGo()): Promise<string> {
   if (go === undefined) return Promise.reject(new Error('Go not installed: cannot build the real-runtime replayer'));
   let pending = builds.get(go);
   if (pending === undefined) {
@@ -137,21 +207,24 @@ async function build(go: string): Promise<string> {
   const version = (await run(go, ['version'], env, dir)).trim();
   const goroot = (await run(go, ['env', 'GOROOT'], env, dir)).trim();
   if (goroot === '') throw new Error(`${go} env GOROOT printed nothing`);
-  const sources = replayerSources().map((f) => readFileSync(f));
+  const rt = goRuntime(go);
+  const files = goFiles(rt);
+  const sources = files.map((f) => readFileSync(path.join(root, 'conformance', 'realgo', f.source)));
   const hash = createHash('sha256');
   for (const src of sources) hash.update(src).update('\0');
   const key = hash.update(version + '\0' + goroot + '\0' + go).digest('hex').slice(0, 16);
-  const bin = path.join(dir, `mheapspec-replayer-${key}.test`);
+  const release = rt?.release ?? 'go';
+  const bin = path.join(dir, `mheapspec-replayer-${release}-${key}.test`);
   if (isExecutable(bin)) return bin;
 
   // Snapshot the sources so an edit during the build cannot desync them from the key.
   const replace: Record<string, string> = {};
-  GO_FILES.forEach((f, j) => {
-    const snapshot = path.join(dir, `${path.basename(f.source, '_test.go')}-${key}_test.go`);
+  files.forEach((f, j) => {
+    const snapshot = path.join(dir, `${path.basename(f.source, '_test.go')}-${release}-${key}_test.go`);
     writeFileSync(snapshot, sources[j]!);
     replace[path.join(goroot, 'src', 'runtime', f.overlay)] = snapshot;
   });
-  const overlay = path.join(dir, `overlay-${key}.json`);
+  const overlay = path.join(dir, `overlay-${release}-${key}.json`);
   writeFileSync(overlay, JSON.stringify({ Replace: replace }) + '\n');
   const tmp = `${bin}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
@@ -161,16 +234,19 @@ async function build(go: string): Promise<string> {
   } finally {
     rmSync(tmp, { force: true });
   }
-  removeStale(dir, key);
+  removeStale(dir, release, key);
   return bin;
 }
 
-/** Deletes binaries, overlays and snapshots built for other keys. */
-function removeStale(dir: string, key: string): void {
+/** Deletes the binaries, overlays and snapshots built for other keys of the same release (and the old unversioned names). */
+function removeStale(dir: string, release: string, key: string): void {
+  const r = release.replace('.', '\\.');
+  const named = new RegExp(`^(?:mheapspec-replayer-${r}-([0-9a-f]{16})\\.test|overlay-${r}-([0-9a-f]{16})\\.json|[a-z_]+-${r}-([0-9a-f]{16})_test\\.go)$`);
+  const old = /^(?:mheapspec-replayer-[0-9a-f]{16}\.test|overlay-[0-9a-f]{16}\.json|(?:trace|parse|time)-[0-9a-f]{16}_test\.go)$/;
   for (const name of readdirSync(dir)) {
-    const m = /^(?:mheapspec-replayer-([0-9a-f]{16})\.test|overlay-([0-9a-f]{16})\.json|(?:trace|parse|time)-([0-9a-f]{16})_test\.go)$/.exec(name);
+    const m = named.exec(name);
     const k = m?.[1] ?? m?.[2] ?? m?.[3];
-    if (k !== undefined && k !== key) rmSync(path.join(dir, name), { force: true });
+    if ((k !== undefined && k !== key) || old.test(name)) rmSync(path.join(dir, name), { force: true });
   }
 }
 

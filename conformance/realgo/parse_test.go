@@ -270,7 +270,7 @@ func mhsScavRandom(chunks []mhsChunk) bool {
 // mhsOp is a checked op. Pages count from PageBase(BaseChunkIdx, 0).
 type mhsOp struct {
 	name   string
-	npages int64 // alloc, free, cacheAlloc, scavenge (-1: no limit)
+	npages int64 // alloc, free, cacheAlloc, scavenge, scavengeBg (-1: no limit)
 	base   int64 // free
 	ref    int64 // freeRef
 	id     int64 // cacheAlloc, cacheFlush
@@ -287,6 +287,9 @@ var mhsOpFields = map[string][]string{
 	"scavenge":     {"npages"},
 	"inUse":        nil,
 	"state":        nil,
+	"scavengeBg":   {"npages"},
+	"nextGen":      nil,
+	"index":        nil,
 }
 
 // mhsField reads a required integer field.
@@ -401,7 +404,7 @@ func (d *mhsDecoder) decode(i int64, raw json.RawMessage) (mhsOp, error) {
 		if op.id, err = d.cacheID(m); err != nil {
 			return op, err
 		}
-	case "scavenge":
+	case "scavenge", "scavengeBg":
 		if op.npages, err = mhsField(m, "npages"); err != nil {
 			return op, err
 		}

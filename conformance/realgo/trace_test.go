@@ -7,7 +7,9 @@
 // (shared/reference/trace-format.md), and prints one JSON line per trace
 // header and per op on stdout. See README.md in this folder for the exact
 // output conventions. parse_test.go checks the input; time_test.go is the
-// timing mode (MHEAP_SPEC_TIME=1).
+// timing mode (MHEAP_SPEC_TIME=1). On go1.21 and newer, index_test.go and
+// index_export_test.go add the scavenge index's ops (scavengeBg, nextGen,
+// index); without them (go1.19) those ops are unsupported (exit 3).
 //
 // Every package-level identifier starts with "mhs" so it cannot collide with
 // the other runtime_test files or with the dot-imported runtime names.
@@ -48,6 +50,19 @@ func (e *mhsMalformed) Error() string { return e.msg }
 func mhsErrf(format string, args ...any) error {
 	return &mhsMalformed{msg: fmt.Sprintf(format, args...)}
 }
+
+// mhsIndexAPI reaches the go1.21+ scavenge index of a PageAlloc: the
+// background scavenger, nextGen, and the index's state. index_test.go sets
+// mhsIndex from index_export_test.go's runtime internals; it stays nil on
+// go1.19, whose index is a different structure (one bit per chunk).
+type mhsIndexAPI struct {
+	scavengeBg func(p *PageAlloc, nbytes uintptr) uintptr
+	nextGen    func(p *PageAlloc)
+	chunk      func(p *PageAlloc, ci ChunkIdx) (inUse, lastInUse uint16, gen uint32, flags uint8)
+	cursors    func(p *PageAlloc) (gen uint32, bg uintptr, bgMarked bool, force uintptr, forceMarked bool, freeHWM uintptr)
+}
+
+var mhsIndex *mhsIndexAPI
 
 // mhsOut writes whole lines to stdout, one write per line, so that every
 // line printed before a runtime throw or a malformed op survives.
@@ -141,7 +156,7 @@ func mhsRunTrace(out *mhsOut, k int, raw json.RawMessage) error {
 		pa:         mhsNewPageAlloc(st.chunks),
 		base0:      PageBase(BaseChunkIdx, 0),
 		chunks:     st.chunks,
-		scavRandom: mhsScavRandom(st.chunks),
+		scavRandom: mhsIndex == nil && mhsScavRandom(st.chunks),
 		refs:       make(map[int64]*mhsRef),
 	}
 	defer FreePageAlloc(r.pa)
@@ -226,6 +241,25 @@ func (r *mhsReplay) step(i int64, op mhsOp, dump bool) error {
 		}
 		released := r.pa.Scavenge(nbytes)
 		fmt.Fprintf(b, `,"released":%d`, released/PageSize)
+	case "scavengeBg", "nextGen", "index":
+		if mhsIndex == nil {
+			return &mhsMalformed{unsupported: true, msg: fmt.Sprintf(
+				"unsupported by %s: op %q needs the go1.21 scavenge index (per-chunk inUse/gen, searchAddrBg, nextGen)", Version(), op.name)}
+		}
+		switch op.name {
+		case "scavengeBg":
+			nbytes := ^uintptr(0)
+			if op.npages != -1 {
+				nbytes = uintptr(op.npages) * PageSize
+			}
+			released := mhsIndex.scavengeBg(r.pa, nbytes)
+			fmt.Fprintf(b, `,"released":%d`, released/PageSize)
+		case "nextGen":
+			mhsIndex.nextGen(r.pa)
+		case "index":
+			b.WriteString(`,"index":`)
+			r.index(b)
+		}
 	case "inUse":
 		b.WriteString(`,"ranges":[`)
 		for j, ar := range r.pa.InUse() {
@@ -256,6 +290,22 @@ func mhsWords(b *bytes.Buffer, w *PallocBits) {
 		fmt.Fprintf(b, `"0x%016x"`, x)
 	}
 	b.WriteByte(']')
+}
+
+// index prints the scavenge index: its generation, both search cursors
+// (address, marked), freeHWM, and every grown chunk's entry.
+func (r *mhsReplay) index(b *bytes.Buffer) {
+	gen, bg, bgMarked, force, forceMarked, hwm := mhsIndex.cursors(r.pa)
+	fmt.Fprintf(b, `{"gen":%d,"bg":["0x%016x",%t],"force":["0x%016x",%t],"freeHWM":"0x%016x","chunks":[`,
+		gen, uint64(bg), bgMarked, uint64(force), forceMarked, uint64(hwm))
+	for j, c := range r.chunks {
+		if j > 0 {
+			b.WriteByte(',')
+		}
+		inUse, lastInUse, cgen, flags := mhsIndex.chunk(r.pa, BaseChunkIdx+ChunkIdx(c.off))
+		fmt.Fprintf(b, `{"chunk":%d,"inUse":%d,"lastInUse":%d,"gen":%d,"flags":%d}`, c.off, inUse, lastInUse, cgen, flags)
+	}
+	b.WriteString("]}")
 }
 
 // state prints the grown chunks' bitmaps and summaries and the bounds.

@@ -2,17 +2,18 @@
 // prints them (conformance/realgo/README.md, "Output, exactly"): compact
 // JSON, keys in a fixed order, 64-bit words as "0x" + 16 hex digits.
 
+import type { Geometry } from '../../model/geometry.js';
 import type { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageBits } from '../../model/mpallocbits.js';
+import { hexWord } from '../../model/sys.js';
 import { BASE_CHUNK_IDX } from './setup.js';
 import type { TraceChunk } from './setup.js';
 
 /** What the model prints as goVersion; comparers ignore this one header field. */
 export const MODEL_GO_VERSION = 'go1.21 (mheap-spec model)';
 
-/** The header line of trace k. */
-export function headerLine(k: number, p: PageAlloc): string {
-  const g = p.g;
+/** The header line of trace k, for the model's geometry (printed before NewPageAlloc, as Go prints it). */
+export function headerLine(k: number, g: Geometry): string {
   const baseAddr = BASE_CHUNK_IDX * g.pallocChunkBytes + g.arenaBaseOffset;
   return (
     `{"trace":${k},"header":{"goVersion":${JSON.stringify(MODEL_GO_VERSION)},"pageSize":${g.pageSize},"chunkPages":${g.pallocChunkPages},` +
@@ -49,4 +50,24 @@ export function stateJson(p: PageAlloc, chunks: readonly TraceChunk[]): string {
 /** Page numbers of the allocator's inUse ranges: [[startPage, limitPage], ...]. */
 export function inUseJson(p: PageAlloc, page: (addr: number) => number): string {
   return `[${p.inUse.ranges.map((r) => `[${page(r.base.addr())},${page(r.limit.addr())}]`).join(',')}]`;
+}
+
+/** An address as the trace format's word (its uintptr value). */
+function addrWord(a: number): string {
+  return `"${hexWord(BigInt(a))}"`;
+}
+
+/**
+ * The `index` value (go1.21+): the scavenge index's generation, both search
+ * cursors as [address, marked], freeHWM, and every grown chunk's entry.
+ */
+export function indexJson(p: PageAlloc, chunks: readonly TraceChunk[]): string {
+  const x = p.scav.index;
+  const [bg, bgMarked] = x.searchAddrBg.Load();
+  const [force, forceMarked] = x.searchAddrForce.Load();
+  const parts = chunks.map((c) => {
+    const sc = x.load(BASE_CHUNK_IDX + c.off);
+    return `{"chunk":${c.off},"inUse":${sc.inUse},"lastInUse":${sc.lastInUse},"gen":${sc.gen},"flags":${sc.flags}}`;
+  });
+  return `{"gen":${x.gen},"bg":[${addrWord(bg)},${bgMarked}],"force":[${addrWord(force)},${forceMarked}],"freeHWM":${addrWord(x.freeHWM.addr())},"chunks":[${parts.join(',')}]}`;
 }

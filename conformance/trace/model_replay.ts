@@ -1,14 +1,15 @@
 // One trace replayed on the model: NewPageAlloc from the trace's chunks,
 // then each checked op on model/'s PageAlloc and PageCache, printed as the
 // Go replayer prints it. The model's scavenge is go1.21's forced one (the
-// PageAlloc.Scavenge test hook of go1.21 calls scavenge(n, nil, true)).
+// PageAlloc.Scavenge test hook of go1.21 calls scavenge(n, nil, true));
+// scavengeBg is the background scavenger's scavenge(n, nil, false).
 
 import { newPageAlloc } from '../../model/export.js';
 import { defaultGeometry } from '../../model/geometry.js';
 import type { PageAlloc } from '../../model/mpagealloc.js';
 import type { PageCache } from '../../model/mpagecache.js';
 import { hexWord } from '../../model/sys.js';
-import { inUseJson, opLineStart, stateJson } from './lines.js';
+import { indexJson, inUseJson, opLineStart, stateJson } from './lines.js';
 import type { TraceOp } from './ops.js';
 import { BASE_CHUNK_IDX } from './setup.js';
 import type { TraceSetup } from './setup.js';
@@ -106,6 +107,17 @@ export class ModelReplay {
         line += `,"released":${released / pages.pageSize}`;
         break;
       }
+      case 'scavengeBg': {
+        const released = p.scavenge(op.npages === -1 ? Infinity : op.npages * pages.pageSize, false);
+        line += `,"released":${released / pages.pageSize}`;
+        break;
+      }
+      case 'nextGen':
+        p.scav.index.nextGen();
+        break;
+      case 'index':
+        line += `,"index":${indexJson(p, this.setup.chunks)}`;
+        break;
       case 'inUse':
         line += `,"ranges":${inUseJson(p, (a) => pages.page(a))}`;
         break;

@@ -18,7 +18,13 @@ export type TraceOp =
   /** npages -1: no limit. */
   | { readonly op: 'scavenge'; readonly npages: number }
   | { readonly op: 'inUse' }
-  | { readonly op: 'state' };
+  | { readonly op: 'state' }
+  /** go1.21+: the background scavenger, pageAlloc.scavenge(n, nil, false); npages -1: no limit. */
+  | { readonly op: 'scavengeBg'; readonly npages: number }
+  /** go1.21+: scavengeIndex.nextGen, as gcMarkTermination calls it. */
+  | { readonly op: 'nextGen' }
+  /** go1.21+: print the scavenge index. */
+  | { readonly op: 'index' };
 
 export type OpName = TraceOp['op'];
 
@@ -33,6 +39,9 @@ export const opFields: Readonly<Record<OpName, readonly string[]>> = {
   scavenge: ['npages'],
   inUse: [],
   state: [],
+  scavengeBg: ['npages'],
+  nextGen: [],
+  index: [],
 };
 
 export const opNames = Object.keys(opFields) as OpName[];
@@ -80,7 +89,8 @@ export class OpReader {
       }
       case 'cacheFlush':
         return { op, id: this.cacheId(m) };
-      case 'scavenge': {
+      case 'scavenge':
+      case 'scavengeBg': {
         const n = intField(m, 'npages');
         if (n !== -1n && n < 1n) throw malformed(`npages ${n} < 1 (and not -1)`);
         if (n > MAX_PAGES) throw malformed(`npages ${n} > ${MAX_PAGES} (pages in the ${HEAP_ADDR_BITS}-bit address space)`);
@@ -88,6 +98,8 @@ export class OpReader {
       }
       case 'inUse':
       case 'state':
+      case 'nextGen':
+      case 'index':
         return { op };
     }
   }

@@ -5,6 +5,7 @@
 // model refuses because it breaks a precondition Go does not check (freeing
 // pages that are not allocated) is one stderr line and status 4.
 
+import { defaultGeometry } from '../../model/geometry.js';
 import { GoThrow, ModelError } from '../../model/throw.js';
 import { TRACE_GO_THROW, TRACE_MALFORMED, TRACE_MODEL_REFUSED, TRACE_OK, TraceError } from './fields.js';
 import type { JSpan } from './json.js';
@@ -54,8 +55,15 @@ function runTrace(k: number, v: JSpan, emit: (line: string) => void): TraceRun {
     if (e instanceof TraceError) return stop(e.status, `trace ${k}: ${e.message}`);
     throw e;
   }
-  const replay = new ModelReplay(k, setup);
-  emit(headerLine(k, replay.p));
+  // Go prints the header before NewPageAlloc, which may throw (overlapping alloc ranges adding up to more than a chunk).
+  emit(headerLine(k, defaultGeometry));
+  let replay: ModelReplay;
+  try {
+    replay = new ModelReplay(k, setup);
+  } catch (e) {
+    if (!(e instanceof GoThrow)) throw e;
+    return { status: TRACE_GO_THROW, stderr: `fatal error: ${e.goMessage}\n[mheap-spec model] trace ${k}: NewPageAlloc: thrown at ${e.site}\n` };
+  }
   const reader = new OpReader(new Set(setup.chunks.map((c) => c.off)));
   for (const [i, raw] of setup.ops.entries()) {
     try {

@@ -54,8 +54,8 @@ function flatten(setup: TraceSetup): FlatOps {
   for (const [i, raw] of setup.ops.entries()) {
     try {
       const op = reader.read(raw, i);
-      if (op.op === 'state') throw malformed('op "state" cannot be timed');
-      f.kind[i] = kinds[op.op];
+      if (!Object.hasOwn(kinds, op.op)) throw malformed(`op "${op.op}" cannot be timed`);
+      f.kind[i] = kinds[op.op as keyof typeof kinds];
       if (op.op === 'alloc' || op.op === 'scavenge') f.a[i] = op.npages;
       else if (op.op === 'free') [f.a[i], f.b[i]] = [op.base, op.npages];
       else if (op.op === 'freeRef') f.a[i] = op.ref;

@@ -116,6 +116,8 @@ export class RunContext<W, S, Step> {
   /** Evaluations of each catalog predicate in this run, counted as they happen. */
   private readonly evaluated = new Map<string, number>();
   private checks = 0;
+  /** The snapshot after the last step (undefined before the first, and after a step that threw). */
+  private lastSnapshot: S | undefined;
 
   constructor(
     readonly suite: Suite<W, S, Step>,
@@ -133,7 +135,9 @@ export class RunContext<W, S, Step> {
     const index = this.executed.length;
     this.executed.push({ name: cmd.name, args: [...args] });
     this.commandsRun.set(cmd.name, (this.commandsRun.get(cmd.name) ?? 0) + 1);
-    const before = suite.snapshot(world);
+    // Nothing changes the world between steps: the last step's after is this one's before.
+    const before = this.lastSnapshot ?? suite.snapshot(world);
+    this.lastSnapshot = undefined;
     let ex;
     try {
       ex = cmd.run(world, args);
@@ -155,6 +159,7 @@ export class RunContext<W, S, Step> {
     const line: TraceLine = this.withFigures ? { go: ex.go, comment: ex.comment, figures: suite.figures(world) } : { go: ex.go, comment: ex.comment };
     this.trace.push(line);
     const after = suite.snapshot(world);
+    this.lastSnapshot = after;
     this.stats.steps++;
     if (this.stats.failed) this.stats.shrinkSteps++;
     for (const a of suite.catalog.action) {

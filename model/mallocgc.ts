@@ -8,7 +8,10 @@
 // the object is initialized, publishes it to the GC (freeIndexForScan, Go
 // issue 54596) and marks it if the GC is running (gcmarknewobject). In
 // between, other Ps and the GC may run; this P may not allocate (it has
-// mp.mallocing set).
+// mp.mallocing set). mallocgcSteps is mallocgcStart as atomic steps
+// (steps.ts): the sweeping it does on the way (proportional sweep,
+// cacheSpan's pops, CASes and sweeps) interleaves with other goroutines;
+// mheap.alloc, its reclaim included, is one step (it holds the heap lock).
 
 import type { MHeap } from './mheap.js';
 import { flushAtSafePoint } from './mgc.js';
@@ -18,6 +21,8 @@ import type { MSpan } from './mspan.js';
 import type { P } from './proc.js';
 import { class_to_size, maxSmallSize, maxTinySize, sizeToClass } from './sizeclasses.js';
 import { makeSpanClass, tinySpanClass } from './spanclass.js';
+import type { Steps } from './steps.js';
+import { run } from './steps.js';
 import { refuse, throwGo } from './throw.js';
 
 const site = 'runtime/malloc.go · mallocgc';
@@ -39,11 +44,18 @@ export interface Malloc {
 
 /** mallocgcStart: reserve an object of size bytes on pp (noscan: it holds no pointers). */
 export function mallocgcStart(h: MHeap, size: number, noscan: boolean, needzero: boolean, pp: P): Malloc {
+  return run(mallocgcSteps(h, size, noscan, needzero, pp));
+}
+
+/** mallocgcStart, with the sweeping it does on the way (proportional sweep, cacheSpan's sweeps) stepped. */
+export function* mallocgcSteps(h: MHeap, size: number, noscan: boolean, needzero: boolean, pp: P): Steps<Malloc> {
   if (h.gcphase === '_GCmarktermination') throwGo('mallocgc called with gcphase == _GCmarktermination', site);
   if (!Number.isSafeInteger(size) || size < 1) refuse('mallocgc', `size must be a positive integer, got ${String(size)}`);
   if (pp.mallocing) throwGo('malloc deadlock', site);
   // The P passes a safe point first: a deferred mcache flush runs before it allocates from a stale mcache.
   flushAtSafePoint(h, pp);
+  // Set mp.mallocing to keep from being preempted by GC.
+  pp.mallocing = true;
   const c = pp.mcache;
   let span: MSpan;
   let x: number;
@@ -64,12 +76,13 @@ export function mallocgcStart(h: MHeap, size: number, noscan: boolean, needzero:
         const xs = c.tiny + off;
         c.tinyoffset = off + size;
         c.tinyAllocs++;
+        pp.mallocing = false;
         return { x: xs, span: h.spanOf(c.tiny)!, size, path: 'tinyBlock', cleared: false, refilled: false, finished: true };
       }
       // Allocate a new maxTinySize block.
       span = c.alloc[tinySpanClass]!;
       let v = nextFreeFast(span);
-      if (v === 0) [v, span, refilled] = c.nextFree(h, tinySpanClass, pp);
+      if (v === 0) [v, span, refilled] = yield* c.nextFreeSteps(h, tinySpanClass, pp);
       x = v;
       // The block is zeroed (its 16 bytes written).
       cleared = true;
@@ -86,13 +99,13 @@ export function mallocgcStart(h: MHeap, size: number, noscan: boolean, needzero:
       const spc = makeSpanClass(sizeclass, noscan);
       span = c.alloc[spc]!;
       let v = nextFreeFast(span);
-      if (v === 0) [v, span, refilled] = c.nextFree(h, spc, pp);
+      if (v === 0) [v, span, refilled] = yield* c.nextFreeSteps(h, spc, pp);
       x = v;
       if (needzero && span.needzero !== 0) cleared = true; // memclrNoHeapPointers(x, size)
       path = 'small';
     }
   } else {
-    span = c.allocLarge(h, size, noscan, pp);
+    span = yield* c.allocLargeSteps(h, size, noscan, pp);
     span.freeindex = 1;
     span.allocCount = 1;
     objSize = span.elemsize;
@@ -100,7 +113,6 @@ export function mallocgcStart(h: MHeap, size: number, noscan: boolean, needzero:
     if (needzero && span.needzero !== 0) cleared = true;
     path = 'large';
   }
-  pp.mallocing = true;
   return { x, span, size: objSize, path, cleared, refilled, finished: false };
 }
 

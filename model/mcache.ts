@@ -5,7 +5,9 @@
 // flushes it (prepareForSweep).
 
 import type { MHeap } from './mheap.js';
-import { deductSweepCredit } from './mgcsweep.js';
+import { deductSweepCreditSteps } from './mgcsweep.js';
+import type { Steps } from './steps.js';
+import { run } from './steps.js';
 import { MSpan } from './mspan.js';
 import type { P } from './proc.js';
 import { nextFreeIndex } from './mbitmap.js';
@@ -43,13 +45,18 @@ export class MCache {
    * the span from mcentral if it has none left.
    */
   nextFree(h: MHeap, spc: SpanClass, pp: P | null): [v: number, s: MSpan, shouldhelpgc: boolean] {
+    return run(this.nextFreeSteps(h, spc, pp));
+  }
+
+  /** nextFree, with its refill stepped. */
+  *nextFreeSteps(h: MHeap, spc: SpanClass, pp: P | null): Steps<[v: number, s: MSpan, shouldhelpgc: boolean]> {
     let s = this.alloc[spc]!;
     let shouldhelpgc = false;
     let freeIndex = nextFreeIndex(s);
     if (freeIndex === s.nelems) {
       // The span is full.
       if (s.allocCount !== s.nelems) throwGo('s.allocCount != s.nelems && freeIndex == s.nelems', 'runtime/malloc.go · (*mcache).nextFree', `s.allocCount=${s.allocCount} s.nelems=${s.nelems}`);
-      this.refill(h, spc, pp);
+      yield* this.refillSteps(h, spc, pp);
       shouldhelpgc = true;
       s = this.alloc[spc]!;
       freeIndex = nextFreeIndex(s);
@@ -63,6 +70,11 @@ export class MCache {
 
   /** refill: give back the full cached span of spc and cache one with a free object. */
   refill(h: MHeap, spc: SpanClass, pp: P | null): void {
+    run(this.refillSteps(h, spc, pp));
+  }
+
+  /** refill, with cacheSpan stepped. */
+  *refillSteps(h: MHeap, spc: SpanClass, pp: P | null): Steps<void> {
     // Return the current cached span to the central lists.
     let s = this.alloc[spc]!;
     if (s.allocCount !== s.nelems) throwGo('refill of span with free space remaining', `${site} · (*mcache).refill`);
@@ -82,7 +94,7 @@ export class MCache {
       s.allocCountBeforeCache = 0;
     }
     // Get a new cached span from the central lists.
-    s = h.central[spc]!.cacheSpan(h, pp)!;
+    s = (yield* h.central[spc]!.cacheSpanSteps(h, pp))!;
     if (s === null) throwGo('out of memory', `${site} · (*mcache).refill`);
     if (s.allocCount === s.nelems) throwGo('span has no free space', `${site} · (*mcache).refill`);
     // Indicate that this span is cached and prevent asynchronous sweeping in the next sweep phase.
@@ -97,10 +109,15 @@ export class MCache {
 
   /** allocLarge allocates a span for a large object of size bytes. */
   allocLarge(h: MHeap, size: number, noscan: boolean, pp: P | null): MSpan {
+    return run(this.allocLargeSteps(h, size, noscan, pp));
+  }
+
+  /** allocLarge, with its proportional sweep stepped (mheap.alloc, reclaim included, is one step: it runs under the heap lock). */
+  *allocLargeSteps(h: MHeap, size: number, noscan: boolean, pp: P | null): Steps<MSpan> {
     const ps = h.g.pageSize;
     const npages = Math.ceil(size / ps);
     // Deduct credit for this span allocation and sweep if necessary: the caller will sweep npages itself.
-    deductSweepCredit(h, npages * ps, npages, pp);
+    yield* deductSweepCreditSteps(h, npages * ps, npages, pp);
     const spc = makeSpanClass(0, noscan);
     const s = h.alloc(npages, spc, pp);
     if (s === null) throwGo('out of memory', `${site} · (*mcache).allocLarge`);

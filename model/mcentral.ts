@@ -6,7 +6,10 @@
 
 import { refillAllocCache, nextFreeIndex } from './mbitmap.js';
 import type { MHeap } from './mheap.js';
-import { deductSweepCredit, sweep } from './mgcsweep.js';
+import type { SweepLocker } from './mgcsweep.js';
+import { deductSweepCreditSteps, sweep } from './mgcsweep.js';
+import type { Steps } from './steps.js';
+import { run } from './steps.js';
 import type { MSpan } from './mspan.js';
 import { SpanSet } from './mspanset.js';
 import type { P } from './proc.js';
@@ -16,6 +19,20 @@ import { sizeclass } from './spanclass.js';
 import { throwGo } from './throw.js';
 
 const site = 'runtime/mcentral.go';
+
+/**
+ * tryAcquire as cacheSpan calls it on a span it popped from one of its
+ * unswept sets, stepped: the span in hand after the pop, after the check
+ * (the CAS may still lose to another sweeper), and held after the CAS.
+ */
+function* tryAcquireSteps(sl: SweepLocker, s: MSpan, set: string): Steps<boolean> {
+  yield { at: `cacheSpan: popped from ${set}`, span: s, holds: false };
+  if (!sl.check(s)) return false;
+  yield { at: 'cacheSpan: tryAcquire checked', span: s, holds: false };
+  if (!sl.cas(s)) return false;
+  yield { at: 'cacheSpan: tryAcquire won', span: s, holds: true };
+  return true;
+}
 
 /** Which way cacheSpan found its span (ghost: the suites count and witness the paths). */
 export type CacheSpanPath = 'partialSwept' | 'partialUnswept' | 'fullUnswept' | 'grow';
@@ -51,9 +68,14 @@ export class MCentral {
    * Returns null when the heap is out of memory.
    */
   cacheSpan(h: MHeap, pp: P | null): MSpan | null {
+    return run(this.cacheSpanSteps(h, pp));
+  }
+
+  /** cacheSpan, stepped where other sweepers can interleave: after each pop, between tryAcquire's check and its CAS, after each sweep. */
+  *cacheSpanSteps(h: MHeap, pp: P | null): Steps<MSpan | null> {
     // Deduct credit for this span allocation and sweep if necessary.
     const spanBytes = class_to_allocnpages[sizeclass(this.spanclass)]! * h.g.pageSize;
-    deductSweepCredit(h, spanBytes, 0, pp);
+    yield* deductSweepCreditSteps(h, spanBytes, 0, pp);
     // If we sweep spanBudget spans without finding any free space, just allocate a fresh span.
     let spanBudget = 100;
     const sg = h.sweepgen;
@@ -65,7 +87,7 @@ export class MCentral {
       for (; spanBudget >= 0; spanBudget--) {
         s = this.partialUnswept(sg).pop();
         if (s === null) break;
-        if (sl.tryAcquire(s)) {
+        if (yield* tryAcquireSteps(sl, s, 'partialUnswept')) {
           // We got ownership of the span, so let's sweep it and use it.
           sweep(h, s, true, pp);
           h.sweep.active.end(h, sl);
@@ -77,7 +99,7 @@ export class MCentral {
       for (; spanBudget >= 0; spanBudget--) {
         s = this.fullUnswept(sg).pop();
         if (s === null) break;
-        if (sl.tryAcquire(s)) {
+        if (yield* tryAcquireSteps(sl, s, 'fullUnswept')) {
           sweep(h, s, true, pp);
           // Check if there's any free space.
           const freeIndex = nextFreeIndex(s);
@@ -88,6 +110,7 @@ export class MCentral {
           }
           // Add it to the swept list, because sweeping didn't give us any free space.
           this.fullSwept(sg).push(s);
+          yield { at: 'cacheSpan: swept a full span, still full', span: null, holds: false };
         }
       }
       h.sweep.active.end(h, sl);

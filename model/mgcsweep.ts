@@ -21,6 +21,8 @@ import type { MSpan } from './mspan.js';
 import { class_to_size } from './sizeclasses.js';
 import { sizeclass } from './spanclass.js';
 import { newMarkBits } from './gcbits.js';
+import type { Steps } from './steps.js';
+import { run } from './steps.js';
 import { throwGo } from './throw.js';
 
 const site = 'runtime/mgcsweep.go';
@@ -216,9 +218,17 @@ export function sweep(h: MHeap, s: MSpan, preserve: boolean, pp = h.allp[0] ?? n
  * to sweep. It runs as one atomic step here; SweeponeG runs it step by step.
  */
 export function sweepone(h: MHeap, pp = h.allp[0] ?? null): number {
+  return run(sweeponeSteps(h, pp));
+}
+
+/** sweepone, one SweeponeG step at a time. */
+export function* sweeponeSteps(h: MHeap, pp: MHeap['allp'][number] | null): Steps<number> {
   const g = new SweeponeG(h, pp);
-  while (!g.done) g.step();
-  return g.result;
+  for (;;) {
+    g.step();
+    if (g.done) return g.result;
+    yield { at: `sweepone: ${g.pc}`, span: g.span, holds: g.holds };
+  }
 }
 
 /** What the next step of a SweeponeG does. */
@@ -362,14 +372,20 @@ export function ensureSwept(h: MHeap, s: MSpan, pp = h.allp[0] ?? null): boolean
  * caller sweeps itself.
  */
 export function deductSweepCredit(h: MHeap, spanBytes: number, callerSweepPages: number, pp = h.allp[0] ?? null): void {
+  run(deductSweepCreditSteps(h, spanBytes, callerSweepPages, pp));
+}
+
+/** deductSweepCredit, with each sweepone it calls stepped. */
+export function* deductSweepCreditSteps(h: MHeap, spanBytes: number, callerSweepPages: number, pp: MHeap['allp'][number] | null): Steps<void> {
   if (h.sweepPagesPerByte === 0) return;
   const live = h.gcController.heapLive;
   const liveBasis = h.sweepHeapLiveBasis;
   let newHeapLive = spanBytes;
+  // Only when it does not overflow (Go issue 57523).
   if (liveBasis < live) newHeapLive += live - liveBasis;
   const pagesTarget = Math.floor(h.sweepPagesPerByte * newHeapLive) - callerSweepPages;
   while (pagesTarget > h.pagesSwept - h.pagesSweptBasis) {
-    if (sweepone(h, pp) === Infinity) {
+    if ((yield* sweeponeSteps(h, pp)) === Infinity) {
       h.sweepPagesPerByte = 0;
       break;
     }

@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { hex } from '../../model/geometry.js';
-import { mallocgcFinish, mallocgcStart } from '../../model/mallocgc.js';
+import { mallocgcFinish, mallocgcSteps } from '../../model/mallocgc.js';
 import { flushAtSafePoint, gcMarkTermination, gcStart } from '../../model/mgc.js';
 import { markObject } from '../../model/mgcmark.js';
 import { SweeponeG, ensureSwept } from '../../model/mgcsweep.js';
@@ -47,60 +47,111 @@ function reachableNames(w: SweepSystem): string[] {
   return objectNames(w).filter((o) => r.has(o));
 }
 
+/**
+ * One atomic step of the mallocgc in progress on P pi: run it to its next
+ * yield (another goroutine may run there) or to its reservation, and
+ * register what it did: spans it published, the object once reserved.
+ */
+function stepMalloc(w: SweepSystem, pi: number, op: string, first: boolean): Ex {
+  const pm = w.pending.get(pi)!;
+  const pp = w.h.p(pi);
+  const call = `mallocgc(${pm.size}, ${pm.noscan ? 'noscan' : 'scan'}, true)`;
+  const prev = pm.at;
+  let oom = false;
+  const unfinished = w.sweepUnfinished();
+  const { result: r, base } = w.measure(op, pi, () => {
+    try {
+      return pm.steps!.next();
+    } catch (e) {
+      if (e instanceof GoThrow && e.goMessage === 'out of memory') {
+        oom = true;
+        return undefined;
+      }
+      throw e;
+    }
+  });
+  const born = w.settle(base, pm.npages === undefined ? undefined : { spc: pm.spc, npages: pm.npages }, pi, pm.sweepgen);
+  const reclaimStep = unfinished && born.length > 0 ? { reclaim: w.reclaimFor(base, w.spec.span(born[0]!)!.npages) } : {};
+  const extra = { ...reclaimStep, ...(w.lastAllocated !== undefined ? { allocated: w.lastAllocated } : {}) };
+  w.lastAllocated = undefined;
+  // A CAS that lost: the last step stopped after tryAcquire's check, this one did not win.
+  const checked = prev !== undefined && (prev.at === 'cacheSpan: tryAcquire checked' || prev.at === 'sweepone: cas');
+  const won = r !== undefined && r.done !== true && (r.value.at === 'cacheSpan: tryAcquire won' || r.value.at === 'sweepone: sweep');
+  const lostRace = checked && !won && !oom ? (prev.at.startsWith('cacheSpan') ? ('cacheSpan' as const) : ('sweepone' as const)) : undefined;
+  const head = first ? `P${pi}: ${call}` : `P${pi}: mallocgc`;
+  if (oom || r === undefined) {
+    // A real program dies here; the run goes on without this goroutine.
+    pp.mallocing = false;
+    w.pending.delete(pi);
+    return { step: { ...base, ...extra, outOfMemory: true }, go: `_ = ${call}`, comment: `P${pi}: fatal error: out of memory (a real program dies here; the run goes on without it)` };
+  }
+  if (r.done !== true) {
+    pm.at = r.value;
+    const held = r.value.span === null ? '' : ` ${w.nameOf(w.specId(r.value.span) ?? 0)}`;
+    return { step: { ...base, ...extra, ...(lostRace === undefined ? {} : { lostRace }) }, go: head, comment: `in ${r.value.at}${held}` };
+  }
+  const m = r.value;
+  pm.steps = undefined;
+  pm.at = undefined;
+  const name = `o${w.nextObject++}`;
+  const at = w.slotOf(m.x)!;
+  const occupant = m.path === 'tinyBlock' ? undefined : w.objectsAt(at.span, at.slot)[0]?.name;
+  if (m.path !== 'tinyBlock') w.spec.addObject(at.span, at.slot);
+  w.objects.set(name, { name, addr: m.x, span: at.span, slot: at.slot, size: pm.size, slotSize: m.size, tiny: m.path === 'tiny' || m.path === 'tinyBlock' });
+  // The mutator holds the new object (in a local) from now on.
+  w.roots.add(name);
+  const cacheSpanPath = m.refilled ? w.h.central[pm.spc]!.lastPath ?? undefined : undefined;
+  const step: SweepStep = {
+    ...base,
+    ...extra,
+    reserved: occupant === undefined ? { name, span: at.span, slot: at.slot } : { name, span: at.span, slot: at.slot, occupiedBy: occupant },
+    ...(m.path === 'tinyBlock' ? { tinyReuse: true } : {}),
+    ...(cacheSpanPath === undefined ? {} : { cacheSpanPath }),
+    ...(lostRace === undefined ? {} : { lostRace }),
+  };
+  if (m.finished) w.pending.delete(pi);
+  else {
+    pm.name = name;
+    pm.m = m;
+  }
+  const where = `${w.nameOf(at.span)} slot ${at.slot}${m.path === 'large' ? ` (a ${pagesOf(at.s.npages)} span)` : ''}`;
+  return { step, go: `${name} := ${call}`, comment: `P${pi}, ${m.path}${m.refilled ? `, refilled (cacheSpan: ${cacheSpanPath})` : ''}: ${name} = ${hex(m.x)} in ${where}${m.finished ? '' : ', not yet published'}` };
+}
+
 const mallocStart: Cmd = {
   name: 'mallocStart',
-  doc: "mallocgc up to its publication barrier: reserve an object's slot on a P (tiny, small or large)",
+  doc: "mallocgc on a P, up to its first point where another goroutine can run (a sweep on the way) or to its publication barrier: reserve an object's slot (tiny, small or large)",
   weight: 8,
   params: [pParam, { name: 'kind', min: 0, max: 3, doc: '0 tiny (1-15 bytes), 1 small up to 1 KiB, 2 small above, 3 large' }, { name: 'n', min: 0, max: 200, doc: 'which size of that kind' }, { name: 'noscan', min: 0, max: 1, doc: '1 noscan (no pointers), 0 scan' }],
-  args: fc.tuple(pArg, fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.constant(2) }, { weight: 1, arbitrary: fc.constant(3) }), fc.nat({ max: 200 }), fc.nat({ max: 1 })),
+  args: fc.tuple(pArg, fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.constant(1) }, { weight: 4, arbitrary: fc.constant(2) }, { weight: 1, arbitrary: fc.constant(3) }), fc.nat({ max: 200 }), fc.nat({ max: 1 })),
   applies: (w, [p]) => w.h.gcphase !== '_GCmarktermination' && !w.pending.has(pOf(w, p!)),
   call: (w, [p, k, n, ns]) => `mallocgc(${sizeOf(k!, n!)}, ${ns === 1 ? 'noscan' : 'scan'}, true)  // P${pOf(w, p!)}`,
   run(w, [p, k, n, ns]): Ex {
     const pi = pOf(w, p!);
-    const pp = w.h.p(pi);
     const size = sizeOf(k!, n!);
     const noscan = ns === 1;
-    const sweepgen = w.h.sweepgen;
     const spc = size > maxSmallSize ? makeSpanClass(0, noscan) : noscan && size < maxTinySize ? tinySpanClass : makeSpanClass(sizeToClass(size), noscan);
     const npages = size > maxSmallSize ? Math.ceil(size / w.g.pageSize) : undefined;
-    let oom = false;
-    const unfinished = w.sweepUnfinished();
-    const { result: m, base } = w.measure('mallocStart', pi, () => {
-      try {
-        return mallocgcStart(w.h, size, noscan, true, pp);
-      } catch (e) {
-        if (e instanceof GoThrow && e.goMessage === 'out of memory') {
-          oom = true;
-          return undefined;
-        }
-        throw e;
-      }
-    });
-    const born = w.settle(base, npages === undefined ? undefined : { spc, npages }, pi, sweepgen);
-    const reclaimStep = unfinished && born.length > 0 ? { reclaim: w.reclaimFor(base, w.spec.span(born[0]!)!.npages) } : {};
-    const extra = { ...reclaimStep, ...(w.lastAllocated !== undefined ? { allocated: w.lastAllocated } : {}) };
-    w.lastAllocated = undefined;
-    const call = `mallocgc(${size}, ${noscan ? 'noscan' : 'scan'}, true)`;
-    if (oom || m === undefined) return { step: { ...base, ...extra, outOfMemory: true }, go: `_ = ${call}`, comment: `P${pi}: fatal error: out of memory (a real program dies here; the run goes on without it)` };
-    const name = `o${w.nextObject++}`;
-    const at = w.slotOf(m.x)!;
-    const occupant = m.path === 'tinyBlock' ? undefined : w.objectsAt(at.span, at.slot)[0]?.name;
-    if (m.path !== 'tinyBlock') w.spec.addObject(at.span, at.slot);
-    w.objects.set(name, { name, addr: m.x, span: at.span, slot: at.slot, size, slotSize: m.size, tiny: m.path === 'tiny' || m.path === 'tinyBlock' });
-    // The mutator holds the new object (in a local) from now on.
-    w.roots.add(name);
-    const cacheSpanPath = m.refilled ? w.h.central[spc]!.lastPath ?? undefined : undefined;
-    const step: SweepStep = {
-      ...base,
-      ...extra,
-      reserved: occupant === undefined ? { name, span: at.span, slot: at.slot } : { name, span: at.span, slot: at.slot, occupiedBy: occupant },
-      ...(m.path === 'tinyBlock' ? { tinyReuse: true } : {}),
-      ...(cacheSpanPath === undefined ? {} : { cacheSpanPath }),
-    };
-    if (m.finished) w.pending.delete(pi);
-    else w.pending.set(pi, { name, m, size });
-    const where = `${w.nameOf(at.span)} slot ${at.slot}${m.path === 'large' ? ` (a ${pagesOf(at.s.npages)} span)` : ''}`;
-    return { step, go: `${name} := ${call}`, comment: `P${pi}, ${m.path}${m.refilled ? `, refilled (cacheSpan: ${cacheSpanPath})` : ''}: ${name} = ${hex(m.x)} in ${where}${m.finished ? '' : ', not yet published'}` };
+    w.pending.set(pi, { size, noscan, spc, npages, sweepgen: w.h.sweepgen, steps: mallocgcSteps(w.h, size, noscan, true, w.h.p(pi)) });
+    return stepMalloc(w, pi, 'mallocStart', true);
+  },
+};
+
+/** The Ps whose mallocgc is in progress (stopped where another goroutine can run), and those that reserved their object. */
+const running = (w: SweepSystem): number[] => [...w.pending].filter(([, pm]) => pm.steps !== undefined).map(([p]) => p).sort((a, b) => a - b);
+const reserved = (w: SweepSystem): number[] => [...w.pending].filter(([, pm]) => pm.m !== undefined).map(([p]) => p).sort((a, b) => a - b);
+
+const mallocStep: Cmd = {
+  name: 'mallocStep',
+  doc: 'a mallocgc in progress runs its next atomic step: the proportional sweep, cacheSpan taking and sweeping a span, or the rest up to its publication barrier',
+  weight: 12,
+  params: [{ name: 'p', min: 0, max: 7, doc: 'which P in mallocgc: this index modulo their number' }],
+  args: fc.tuple(pArg),
+  applies: (w) => running(w).length > 0,
+  call: (w, [p]) => `P${running(w)[p! % running(w).length]}: mallocgc`,
+  run(w, [p]): Ex {
+    const r = running(w);
+    return stepMalloc(w, r[p! % r.length]!, 'mallocStep', false);
   },
 };
 
@@ -108,18 +159,19 @@ const mallocFinish: Cmd = {
   name: 'mallocFinish',
   doc: 'mallocgc after its publication barrier: publish the object to the GC (freeIndexForScan), mark it if the GC runs',
   weight: 8,
-  params: [pParam],
+  params: [{ name: 'p', min: 0, max: 7, doc: 'which P with a reserved object: this index modulo their number' }],
   args: fc.tuple(pArg),
-  applies: (w) => w.pending.size > 0,
-  call: (w, [p]) => `mallocgc finishes  // P${[...w.pending.keys()][p! % w.pending.size]}`,
+  applies: (w) => reserved(w).length > 0,
+  call: (w, [p]) => `mallocgc finishes  // P${reserved(w)[p! % reserved(w).length]}`,
   run(w, [p]): Ex {
-    const pi = [...w.pending.keys()].sort((a, b) => a - b)[p! % w.pending.size]!;
+    const r = reserved(w);
+    const pi = r[p! % r.length]!;
     const pm = w.pending.get(pi)!;
     const marking = w.h.gcphase !== '_GCoff';
-    const { base } = w.measure('mallocFinish', pi, () => mallocgcFinish(w.h, pm.m, w.h.p(pi)));
+    const { base } = w.measure('mallocFinish', pi, () => mallocgcFinish(w.h, pm.m!, w.h.p(pi)));
     w.settle(base);
     w.pending.delete(pi);
-    const o = w.objects.get(pm.name);
+    const o = w.objects.get(pm.name!);
     // The spec's rule: an object published while the GC runs is marked (allocated black).
     if (marking && o !== undefined) w.spec.mark(o.span, o.slot);
     return { step: base, go: `return ${pm.name}`, comment: `P${pi}: published${marking ? ', marked (allocated during the mark phase)' : ''}` };
@@ -318,7 +370,7 @@ const sweeperStep: Cmd = {
       : pc === 'cas' ? (lostRace ? `CAS of${spanName} lost: another sweeper took it` : `tryAcquire(${spanName.trim()}) won: sweepgen sg-1`)
       : pc === 'sweep' ? `swept${spanName}${g.result > 0 ? `, freed (${pagesOf(g.result)})` : ''}`
       : 'sweep.active.end()';
-    const step: SweepStep = { ...base, ...(lostRace ? { lostRace } : {}) };
+    const step: SweepStep = { ...base, ...(lostRace ? { lostRace: 'sweepone' as const } : {}) };
     return { step, go: `${name}: ${pc}`, comment: what };
   },
 };
@@ -353,7 +405,7 @@ const ensureSweptCmd: Cmd = {
   },
 };
 
-export const sweepCommands: readonly Cmd[] = [mallocStart, mallocFinish, dropRoot, link, gcStartCmd, markSome, gcMarkTerminationCmd, flushCmd, sweeperStart, sweeperStep, ensureSweptCmd];
+export const sweepCommands: readonly Cmd[] = [mallocStart, mallocStep, mallocFinish, dropRoot, link, gcStartCmd, markSome, gcMarkTerminationCmd, flushCmd, sweeperStart, sweeperStep, ensureSweptCmd];
 
 /** class_to_size, for messages. */
 export const objectBytes = (sc: number): number => class_to_size[sc]!;

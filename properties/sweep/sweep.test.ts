@@ -42,8 +42,16 @@ describe('sweep suite', () => {
 
   test("cacheSpan's full unswept path: a full span from the last cycle is swept, and has room again", () => {
     // s1 goes to the full swept set when the refill for o2 uncaches it; o1 dies; the cycle makes s1 unswept.
-    const { w, reached } = play([...big(0), ...big(0), ['dropRoot', 0], ...cycle, ['mallocStart', 0, 2, 2, 1]]);
+    // The refill pops s1, checks it, takes it (a step each: other goroutines may run in between), then sweeps it.
+    const prefix: Call[] = [...big(0), ...big(0), ['dropRoot', 0], ...cycle, ['mallocStart', 0, 2, 2, 1]];
+    // Stopped after the pop: P0's mallocgc has s1 in hand, not yet taken, so s1 is in no set.
+    const popped = play(prefix).w;
+    const s1 = popped.handles.get(1)!;
+    expect([...popped.holders()].map((g) => [g.span === s1, g.holds])).toEqual([[true, false]]);
+    expect(s1.sweepgen).toBe(popped.h.sweepgen - 2);
+    const { w, reached } = play([...prefix, ['mallocStep', 0], ['mallocStep', 0], ['mallocStep', 0]]);
     expect(reached).toContain('reachesCacheSpanFullUnswept');
+    expect(reached).toContain('reachesSpanBeingSwept');
     expect(reached).toContain('reachesObjectFreedBySweep');
     // o3 took o1's slot: same address, o1 gone.
     expect(w.objects.has('o1')).toBe(false);
@@ -58,6 +66,17 @@ describe('sweep suite', () => {
     const s1 = w.handles.get(w.objects.get('o1')!.span)!;
     expect(s1.sweepgen).toBe(w.h.sweepgen);
     expect(w.sweepers[0]!.pc).toBe('next');
+  });
+
+  test("cacheSpan's CAS loses to ensureSwept, which swept the unswept span cacheSpan had popped; cacheSpan then grows the heap", () => {
+    // o1's span goes back partly full at the first mark termination; after the second it is in the partial unswept set.
+    const { w, reached } = play([['mallocStart', 0, 2, 0, 1], ['mallocFinish', 0], ...cycle, ...cycle, ['mallocStart', 0, 2, 0, 1], ['mallocStep', 0], ['ensureSwept', 0], ['mallocStep', 0]]);
+    expect(reached).toContain('reachesCacheSpanLosesRace');
+    expect(reached).toContain('reachesCacheSpanGrow');
+    // s1 was swept once (by ensureSwept), o1 still lives there, and o2 went to a new span.
+    const o1 = w.objects.get('o1')!;
+    expect(w.handles.get(o1.span)!.sweepgen).toBe(w.h.sweepgen);
+    expect(w.objects.get('o2')!.span).not.toBe(o1.span);
   });
 
   test('ensureSwept waits for a span an mcache cached before the sweep began, and returns once the P flushes it', () => {

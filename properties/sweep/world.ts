@@ -11,15 +11,29 @@ import { class_to_allocnpages } from '../../model/sizeclasses.js';
 import { sizeclass as sizeclassOf, noscan as noscanOf } from '../../model/spanclass.js';
 import type { SpanKind } from '../../spec/mheap/spanHeap.js';
 import { AbstractReclaimer } from '../../spec/sweep/reclaim.js';
-import type { GhostObject, SweepStep, SweepWorld } from '../../spec/sweep/world.js';
+import type { GhostObject, Holder, SweepStep, SweepWorld } from '../../spec/sweep/world.js';
+import type { Steps, Yield } from '../../model/steps.js';
 import type { HeapConfig, MeasuredStep } from '../mheap/world.js';
 import { HeapSystem } from '../mheap/world.js';
 
-/** A malloc between its start and its finish, on one P. */
+/**
+ * A mallocgc call on one P: in progress (its steps, and where it stopped),
+ * or reserved (its object, not yet published).
+ */
 export interface PendingMalloc {
-  readonly name: string;
-  readonly m: Malloc;
   readonly size: number;
+  readonly noscan: boolean;
+  /** The span class and, for a large object, the pages it asked for. */
+  readonly spc: number;
+  readonly npages: number | undefined;
+  /** h.sweepgen when it began. */
+  readonly sweepgen: number;
+  /** In progress: the rest of its steps, and where it stopped. */
+  steps?: Steps<Malloc> | undefined;
+  at?: Yield | undefined;
+  /** Reserved: the object's name and the reservation. */
+  name?: string;
+  m?: Malloc;
 }
 
 export class SweepSystem extends HeapSystem implements SweepWorld {
@@ -47,7 +61,15 @@ export class SweepSystem extends HeapSystem implements SweepWorld {
   }
 
   *pendingMallocs(): Iterable<[number, Malloc]> {
-    for (const [p, pm] of this.pending) yield [p, pm.m];
+    for (const [p, pm] of this.pending) if (pm.m !== undefined) yield [p, pm.m];
+  }
+
+  *holders(): Iterable<Holder> {
+    for (let k = 0; k < this.sweepers.length; k++) {
+      const g = this.sweepers[k]!;
+      yield { who: `sweeper ${this.sweeperNames[k]}`, span: g.span, holds: g.holds };
+    }
+    for (const [p, pm] of this.pending) if (pm.at !== undefined) yield { who: `P${p}'s mallocgc (${pm.at.at})`, span: pm.at.span, holds: pm.at.holds };
   }
 
   reachable(): Set<string> {
@@ -133,8 +155,8 @@ export class SweepSystem extends HeapSystem implements SweepWorld {
       const a = this.spec.span(id);
       if (a === undefined || !a.kind.heap || this.spec.marks(id).size > 0) continue;
       const s = this.handles.get(id)!;
-      // A sweeper that took it from its unswept set will sweep it (once drained, reclaim's own sweepLocker is invalid).
-      if (this.sweepers.some((g) => g.span === s)) continue;
+      // A goroutine that took it from its unswept set will sweep it (once drained, reclaim's own sweepLocker is invalid).
+      if ([...this.holders()].some((g) => g.span === s)) continue;
       if (((s.sweepgen - sg) | 0) === -2) return { npages, took, found, owed, deadLeft: id };
     }
     return { npages, took, found, owed };

@@ -163,8 +163,9 @@ function sweepDoneProblem(w: SweepWorld): string | undefined {
   for (const id of w.needSweep) {
     if (w.spec.span(id)?.kind.heap === true) return `isSweepDone() is true, but ${spanName(w, id)} was live when this sweep generation began and no sweep has reached it since`;
   }
-  const holder = w.sweepers.find((g) => g.span !== null && (g.holds || ((g.span.sweepgen - sg) | 0) === -2));
-  if (holder !== undefined) return `isSweepDone() is true, but a sweeper holds [${hex(holder.span!.base())}, +${pagesOf(holder.span!.npages)})`;
+  for (const g of w.holders()) {
+    if (g.span !== null && (g.holds || ((g.span.sweepgen - sg) | 0) === -2)) return `isSweepDone() is true, but ${g.who} holds [${hex(g.span.base())}, +${pagesOf(g.span.npages)})`;
+  }
   return undefined;
 }
 
@@ -175,14 +176,14 @@ export const sweepDoneMeansSwept: StateInvariant<SweepWorld> = {
   quote: 'isSweepDone reports that all spans are swept.',
   statement:
     'When isSweepDone() says sweeping is done, no in-use span needs sweeping or is being swept (sg-2, sg-1), no sweeper holds a span it took from an unswept set, and no mcache holds a span cached before the sweep began (sg+1). (Go issue 46500: runtime.GC could return with a span unswept.)',
-  against: "the spans live at mark termination that the spec's sweep records have not reached (ghost), and the sweepers in flight",
+  against: "the spans live at mark termination that the spec's sweep records have not reached (ghost), and the goroutines in flight with a span in hand",
   specFile,
   holds: (w) => sweepDoneProblem(w) === undefined,
   why: (w) => sweepDoneProblem(w) ?? '',
 };
 
 /** Where each in-use heap span is: in an mcache, in a sweeper's hands, or in one mcentral set. */
-function placeProblem(w: HeapWorld & { readonly sweepers?: SweepWorld['sweepers'] }): string | undefined {
+function placeProblem(w: HeapWorld & { readonly holders?: SweepWorld['holders'] }): string | undefined {
   const h = w.h;
   const sg = h.sweepgen;
   const places = new Map<MSpan, string[]>();
@@ -193,14 +194,18 @@ function placeProblem(w: HeapWorld & { readonly sweepers?: SweepWorld['sweepers'
   };
   for (const p of h.allp) {
     p.mcache.alloc.forEach((s, spc) => {
-      if (s !== emptymspan) add(s, `P${p.id}'s mcache (class ${spc})`);
+      if (s === emptymspan) return;
+      // While mcache.refill runs (inside mallocgc), the slot still names the span it gave back: Go overwrites it when cacheSpan returns.
+      const rel = (s.sweepgen - sg) | 0;
+      if (p.mallocing && rel !== 1 && rel !== 3) return;
+      add(s, `P${p.id}'s mcache (class ${spc})`);
     });
   }
-  // A sweeper's span counts once it took it (sg-1) or while it still needs sweeping (sg-2: popped, not yet acquired); a stale entry it popped does not.
-  for (const g of w.sweepers ?? []) {
+  // A goroutine's span counts once it took it (sg-1) or while it still needs sweeping (sg-2: popped, not yet acquired); a stale entry it popped does not.
+  for (const g of w.holders?.() ?? []) {
     if (g.span === null || g.span.state.get() !== 'mSpanInUse') continue;
     const rel = (g.span.sweepgen - sg) | 0;
-    if (g.holds || rel === -2) add(g.span, 'a sweeper');
+    if (g.holds || rel === -2) add(g.span, g.who);
   }
   for (const c of h.central) {
     for (const [set, swept, name] of [

@@ -4,7 +4,7 @@
 // mutator (roots and pointers), the sweepers in flight, and what a step did.
 
 import type { Malloc } from '../../model/mallocgc.js';
-import type { SweeponeG } from '../../model/mgcsweep.js';
+import type { MSpan } from '../../model/mspan.js';
 import type { HeapSnapshot, HeapStep, HeapWorld } from '../mheap/world.js';
 
 /** An object mallocgc returned (or is returning), as the spec keeps it. */
@@ -21,6 +21,15 @@ export interface GhostObject {
   readonly tiny: boolean;
 }
 
+/** A goroutine between two of its atomic steps, and the span it took from an unswept set or holds for sweeping. */
+export interface Holder {
+  /** Who, for messages: "sweeper g2", "P1's mallocgc (cacheSpan)". */
+  readonly who: string;
+  readonly span: MSpan | null;
+  /** Whether it holds the span for sweeping (its CAS won: sg-1). */
+  readonly holds: boolean;
+}
+
 export interface SweepWorld extends HeapWorld {
   /** Live objects by name: allocated, and not freed by a sweep of the spec's. */
   readonly objects: ReadonlyMap<string, GhostObject>;
@@ -30,11 +39,11 @@ export interface SweepWorld extends HeapWorld {
   readonly edges: ReadonlyMap<string, ReadonlySet<string>>;
   /** The objects reachable from the roots. */
   reachable(): Set<string>;
-  /** Sweepers in flight (sweepone calls between their steps). */
-  readonly sweepers: readonly SweeponeG[];
+  /** Goroutines in flight between their atomic steps (sweepone calls, mallocgc calls sweeping on the way), with the span each has in hand. */
+  holders(): Iterable<Holder>;
   /** Ghost: spans live when this sweep generation began and not swept since (the spec's sweep records). */
   readonly needSweep: ReadonlySet<number>;
-  /** mallocgc calls between their start and their finish, by P. */
+  /** mallocgc calls that reserved their object and have not yet published it, by P. */
   pendingMallocs(): Iterable<[number, Malloc]>;
 }
 
@@ -54,8 +63,8 @@ export interface SweepStep extends HeapStep {
   readonly bump?: { readonly cachedBefore: ReadonlyMap<number, number>; readonly deferred: readonly number[]; readonly after: ReadonlyMap<number, number> };
   /** A malloc that reserved an object: the slot it got, and whether a live object of the spec's lay there. */
   readonly reserved?: { readonly name: string; readonly span: number; readonly slot: number; readonly occupiedBy?: string };
-  /** A sweeper's CAS lost to another sweeper (tryAcquire's check passed, the CAS did not). */
-  readonly lostRace?: boolean;
+  /** A CAS that lost to another sweeper (tryAcquire's check passed, the CAS did not): whose. */
+  readonly lostRace?: 'sweepone' | 'cacheSpan';
   /** A tiny allocation into the current tiny block. */
   readonly tinyReuse?: boolean;
   /** The path cacheSpan took, if a refill ran. */

@@ -306,18 +306,21 @@ describe('sweepone and nextSpanForSweep', () => {
     expect(g.span).toBe(b);
   });
 
-  test('a stale entry (a span swept and freed by someone else, still in its unswept set) is skipped', () => {
-    const { h, spans } = unsweptSpans(2);
-    const [a, b] = spans as [MSpan, MSpan];
-    ensureSwept(h, a); // freed, at sg, still in the unswept set
+  test('stale entries (spans someone else swept, still in their unswept set) are skipped: a freed one by its state, a live one by the check, before any CAS', () => {
+    const { h, spans } = unsweptSpans(3, (i) => i === 1);
+    const [freed, live, next] = spans as [MSpan, MSpan, MSpan];
+    ensureSwept(h, freed); // freed: dead, at sg
+    ensureSwept(h, live); // marked: in use, at sg
     const g = new SweeponeG(h, h.p(0));
     g.step();
+    for (const stale of [freed, live]) {
+      g.step();
+      expect(g.span).toBe(stale);
+      g.step(); // acquire
+      expect(g.pc).toBe('next');
+    }
     g.step();
-    expect(g.span).toBe(a);
-    g.step(); // acquire: not in use, at sg: skip
-    expect(g.pc).toBe('next');
-    g.step();
-    expect(g.span).toBe(b);
+    expect(g.span).toBe(next);
   });
 
   test('a non-in-use span in an unswept set at neither sg nor sg+3 throws "non in-use span in unswept list", the step changing nothing', () => {

@@ -45,15 +45,12 @@ function gc(h: MHeap, reach: readonly number[], deferFlush?: (p: P) => boolean):
 }
 
 /** Spans that need sweeping: n one-object spans, given back to mcentral, then a GC that marks the objects of those keep says. */
-function unsweptSpans(n: number, keep: (i: number) => boolean = () => false): { h: MHeap; spans: MSpan[]; objs: number[] } {
+function unsweptSpans(n: number, keep: (i: number) => boolean = () => false): { h: MHeap; spans: MSpan[] } {
   const h = new MHeap({ nprocs: 1 });
   const ms = Array.from({ length: n }, () => malloc(h, onePerSpan));
   h.p(0).mcache.releaseAll(h, h.p(0));
-  gc(
-    h,
-    ms.filter((_, i) => keep(i)).map((m) => m.x),
-  );
-  return { h, spans: ms.map((m) => m.span), objs: ms.map((m) => m.x) };
+  gc(h, ms.filter((_, i) => keep(i)).map((m) => m.x));
+  return { h, spans: ms.map((m) => m.span) };
 }
 
 describe('activeSweep', () => {
@@ -80,11 +77,16 @@ describe('activeSweep', () => {
     expect(isSweepDone(h)).toBe(true);
   });
 
-  test('end without a begin throws "mismatched begin/end of activeSweep", drained or not, and leaves the count alone', () => {
-    const h = new MHeap({});
-    for (const state of [sweepDrainedMask, 0]) {
-      h.sweep.active.state = state;
-      const e = catchThrow(() => h.sweep.active.end(h, { sweepGen: h.sweepgen, valid: true } as never));
+  test('a second end for one begin throws "mismatched begin/end of activeSweep", drained or not, and leaves the state alone', () => {
+    for (const drain of [false, true]) {
+      const h = new MHeap({});
+      gcSweep(h);
+      const sl = h.sweep.active.begin(h);
+      if (drain) h.sweep.active.markDrained();
+      h.sweep.active.end(h, sl);
+      const state = h.sweep.active.state;
+      expect(state).toBe(drain ? sweepDrainedMask : 0);
+      const e = catchThrow(() => h.sweep.active.end(h, sl));
       expect([e.goMessage, e.site]).toEqual(['mismatched begin/end of activeSweep', 'runtime/mgcsweep.go · (*activeSweep).end']);
       expect(h.sweep.active.state).toBe(state);
     }
@@ -136,10 +138,7 @@ function smallSpan(n: number, marked: readonly number[]): { h: MHeap; s: MSpan; 
   const objs = Array.from({ length: n }, () => malloc(h, eightPerSpan).x);
   const s = h.spanOf(objs[0]!)!;
   h.p(0).mcache.releaseAll(h, h.p(0));
-  gc(
-    h,
-    marked.map((i) => objs[i]!),
-  );
+  gc(h, marked.map((i) => objs[i]!));
   return { h, s, objs };
 }
 

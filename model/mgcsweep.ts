@@ -147,8 +147,6 @@ export function sweep(h: MHeap, s: MSpan, preserve: boolean, pp = h.allp[0] ?? n
   if (s.state.get() !== 'mSpanInUse' || s.sweepgen !== ((sweepgen - 1) >>> 0)) {
     throwGo('mspan.sweep: bad span state', `${site} · (*sweepLocked).sweep`, `state=${s.state.get()} sweepgen=${s.sweepgen} mheap.sweepgen=${sweepgen}`);
   }
-  h.pagesSwept += s.npages;
-  h.ghostSwept.push({ span: s, preserve });
   const spc = s.spanclass;
   const size = s.elemsize;
   // Zombies: a marked object that is free (beyond freeindex and not allocated) means a pointer to a free object.
@@ -163,6 +161,9 @@ export function sweep(h: MHeap, s: MSpan, preserve: boolean, pp = h.allp[0] ?? n
   if (nalloc > s.allocCount) {
     throwGo('sweep increased allocation count', `${site} · (*sweepLocked).sweep`, `nelems=${s.nelems} nalloc=${nalloc} previous allocCount=${s.allocCount} nfreed=${nfreed}`);
   }
+  // Go adds the pages to pagesSwept before these checks; the model after them, so a throw leaves the heap as it was.
+  h.pagesSwept += s.npages;
+  h.ghostSwept.push({ span: s, preserve });
   s.allocCount = nalloc;
   s.freeindex = 0; // reset allocation index to start of span.
   s.freeIndexForScan = 0;

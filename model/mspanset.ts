@@ -8,6 +8,8 @@ import { throwGo } from './throw.js';
 export class SpanSet {
   private spans: MSpan[] = [];
   private head = 0;
+  /** Spans dropped from the front of spans since the last reset: Go's head and tail count from the reset. */
+  private dropped = 0;
 
   /** push adds span s to the set. */
   push(s: MSpan): void {
@@ -21,6 +23,7 @@ export class SpanSet {
     // Keep the array short: drop what was popped once half of it is.
     if (this.head > 32 && this.head * 2 > this.spans.length) {
       this.spans = this.spans.slice(this.head);
+      this.dropped += this.head;
       this.head = 0;
     }
     return s;
@@ -28,9 +31,10 @@ export class SpanSet {
 
   /** reset: the set must be empty (finishsweep_m resets the unswept sets). */
   reset(): void {
-    if (this.head < this.spans.length) throwGo('attempt to clear non-empty span set', 'runtime/mspanset.go · (*spanSet).reset', `head = ${this.head}, tail = ${this.spans.length}`);
+    if (this.head < this.spans.length) throwGo('attempt to clear non-empty span set', 'runtime/mspanset.go · (*spanSet).reset', `head = ${this.dropped + this.head}, tail = ${this.dropped + this.spans.length}`);
     this.spans = [];
     this.head = 0;
+    this.dropped = 0;
   }
 
   /** The spans in the set, head first (for invariants and fingerprints). */

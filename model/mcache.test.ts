@@ -1,0 +1,211 @@
+// runtime/mcache.go @ go1.21 (refill, allocLarge, releaseAll,
+// prepareForSweep) and malloc.go's (*mcache).nextFree.
+//
+// "span has no free space" (refill, after cacheSpan) cannot be provoked by
+// any input, in the model as in Go: cacheSpan hands out a span only after
+// throwing "span has no free objects" for one with allocCount == nelems,
+// the very condition refill checks again.
+
+import { fc, test as prop } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
+import { emptymspan } from './mcache.js';
+import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
+import type { Malloc } from './mallocgc.js';
+import { gcMarkTermination, gcStart } from './mgc.js';
+import { MHeap } from './mheap.js';
+import type { P } from './proc.js';
+import { sizeToClass } from './sizeclasses.js';
+import { makeSpanClass } from './spanclass.js';
+import { GoThrow } from './throw.js';
+
+/** 1024-byte objects: size class 32, eight to a one-page span. */
+const spc = makeSpanClass(sizeToClass(1024), true);
+const sc = sizeToClass(1024);
+/** 8192-byte objects: class 51, one to a one-page span. */
+const spc1 = makeSpanClass(sizeToClass(8192), true);
+
+function malloc(h: MHeap, size: number, p: P = h.p(0)): Malloc {
+  const m = mallocgcStart(h, size, true, true, p);
+  mallocgcFinish(h, m, p);
+  return m;
+}
+
+/** A GC cycle marking nothing, ending on P0; deferFlush says which Ps flush later. */
+function gc(h: MHeap, deferFlush?: (p: P) => boolean): void {
+  gcStart(h);
+  gcMarkTermination(h, h.p(0), deferFlush);
+}
+
+describe('nextFree', () => {
+  test('hands out the cached span\'s objects in order; on a full span it refills (shouldhelpgc) and takes the new span\'s first', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const p = h.p(0);
+    const c = p.mcache;
+    expect(c.alloc[spc]).toBe(emptymspan);
+    const got: [number, boolean][] = [];
+    let first = 0;
+    for (let i = 0; i < 9; i++) {
+      const [v, s, help] = c.nextFree(h, spc, p);
+      if (i === 0) first = s.base();
+      got.push([v - first, help]);
+    }
+    const s2 = c.alloc[spc]!;
+    expect(got.slice(0, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i * 1024, i === 0]));
+    expect(got[8]).toEqual([s2.base() - first, true]);
+    expect([s2.allocCount, s2.freeindex]).toEqual([1, 1]);
+  });
+
+  test('a span that looks full (freeindex == nelems) but counts free objects throws, changing nothing', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const s = malloc(h, 1024).span;
+    s.freeindex = s.nelems; // corrupt: allocCount is 1
+    const before = image(h);
+    const e = catchThrow(() => h.p(0).mcache.nextFree(h, spc, h.p(0)));
+    expect([e.goMessage, e.site]).toEqual(['s.allocCount != s.nelems && freeIndex == s.nelems', 'runtime/malloc.go · (*mcache).nextFree']);
+    expect(image(h)).toBe(before);
+  });
+
+  // The next two detect a span whose allocBits and allocCount disagree only after refill or nextFreeIndex has moved it, as Go's do.
+  test('a refilled span with no free slot its allocBits show throws "freeIndex is not valid"', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const s = Array.from({ length: 3 }, () => malloc(h, 1024))[0]!.span;
+    h.p(0).mcache.releaseAll(h, h.p(0)); // s to the partial swept set
+    for (let i = 0; i < 8; i++) s.allocBits!.set(i); // corrupt: allocBits say full, allocCount is 3
+    const e = catchThrow(() => h.p(0).mcache.nextFree(h, spc, h.p(0)));
+    expect([e.goMessage, e.site]).toEqual(['freeIndex is not valid', 'runtime/malloc.go · (*mcache).nextFree']);
+  });
+
+  test('one more object than the span holds throws "s.allocCount > s.nelems"', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const s = malloc(h, 1024).span;
+    s.allocCount = s.nelems; // corrupt: only object 0 is taken
+    const e = catchThrow(() => h.p(0).mcache.nextFree(h, spc, h.p(0)));
+    expect([e.goMessage, e.site]).toEqual(['s.allocCount > s.nelems', 'runtime/malloc.go · (*mcache).nextFree']);
+  });
+});
+
+describe('refill', () => {
+  test('caches a span with room at sg+3, remembering its allocCount; gives it back full at sg, counting the slots used while cached', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const p = h.p(0);
+    const a = Array.from({ length: 3 }, () => malloc(h, 1024))[0]!.span;
+    p.mcache.releaseAll(h, p); // a: 3 objects, on the partial swept set
+    p.mcache.refill(h, spc, p); // from emptymspan
+    expect(p.mcache.alloc[spc]).toBe(a);
+    expect([a.sweepgen, a.allocCountBeforeCache]).toEqual([h.sweepgen + 3, 3]);
+    for (let i = 0; i < 5; i++) malloc(h, 1024);
+    const counted = h.heapStats.smallAllocCount[sc]!;
+    p.mcache.refill(h, spc, p);
+    const next = p.mcache.alloc[spc]!;
+    expect(next).not.toBe(a);
+    expect([a.sweepgen, next.sweepgen]).toEqual([h.sweepgen, h.sweepgen + 3]);
+    expect(h.central[spc]!.fullSwept(h.sweepgen).contents()).toContain(a);
+    expect(h.heapStats.smallAllocCount[sc]! - counted).toBe(5);
+  });
+
+  test('a span with free objects throws "refill of span with free space remaining", changing nothing', () => {
+    const h = new MHeap({ nprocs: 1 });
+    malloc(h, 1024);
+    const before = image(h);
+    const e = catchThrow(() => h.p(0).mcache.refill(h, spc, h.p(0)));
+    expect([e.goMessage, e.site]).toEqual(['refill of span with free space remaining', 'runtime/mcache.go · (*mcache).refill']);
+    expect(image(h)).toBe(before);
+  });
+
+  test('a full span cached before the sweep began (sg+1, its P has not flushed) throws "bad sweepgen in refill", changing nothing', () => {
+    const h = new MHeap({ nprocs: 2 });
+    const p1 = h.p(1);
+    const s = malloc(h, 8192, p1).span; // one object: full
+    gc(h, (p) => p === p1);
+    expect(s.sweepgen).toBe(h.sweepgen + 1);
+    const before = image(h);
+    const e = catchThrow(() => p1.mcache.refill(h, spc1, p1));
+    expect([e.goMessage, e.site]).toEqual(['bad sweepgen in refill', 'runtime/mcache.go · (*mcache).refill']);
+    expect(image(h)).toBe(before);
+  });
+});
+
+describe('releaseAll and prepareForSweep', () => {
+  test('releaseAll gives every span back, drops the tiny block, and undoes refill\'s count of unallocated slots in heapLive', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const p = h.p(0);
+    const live0 = h.gcController.heapLive;
+    const a = [malloc(h, 1024), malloc(h, 1024), malloc(h, 1024)][0]!.span;
+    malloc(h, 3); // tiny
+    malloc(h, 5); // tiny, same block
+    const tiny = h.heapStats.tinyAllocCount;
+    p.mcache.releaseAll(h, p);
+    expect(p.mcache.alloc.every((s) => s === emptymspan)).toBe(true);
+    expect([p.mcache.tiny, p.mcache.tinyoffset, p.mcache.tinyAllocs]).toEqual([0, 0, 0]);
+    expect(h.heapStats.tinyAllocCount - tiny).toBe(1); // the second tiny object; the first took a block
+    expect(h.central[spc]!.partialSwept(h.sweepgen).contents()).toContain(a);
+    // heapLive now counts what was allocated: three 1024-byte objects and one 16-byte tiny block.
+    expect(h.gcController.heapLive - live0).toBe(3 * 1024 + 16);
+  });
+
+  test('prepareForSweep flushes once per sweep generation: at flushGen sg-2 it releases everything, at sg it does nothing', () => {
+    const h = new MHeap({ nprocs: 2 });
+    const p1 = h.p(1);
+    const m = malloc(h, 1024, p1);
+    gc(h, (p) => p === p1);
+    expect(p1.mcache.flushGen).toBe(h.sweepgen - 2);
+    p1.mcache.prepareForSweep(h, p1);
+    expect([p1.mcache.flushGen, p1.mcache.alloc[spc] === emptymspan, m.span.sweepgen]).toEqual([h.sweepgen, true, h.sweepgen]);
+    const before = image(h);
+    p1.mcache.prepareForSweep(h, p1);
+    expect(image(h)).toBe(before);
+  });
+
+  test('an mcache that missed a sweep generation throws "bad flushGen", printing both, changing nothing', () => {
+    const h = new MHeap({ nprocs: 1 });
+    gc(h);
+    gc(h);
+    const c = h.p(0).mcache;
+    c.flushGen = h.sweepgen - 4;
+    const before = image(h);
+    const e = catchThrow(() => c.prepareForSweep(h, h.p(0)));
+    expect([e.goMessage, e.site, e.detail]).toEqual(['bad flushGen', 'runtime/mcache.go · (*mcache).prepareForSweep', 'bad flushGen 0 in prepareForSweep; sweepgen 4']);
+    expect(image(h)).toBe(before);
+  });
+});
+
+describe('allocLarge', () => {
+  prop.prop([fc.integer({ min: 32769, max: 4 << 20 }), fc.boolean()])(
+    'a span of its own: ceil(size/8192) pages, size class 0, on the full swept set, limit at the end of the object',
+    (size, noscan) => {
+      const h = new MHeap({ nprocs: 1 });
+      const s = h.p(0).mcache.allocLarge(h, size, noscan, h.p(0));
+      const npages = Math.ceil(size / 8192);
+      expect([s.npages, s.spanclass, s.nelems, s.elemsize, s.limit - s.base(), s.sweepgen]).toEqual([npages, makeSpanClass(0, noscan), 1, npages * 8192, size, h.sweepgen]);
+      expect(h.central[makeSpanClass(0, noscan)]!.fullSwept(h.sweepgen).contents()).toEqual([s]);
+      expect([h.heapStats.largeAlloc, h.heapStats.largeAllocCount]).toEqual([npages * 8192, 1]);
+    },
+  );
+});
+
+/** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
+function image(h: MHeap): string {
+  const seen = new Map<object, number>();
+  return JSON.stringify(h, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function') return undefined;
+    if (v instanceof Uint8Array) return Array.from(v).join(',');
+    if (v instanceof Map || v instanceof Set) return [...v];
+    if (v !== null && typeof v === 'object') {
+      const id = seen.get(v);
+      if (id !== undefined) return `#${id}`;
+      seen.set(v, seen.size);
+    }
+    return v;
+  });
+}
+
+function catchThrow(f: () => unknown): GoThrow {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GoThrow) return e;
+    throw e;
+  }
+  return expect.unreachable('no GoThrow');
+}

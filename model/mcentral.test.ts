@@ -1,0 +1,218 @@
+// runtime/mcentral.go @ go1.21 · (*mcentral).cacheSpan, uncacheSpan, grow.
+//
+// cacheSpan's four paths, in Go's order: a partial swept span; a partial
+// unswept one it acquires and sweeps, keeping it (preserve); a full unswept
+// one it sweeps, if that freed an object (else it goes to the full swept
+// set); a new span from the heap. Each hands the span out swept, at sg, its
+// allocCache lined up with freeindex. uncacheSpan takes a span back from an
+// mcache: at sg+1 (cached before the sweep began) it is swept now; at sg+3
+// (swept, then cached) it goes to a swept set at sg.
+
+import { describe, expect, test } from 'vitest';
+import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
+import type { Malloc } from './mallocgc.js';
+import { gcMarkTermination, gcStart } from './mgc.js';
+import { markObject } from './mgcmark.js';
+import type { MCentral } from './mcentral.js';
+import { MHeap } from './mheap.js';
+import type { MSpan } from './mspan.js';
+import type { P } from './proc.js';
+import { _NumSizeClasses, class_to_allocnpages, class_to_size, sizeToClass } from './sizeclasses.js';
+import { makeSpanClass } from './spanclass.js';
+import { GoThrow } from './throw.js';
+
+const u64 = (1n << 64n) - 1n;
+/** 1024-byte objects: size class 32, eight to a one-page span. */
+const size = 1024;
+const spc = makeSpanClass(sizeToClass(size), true);
+
+function malloc(h: MHeap, p: P = h.p(0)): Malloc {
+  const m = mallocgcStart(h, size, true, true, p);
+  mallocgcFinish(h, m, p);
+  return m;
+}
+
+/** A heap whose P0 allocated n objects of the class and gave its span(s) back to mcentral. */
+function released(n: number): { h: MHeap; c: MCentral; objs: Malloc[] } {
+  const h = new MHeap({ nprocs: 1 });
+  const objs = Array.from({ length: n }, () => malloc(h));
+  h.p(0).mcache.releaseAll(h, h.p(0));
+  return { h, c: h.central[spc]!, objs };
+}
+
+/** A GC cycle marking the given objects. */
+function gc(h: MHeap, marked: readonly Malloc[], deferFlush?: (p: P) => boolean): void {
+  gcStart(h);
+  for (const m of marked) markObject(h, m.x);
+  gcMarkTermination(h, h.p(0), deferFlush);
+}
+
+const inSet = (c: MCentral, sg: number, s: MSpan): string[] =>
+  (
+    [
+      ['partialSwept', c.partialSwept(sg)],
+      ['partialUnswept', c.partialUnswept(sg)],
+      ['fullSwept', c.fullSwept(sg)],
+      ['fullUnswept', c.fullUnswept(sg)],
+    ] as const
+  )
+    .filter(([, set]) => set.contents().includes(s))
+    .map(([name]) => name);
+
+describe('cacheSpan', () => {
+  test('PartialSwept: a swept span with free objects, as it is (sg), allocCache shifted to freeindex', () => {
+    const { h, c, objs } = released(3);
+    const s = objs[0]!.span;
+    expect(inSet(c, h.sweepgen, s)).toEqual(['partialSwept']);
+    expect(c.cacheSpan(h, h.p(0))).toBe(s);
+    expect(c.lastPath).toBe('partialSwept');
+    expect([s.sweepgen, s.freeindex]).toEqual([h.sweepgen, 3]);
+    expect(s.allocCache).toBe(u64 >> 3n); // allocBits all clear (never swept); objects 3.. free
+    expect(inSet(c, h.sweepgen, s)).toEqual([]);
+  });
+
+  test('PartialUnswept: a partial span that needs sweeping is acquired and swept, and kept (in no set), at sg', () => {
+    const { h, c, objs } = released(3);
+    gc(h, [objs[0]!, objs[2]!]);
+    const s = objs[0]!.span;
+    expect(s.sweepgen).toBe(h.sweepgen - 2);
+    expect(c.cacheSpan(h, h.p(0))).toBe(s);
+    expect(c.lastPath).toBe('partialUnswept');
+    expect([s.sweepgen, s.allocCount, s.freeindex]).toEqual([h.sweepgen, 2, 0]);
+    expect(s.allocCache & 0xffn).toBe(0b11111010n); // objects 0 and 2 live
+    expect(inSet(c, h.sweepgen, s)).toEqual([]);
+    expect(h.sweep.active.sweepers()).toBe(0);
+  });
+
+  test('FullUnswept: a full span that needs sweeping is swept; if that freed objects it is used from its first free one', () => {
+    const { h, c, objs } = released(8);
+    const s = objs[0]!.span;
+    expect(inSet(c, h.sweepgen, s)).toEqual(['fullSwept']);
+    gc(h, objs.slice(0, 6));
+    expect(inSet(c, h.sweepgen, s)).toEqual(['fullUnswept']);
+    expect(c.cacheSpan(h, h.p(0))).toBe(s);
+    expect(c.lastPath).toBe('fullUnswept');
+    expect([s.sweepgen, s.allocCount, s.freeindex]).toEqual([h.sweepgen, 6, 6]);
+    expect(s.allocCache).toBe(u64 >> 6n);
+    expect(inSet(c, h.sweepgen, s)).toEqual([]);
+  });
+
+  test('a full unswept span that stays full goes to the full swept set, and a new span is grown', () => {
+    const { h, c, objs } = released(8);
+    gc(h, objs);
+    const s = objs[0]!.span;
+    const got = c.cacheSpan(h, h.p(0))!;
+    expect(c.lastPath).toBe('grow');
+    expect(got).not.toBe(s);
+    expect(s.sweepgen).toBe(h.sweepgen);
+    expect(inSet(c, h.sweepgen, s)).toEqual(['fullSwept']);
+  });
+
+  test('a partial unswept span another sweeper holds (sg-1) is skipped: sweeping it and putting it away is theirs', () => {
+    const { h, c, objs } = released(3);
+    gc(h, [objs[0]!]);
+    const s = objs[0]!.span;
+    const sl = h.sweep.active.begin(h);
+    sl.tryAcquire(s);
+    expect(c.cacheSpan(h, h.p(0))).not.toBe(s);
+    expect(c.lastPath).toBe('grow');
+    expect(s.sweepgen).toBe(h.sweepgen - 1);
+  });
+
+  test('Grow: an empty heap gives a fresh span at sg, all free', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const s = h.central[spc]!.cacheSpan(h, h.p(0))!;
+    expect(h.central[spc]!.lastPath).toBe('grow');
+    expect([s.sweepgen, s.allocCount, s.freeindex, s.allocCache]).toEqual([h.sweepgen, 0, 0, u64]);
+  });
+
+  test('a full span where a partial one should be throws "span has no free objects" (the span is already popped)', () => {
+    const { h, c, objs } = released(8);
+    const s = objs[0]!.span;
+    c.fullSwept(h.sweepgen).pop();
+    c.partialSwept(h.sweepgen).push(s); // corrupt: full, on the partial set
+    const e = catchThrow(() => c.cacheSpan(h, h.p(0)));
+    expect([e.goMessage, e.site]).toEqual(['span has no free objects', 'runtime/mcentral.go · (*mcentral).cacheSpan']);
+  });
+});
+
+describe('grow', () => {
+  test("every size class, scan and noscan: a span of class_to_allocnpages pages, limit after the last whole object (Go's sizeclasses.go table)", () => {
+    const h = new MHeap({ nprocs: 1 });
+    for (let sc = 1; sc < _NumSizeClasses; sc++) {
+      for (const noscan of [false, true]) {
+        const s = h.central[makeSpanClass(sc, noscan)]!.grow(h, h.p(0))!;
+        const npages = class_to_allocnpages[sc]!;
+        const n = Math.floor((npages * 8192) / class_to_size[sc]!);
+        expect([s.npages, s.elemsize, s.nelems, s.spanclass, s.sweepgen]).toEqual([npages, class_to_size[sc], n, makeSpanClass(sc, noscan), h.sweepgen]);
+        expect(s.limit).toBe(s.base() + n * class_to_size[sc]!);
+      }
+    }
+  });
+});
+
+describe('uncacheSpan', () => {
+  test('a swept, cached span (sg+3) goes back to a swept set at sg: partial with free objects, full without', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const c = h.central[spc]!;
+    const a = Array.from({ length: 8 }, () => malloc(h))[0]!.span; // full, uncached by refill
+    const b = malloc(h).span; // cached, one object
+    expect([a.sweepgen, b.sweepgen]).toEqual([h.sweepgen, h.sweepgen + 3]);
+    expect(inSet(c, h.sweepgen, a)).toEqual(['fullSwept']);
+    c.uncacheSpan(h, b, h.p(0));
+    expect(b.sweepgen).toBe(h.sweepgen);
+    expect(inSet(c, h.sweepgen, b)).toEqual(['partialSwept']);
+  });
+
+  test('a span cached before the sweep began (sg+1) is swept now: partial swept at sg if something lives, freed if not', () => {
+    const h = new MHeap({ nprocs: 3 });
+    const live = malloc(h, h.p(1));
+    const dead = malloc(h, h.p(2));
+    gc(h, [live], (p) => p !== h.p(0)); // P1 and P2 flush later
+    const c = h.central[spc]!;
+    expect([live.span.sweepgen, dead.span.sweepgen]).toEqual([h.sweepgen + 1, h.sweepgen + 1]);
+    c.uncacheSpan(h, live.span, h.p(1));
+    expect([live.span.sweepgen, live.span.allocCount]).toEqual([h.sweepgen, 1]);
+    expect(inSet(c, h.sweepgen, live.span)).toEqual(['partialSwept']);
+    c.uncacheSpan(h, dead.span, h.p(2));
+    expect([dead.span.sweepgen, dead.span.state.get()]).toEqual([h.sweepgen, 'mSpanDead']);
+  });
+
+  test('an empty span throws "uncaching span but s.allocCount == 0", changing nothing', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const c = h.central[spc]!;
+    const s = c.grow(h, h.p(0))!;
+    s.sweepgen = h.sweepgen + 3;
+    const before = image(h);
+    const e = catchThrow(() => c.uncacheSpan(h, s, h.p(0)));
+    expect([e.goMessage, e.site]).toEqual(['uncaching span but s.allocCount == 0', 'runtime/mcentral.go · (*mcentral).uncacheSpan']);
+    expect(image(h)).toBe(before);
+  });
+});
+
+/** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
+function image(h: MHeap): string {
+  const seen = new Map<object, number>();
+  return JSON.stringify(h, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function') return undefined;
+    if (v instanceof Uint8Array) return Array.from(v).join(',');
+    if (v instanceof Map || v instanceof Set) return [...v];
+    if (v !== null && typeof v === 'object') {
+      const id = seen.get(v);
+      if (id !== undefined) return `#${id}`;
+      seen.set(v, seen.size);
+    }
+    return v;
+  });
+}
+
+function catchThrow(f: () => unknown): GoThrow {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GoThrow) return e;
+    throw e;
+  }
+  return expect.unreachable('no GoThrow');
+}

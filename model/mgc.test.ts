@@ -1,0 +1,181 @@
+// runtime/mgc.go @ go1.21 · gcStart, gcMarkTermination, gcSweep, and
+// mgcsweep.go's finishsweep_m: the GC cycle as the sweeper sees it.
+//
+// Two of mgc.go's throws cannot be provoked by any input, in the model as in
+// Go: "gc done but gcphase != _GCoff" (gcMarkTermination sets _GCoff itself
+// just before, and nothing runs in between), and "failed to set sweep
+// barrier" (sweep.active.begin right after gcSweep's reset, with the world
+// stopped, always gives a valid locker). finishsweep_m's reset of the
+// unswept sets cannot throw "attempt to clear non-empty span set" either:
+// sweepone has just popped every one of them empty (mspanset.test.ts
+// provokes it on a set directly).
+
+import { describe, expect, test } from 'vitest';
+import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
+import type { Malloc } from './mallocgc.js';
+import { flushAtSafePoint, gcMarkTermination, gcStart, gcSweep } from './mgc.js';
+import { markObject } from './mgcmark.js';
+import { SweeponeG, isSweepDone, sweepAll } from './mgcsweep.js';
+import { MHeap } from './mheap.js';
+import type { P } from './proc.js';
+import { GoThrow, ModelError } from './throw.js';
+
+function malloc(h: MHeap, size: number, p: P = h.p(0)): Malloc {
+  const m = mallocgcStart(h, size, true, true, p);
+  mallocgcFinish(h, m, p);
+  return m;
+}
+
+describe('gcSweep', () => {
+  test('with the world stopped in _GCoff: sweepgen += 2, no sweeper and not drained, the counters and indexes of the last sweep reset', () => {
+    const h = new MHeap({ nprocs: 1 });
+    malloc(h, 64);
+    Object.assign(h, { pagesSwept: 7, reclaimIndex: 512, reclaimCredit: 3 });
+    h.sweep.centralIndex = 9;
+    gcSweep(h);
+    expect([h.sweepgen, h.sweep.active.state, h.pagesSwept, h.reclaimIndex, h.reclaimCredit, h.sweep.centralIndex]).toEqual([2, 0, 0, 0, 0, 0]);
+    expect(h.sweepArenas).toEqual(h.allArenas);
+    expect(isSweepDone(h)).toBe(false);
+  });
+
+  test('sweepgen is a uint32: it wraps, and a span two behind still needs sweeping across the wrap', () => {
+    const h = new MHeap({ nprocs: 1 });
+    h.sweepgen = 2 ** 32 - 2;
+    h.p(0).mcache.flushGen = h.sweepgen;
+    const m = malloc(h, 8192);
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    expect(m.span.sweepgen).toBe(2 ** 32 - 2);
+    gcStart(h);
+    gcMarkTermination(h, h.p(0));
+    expect(h.sweepgen).toBe(0);
+    const sl = h.sweep.active.begin(h);
+    expect(sl.tryAcquire(m.span)).toBe(true); // sg-2 = 2^32-2
+    expect(m.span.sweepgen).toBe(2 ** 32 - 1); // sg-1
+  });
+
+  test('outside _GCoff it throws "gcSweep being done but phase is not GCoff", changing nothing', () => {
+    const h = new MHeap({ nprocs: 1 });
+    gcStart(h);
+    const before = image(h);
+    const e = catchThrow(() => gcSweep(h));
+    expect([e.goMessage, e.site]).toEqual(['gcSweep being done but phase is not GCoff', 'runtime/mgc.go · gcSweep']);
+    expect(image(h)).toBe(before);
+  });
+});
+
+describe('gcStart', () => {
+  test('finishsweep_m sweeps what is left, resets the unswept sets; page marks are cleared; then _GCmark', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const m = malloc(h, 8192);
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    gcStart(h);
+    markObject(h, m.x);
+    gcMarkTermination(h, h.p(0));
+    expect(m.span.sweepgen).toBe(h.sweepgen - 2);
+    gcStart(h);
+    expect([m.span.sweepgen, h.gcphase, isSweepDone(h)]).toEqual([h.sweepgen, '_GCmark', true]);
+    expect(h.arenaOf(m.span.base())!.pageMarks.every((b) => b === 0)).toBe(true);
+    const c = h.central[m.span.spanclass]!;
+    expect([c.fullUnswept(h.sweepgen).length, c.partialUnswept(h.sweepgen).length]).toEqual([0, 0]);
+  });
+
+  test('a P that has not flushed its mcache for this sweep generation throws "p mcache not flushed", changing nothing', () => {
+    const h = new MHeap({ nprocs: 2 });
+    gcStart(h);
+    gcMarkTermination(h, h.p(0));
+    h.p(1).mcache.flushGen = h.sweepgen - 2; // as if P1 had skipped its flush
+    const before = image(h);
+    const e = catchThrow(() => gcStart(h));
+    expect([e.goMessage, e.site, e.detail]).toEqual(['p mcache not flushed', 'runtime/mgc.go · gcStart', 'p 1 flushGen 0 != sweepgen 2']);
+    expect(image(h)).toBe(before);
+  });
+
+  test('while the last mark termination still waits for a P to flush, gcStart is refused (in Go it waits on gcsema), changing nothing', () => {
+    const h = new MHeap({ nprocs: 2 });
+    gcStart(h);
+    gcMarkTermination(h, h.p(0), (p) => p === h.p(1));
+    const before = image(h);
+    expect(() => gcStart(h)).toThrow(ModelError);
+    expect(image(h)).toBe(before);
+  });
+
+  test('a sweeper that began and never ended throws "active sweepers found at start of mark phase" (after finishsweep_m, as in Go)', () => {
+    const h = new MHeap({ nprocs: 1 });
+    gcStart(h);
+    gcMarkTermination(h, h.p(0));
+    new SweeponeG(h, h.p(0)).step(); // begin, then nothing
+    const e = catchThrow(() => gcStart(h));
+    expect([e.goMessage, e.site]).toEqual(['active sweepers found at start of mark phase', 'runtime/mgcsweep.go · finishsweep_m']);
+    expect(h.gcphase).toBe('_GCoff');
+  });
+});
+
+describe('gcMarkTermination', () => {
+  test('right after it, spans to sweep are at sg-2, a running P\'s cached span at sg+1 until its safe point, which sweeps it', () => {
+    const h = new MHeap({ nprocs: 2 });
+    const p1 = h.p(1);
+    const gone = malloc(h, 8192); // P0: full span, given back at once
+    const cached = malloc(h, 1024, p1); // P1: cached
+    malloc(h, 8192); // P0: the next span; the first went back to mcentral
+    gcStart(h);
+    markObject(h, gone.x);
+    markObject(h, cached.x);
+    gcMarkTermination(h, h.p(0), (p) => p === p1);
+    expect([gone.span.sweepgen, cached.span.sweepgen]).toEqual([h.sweepgen - 2, h.sweepgen + 1]);
+    malloc(h, 64, p1); // P1's safe point: it flushes first
+    expect(cached.span.sweepgen).toBe(h.sweepgen);
+  });
+
+  test('the sweep barrier: sweeping is not done until the last P has flushed, even with the unswept sets drained; the P ending the cycle flushes at once', () => {
+    const h = new MHeap({ nprocs: 2 });
+    malloc(h, 1024, h.p(1));
+    gcStart(h);
+    gcMarkTermination(h, h.p(0), () => true); // every running P would flush later, but forEachP runs on the current P itself
+    expect([h.p(0).mcache.flushGen, h.p(1).mcache.flushGen]).toEqual([h.sweepgen, h.sweepgen - 2]);
+    sweepAll(h);
+    expect([isSweepDone(h), h.sweep.active.sweepers()]).toEqual([false, 1]);
+    flushAtSafePoint(h, h.p(1));
+    expect([isSweepDone(h), h.forEachP]).toEqual([true, null]);
+  });
+});
+
+describe('forEachP at mark termination', () => {
+  test('an idle P is flushed at once, its mcache and its page cache, whatever the running Ps do', () => {
+    const h = new MHeap({ nprocs: 2 });
+    const p1 = h.p(1);
+    malloc(h, 8192, p1); // grows the heap
+    const m = malloc(h, 8192, p1); // a span from P1's page cache, which keeps the rest
+    expect(p1.pcache.empty()).toBe(false);
+    p1.status = '_Pidle';
+    gcStart(h);
+    gcMarkTermination(h, h.p(0), () => true);
+    expect([p1.mcache.flushGen, m.span.state.get(), p1.pcache.empty()]).toEqual([h.sweepgen, 'mSpanDead', true]);
+  });
+});
+
+/** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
+function image(h: MHeap): string {
+  const seen = new Map<object, number>();
+  return JSON.stringify(h, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function') return undefined;
+    if (v instanceof Uint8Array) return Array.from(v).join(',');
+    if (v instanceof Map || v instanceof Set) return [...v];
+    if (v !== null && typeof v === 'object') {
+      const id = seen.get(v);
+      if (id !== undefined) return `#${id}`;
+      seen.set(v, seen.size);
+    }
+    return v;
+  });
+}
+
+function catchThrow(f: () => unknown): GoThrow {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GoThrow) return e;
+    throw e;
+  }
+  return expect.unreachable('no GoThrow');
+}

@@ -1,0 +1,463 @@
+// runtime/mgcsweep.go @ go1.21: activeSweep, sweepLocker.tryAcquire, sweep
+// and its dispositions, sweepone step by step, ensureSwept, deductSweepCredit.
+//
+// Every expectation is Go's: the sweepgen table on mspan.sweepgen (sg-2
+// needs sweeping, sg-1 being swept, sg swept, sg+1 cached before the sweep
+// began, sg+3 swept and cached), the comments of activeSweep, and what
+// sweep does with a span by its marks.
+//
+// Two of sweep's throws cannot be provoked by any input, in the model as in
+// Go: "mspan.sweep: bad span state after sweep" re-checks, after the bits
+// are swapped, what was checked on entry; only a concurrent writer of
+// s.state or s.sweepgen could change them in between, and nothing runs
+// inside a model step. "swept cached span" follows it and asks whether
+// s.sweepgen, just found to be sg-1, is sg+1 or sg+3: never.
+
+import { describe, expect, test } from 'vitest';
+import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
+import type { Malloc } from './mallocgc.js';
+import { gcMarkTermination, gcStart, gcSweep } from './mgc.js';
+import { markObject } from './mgcmark.js';
+import { SweeponeG, deductSweepCredit, ensureSwept, isSweepDone, nextSpanForSweep, sweep, sweepClassDone, sweepDrainedMask, sweepone } from './mgcsweep.js';
+import { MHeap } from './mheap.js';
+import type { MSpan } from './mspan.js';
+import type { P } from './proc.js';
+import { sizeToClass } from './sizeclasses.js';
+import { makeSpanClass, spanAllocStack } from './spanclass.js';
+import { GoThrow } from './throw.js';
+
+// A page-sized object: class 51 holds one 8192-byte object per 1-page span, so each malloc takes a span of its own.
+const onePerSpan = 8192;
+// 1024-byte objects: class 32, eight to a 1-page span.
+const eightPerSpan = 1024;
+
+function malloc(h: MHeap, size: number, p: P = h.p(0)): Malloc {
+  const m = mallocgcStart(h, size, true, true, p);
+  mallocgcFinish(h, m, p);
+  return m;
+}
+
+/** One GC cycle: mark what the mutator reaches, end the mark phase on P0. */
+function gc(h: MHeap, reach: readonly number[], deferFlush?: (p: P) => boolean): void {
+  gcStart(h);
+  for (const x of reach) markObject(h, x);
+  gcMarkTermination(h, h.p(0), deferFlush);
+}
+
+/** Spans that need sweeping: n one-object spans, given back to mcentral, then a GC that marks the objects of those keep says. */
+function unsweptSpans(n: number, keep: (i: number) => boolean = () => false): { h: MHeap; spans: MSpan[] } {
+  const h = new MHeap({ nprocs: 1 });
+  const ms = Array.from({ length: n }, () => malloc(h, onePerSpan));
+  h.p(0).mcache.releaseAll(h, h.p(0));
+  gc(h, ms.filter((_, i) => keep(i)).map((m) => m.x));
+  return { h, spans: ms.map((m) => m.span) };
+}
+
+describe('activeSweep', () => {
+  test('gcinit: no sweep on the first cycle (drained, no sweepers): isSweepDone, and begin gives an invalid locker', () => {
+    const h = new MHeap({});
+    expect(isSweepDone(h)).toBe(true);
+    expect(h.sweep.active.begin(h).valid).toBe(false);
+    expect(h.sweep.active.sweepers()).toBe(0);
+  });
+
+  test('a sweeper that began keeps isSweepDone false after the sets are drained, until it ends', () => {
+    const h = new MHeap({});
+    gcSweep(h); // a new sweep generation: reset
+    expect(isSweepDone(h)).toBe(false);
+    const sl = h.sweep.active.begin(h);
+    expect([sl.valid, sl.sweepGen, h.sweep.active.sweepers()]).toEqual([true, h.sweepgen, 1]);
+    expect(h.sweep.active.markDrained()).toBe(true);
+    expect(h.sweep.active.markDrained()).toBe(false); // only the first call marks
+    expect(isSweepDone(h)).toBe(false);
+    // Drained: a new sweeper gets an invalid locker whose sweepGen is still valid, and is not counted.
+    const late = h.sweep.active.begin(h);
+    expect([late.valid, late.sweepGen, h.sweep.active.sweepers()]).toEqual([false, h.sweepgen, 1]);
+    h.sweep.active.end(h, sl);
+    expect(isSweepDone(h)).toBe(true);
+  });
+
+  test('a second end for one begin throws "mismatched begin/end of activeSweep", drained or not, and leaves the state alone', () => {
+    for (const drain of [false, true]) {
+      const h = new MHeap({});
+      gcSweep(h);
+      const sl = h.sweep.active.begin(h);
+      if (drain) h.sweep.active.markDrained();
+      h.sweep.active.end(h, sl);
+      const state = h.sweep.active.state;
+      expect(state).toBe(drain ? sweepDrainedMask : 0);
+      const e = catchThrow(() => h.sweep.active.end(h, sl));
+      expect([e.goMessage, e.site]).toEqual(['mismatched begin/end of activeSweep', 'runtime/mgcsweep.go · (*activeSweep).end']);
+      expect(h.sweep.active.state).toBe(state);
+    }
+  });
+
+  test('end of a sweeper that began before gcSweep throws "sweeper left outstanding across sweep generations", changing nothing', () => {
+    const h = new MHeap({});
+    gcSweep(h);
+    const sl = h.sweep.active.begin(h);
+    gcSweep(h);
+    const before = image(h);
+    const e = catchThrow(() => h.sweep.active.end(h, sl));
+    expect([e.goMessage, e.site]).toEqual(['sweeper left outstanding across sweep generations', 'runtime/mgcsweep.go · (*activeSweep).end']);
+    expect(image(h)).toBe(before);
+  });
+});
+
+describe('sweepLocker.tryAcquire', () => {
+  test('only moves a span that needs sweeping, sg-2, to sg-1 (being swept); every other relation is left alone', () => {
+    const { h, spans } = unsweptSpans(1);
+    const s = spans[0]!;
+    const sg = h.sweepgen;
+    const sl = h.sweep.active.begin(h);
+    for (const d of [-1, 0, 1, 3]) {
+      s.sweepgen = sg + d;
+      expect(sl.tryAcquire(s)).toBe(false);
+      expect(s.sweepgen).toBe(sg + d);
+    }
+    s.sweepgen = sg - 2;
+    expect(sl.tryAcquire(s)).toBe(true);
+    expect(s.sweepgen).toBe(sg - 1);
+    expect(sl.tryAcquire(s)).toBe(false); // a second sweeper cannot take it
+  });
+
+  test('an invalid locker throws "use of invalid sweepLocker", changing nothing', () => {
+    const { h, spans } = unsweptSpans(1);
+    h.sweep.active.markDrained();
+    const sl = h.sweep.active.begin(h);
+    const before = image(h);
+    const e = catchThrow(() => sl.tryAcquire(spans[0]!));
+    expect([e.goMessage, e.site]).toEqual(['use of invalid sweepLocker', 'runtime/mgcsweep.go · (*sweepLocker).tryAcquire']);
+    expect(image(h)).toBe(before);
+  });
+});
+
+/** A span of eight 1024-byte objects, n of them allocated, given back to mcentral; then a GC marking those in marked. */
+function smallSpan(n: number, marked: readonly number[]): { h: MHeap; s: MSpan; objs: number[] } {
+  const h = new MHeap({ nprocs: 1 });
+  const objs = Array.from({ length: n }, () => malloc(h, eightPerSpan).x);
+  const s = h.spanOf(objs[0]!)!;
+  h.p(0).mcache.releaseAll(h, h.p(0));
+  gc(h, marked.map((i) => objs[i]!));
+  return { h, s, objs };
+}
+
+/** Acquire s as a sweeper would, then sweep it. */
+function acquireAndSweep(h: MHeap, s: MSpan, preserve: boolean): boolean {
+  const sl = h.sweep.active.begin(h);
+  expect(sl.tryAcquire(s)).toBe(true);
+  const freed = sweep(h, s, preserve);
+  h.sweep.active.end(h, sl);
+  return freed;
+}
+
+describe('sweep', () => {
+  const sc = sizeToClass(eightPerSpan);
+  const spc = makeSpanClass(sc, true);
+
+  test('the marks become the allocation bits: unmarked objects are freed, the span goes to the partial swept set at sg', () => {
+    const { h, s } = smallSpan(5, [1, 3]);
+    const sg = h.sweepgen;
+    expect(s.sweepgen).toBe(sg - 2);
+    const freeCount = h.heapStats.smallFreeCount[sc]!;
+    expect(acquireAndSweep(h, s, false)).toBe(false);
+    expect([s.sweepgen, s.allocCount, s.freeindex, s.freeIndexForScan, s.needzero]).toEqual([sg, 2, 0, 0, 1]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].filter((i) => s.allocBits!.isSet(i))).toEqual([1, 3]);
+    expect(s.gcmarkBits!.count()).toBe(0); // fresh mark bits for the next cycle
+    expect(s.allocCache & 0xffn).toBe(0b11110101n); // refilled from the new allocBits: objects 1 and 3 taken
+    expect(h.central[spc]!.partialSwept(sg).contents()).toContain(s);
+    expect(h.heapStats.smallFreeCount[sc]! - freeCount).toBe(3);
+  });
+
+  test('a span with every object marked goes to the full swept set, and needs no zeroing (nothing was freed)', () => {
+    const all = [0, 1, 2, 3, 4, 5, 6, 7];
+    const { h, s } = smallSpan(8, all);
+    expect(acquireAndSweep(h, s, false)).toBe(false);
+    expect([s.allocCount, s.needzero]).toEqual([8, 0]);
+    expect(h.central[spc]!.fullSwept(h.sweepgen).contents()).toContain(s);
+  });
+
+  test('a small span with nothing marked goes back to the heap', () => {
+    const { h, s } = smallSpan(3, []);
+    const inUse = h.pagesInUse;
+    expect(acquireAndSweep(h, s, false)).toBe(true);
+    expect([s.state.get(), h.pagesInUse]).toEqual(['mSpanDead', inUse - 1]);
+  });
+
+  test('preserve: swept at sg, but neither freed nor put on a set (cacheSpan keeps it)', () => {
+    const { h, s } = smallSpan(3, []);
+    expect(acquireAndSweep(h, s, true)).toBe(false);
+    expect([s.state.get(), s.sweepgen, s.allocCount]).toEqual(['mSpanInUse', h.sweepgen, 0]);
+    const c = h.central[spc]!;
+    expect([c.partialSwept(h.sweepgen), c.fullSwept(h.sweepgen)].some((set) => set.contents().includes(s))).toBe(false);
+  });
+
+  test('a large span whose object died is freed (largeFree counts it); one whose object lives goes to the full swept set', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const dead = malloc(h, 40000);
+    const live = malloc(h, 40000);
+    gc(h, [live.x]);
+    const freed = h.heapStats.largeFree;
+    expect(acquireAndSweep(h, dead.span, false)).toBe(true);
+    expect(dead.span.state.get()).toBe('mSpanDead');
+    expect(h.heapStats.largeFree - freed).toBe(5 * 8192);
+    expect(acquireAndSweep(h, live.span, false)).toBe(false);
+    expect(h.central[makeSpanClass(0, true)]!.fullSwept(h.sweepgen).contents()).toContain(live.span);
+  });
+
+  test('a span nobody acquired (sg-2), a swept one (sg) or a dead one: "mspan.sweep: bad span state", changing nothing', () => {
+    const { h, s } = smallSpan(3, []);
+    const sg = h.sweepgen;
+    const dead = h.allocManual(1, spanAllocStack, h.p(0))!;
+    h.freeManual(dead, spanAllocStack, h.p(0));
+    for (const [span, sweepgen] of [[s, sg - 2], [s, sg], [dead, sg - 1]] as const) {
+      span.sweepgen = sweepgen;
+      const before = image(h);
+      const e = catchThrow(() => sweep(h, span, false));
+      expect([e.goMessage, e.site]).toEqual(['mspan.sweep: bad span state', 'runtime/mgcsweep.go · (*sweepLocked).sweep']);
+      expect(image(h)).toBe(before);
+    }
+  });
+
+  test('a marked free object (a pointer to a free slot) throws "found pointer to free object", changing nothing', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const x = malloc(h, eightPerSpan).x;
+    const s = h.spanOf(x)!;
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    gc(h, [x, x + 5 * eightPerSpan]); // object 5 was never allocated
+    const sl = h.sweep.active.begin(h);
+    sl.tryAcquire(s);
+    const before = image(h);
+    const e = catchThrow(() => sweep(h, s, false));
+    expect([e.goMessage, e.site]).toEqual(['found pointer to free object', 'runtime/mgcsweep.go · (*mspan).reportZombies']);
+    expect(image(h)).toBe(before);
+  });
+
+  test('more marked objects than allocated ones (allocCount corrupted) throws "sweep increased allocation count", changing nothing', () => {
+    const { h, s } = smallSpan(4, [0, 1, 2]);
+    s.allocCount = 2;
+    const sl = h.sweep.active.begin(h);
+    sl.tryAcquire(s);
+    const before = image(h);
+    const e = catchThrow(() => sweep(h, s, false));
+    expect([e.goMessage, e.site]).toEqual(['sweep increased allocation count', 'runtime/mgcsweep.go · (*sweepLocked).sweep']);
+    expect(image(h)).toBe(before);
+  });
+});
+
+describe('sweepone and nextSpanForSweep', () => {
+  test('SweeponeG: begin, take a span, check, CAS sg-2 to sg-1, sweep it to sg (pages freed count as reclaim credit), end', () => {
+    const { h, spans } = unsweptSpans(1);
+    const s = spans[0]!;
+    const sg = h.sweepgen;
+    const g = new SweeponeG(h, h.p(0));
+    const seen: [string, number, number][] = [];
+    while (!g.done) {
+      const pc = g.pc;
+      g.step();
+      seen.push([pc, s.sweepgen - sg, h.sweep.active.sweepers()]);
+    }
+    expect(seen).toEqual([
+      ['begin', -2, 1],
+      ['next', -2, 1],
+      ['acquire', -2, 1],
+      ['cas', -1, 1],
+      ['sweep', 0, 1],
+      ['end', 0, 0],
+    ]);
+    expect([g.result, h.reclaimCredit, s.state.get()]).toEqual([1, 1, 'mSpanDead']);
+  });
+
+  test('with nothing left to sweep, sweepone marks the sets drained and returns ^uintptr(0); once drained it begins no sweeper', () => {
+    const { h, spans } = unsweptSpans(1);
+    const g = new SweeponeG(h, h.p(0));
+    g.step();
+    g.step();
+    g.step();
+    g.step();
+    g.step();
+    g.step(); // swept the one span
+    const last = new SweeponeG(h, h.p(0));
+    last.step(); // begin
+    last.step(); // next: nothing
+    expect([last.pc, last.noMoreWork, isSweepDone(h)]).toEqual(['end', true, false]);
+    last.step();
+    expect([last.done, last.result, isSweepDone(h)]).toEqual([true, Infinity, true]);
+    const after = new SweeponeG(h, h.p(0));
+    after.step();
+    expect([after.done, h.sweep.active.sweepers()]).toEqual([true, 0]);
+    expect(spans[0]!.state.get()).toBe('mSpanDead');
+  });
+
+  test('a sweeper that loses the CAS (another took the span between its check and its CAS) moves on to the next span', () => {
+    const { h, spans } = unsweptSpans(2);
+    const [a, b] = spans as [MSpan, MSpan];
+    const g = new SweeponeG(h, h.p(0));
+    g.step(); // begin
+    g.step(); // next: a
+    expect(g.span).toBe(a);
+    g.step(); // acquire: a needs sweeping
+    expect(g.pc).toBe('cas');
+    expect(ensureSwept(h, a)).toBe(true); // someone else sweeps a
+    g.step(); // cas fails
+    expect([g.pc, g.holds]).toEqual(['next', false]);
+    g.step(); // next: b
+    expect(g.span).toBe(b);
+  });
+
+  test('stale entries (spans someone else swept, still in their unswept set) are skipped: a freed one by its state, a live one by the check, before any CAS', () => {
+    const { h, spans } = unsweptSpans(3, (i) => i === 1);
+    const [freed, live, next] = spans as [MSpan, MSpan, MSpan];
+    ensureSwept(h, freed); // freed: dead, at sg
+    ensureSwept(h, live); // marked: in use, at sg
+    const g = new SweeponeG(h, h.p(0));
+    g.step();
+    for (const stale of [freed, live]) {
+      g.step();
+      expect(g.span).toBe(stale);
+      g.step(); // acquire
+      expect(g.pc).toBe('next');
+    }
+    g.step();
+    expect(g.span).toBe(next);
+  });
+
+  test('a non-in-use span in an unswept set at neither sg nor sg+3 throws "non in-use span in unswept list", the step changing nothing', () => {
+    const { h } = unsweptSpans(1);
+    const stack = h.allocManual(1, spanAllocStack, h.p(0))!; // a span structure in another state, at sweepgen 0
+    h.central[0]!.fullUnswept(h.sweepgen).push(stack);
+    const g = new SweeponeG(h, h.p(0));
+    g.step();
+    g.step();
+    expect(g.span).toBe(stack);
+    const before = image(h);
+    const e = catchThrow(() => g.step());
+    expect([e.goMessage, e.site]).toEqual(['non in-use span in unswept list', 'runtime/mgcsweep.go · sweepone']);
+    expect(e.detail).toBe(`bad span s.state=mSpanManual s.sweepgen=0 sweepgen=${h.sweepgen}`);
+    expect(image(h)).toBe(before);
+  });
+
+  test('nextSpanForSweep: span classes in order from centralIndex, the full set before the partial one; then sweepClassDone', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const small = malloc(h, 16).span; // class 2
+    const objs = Array.from({ length: 9 }, () => malloc(h, eightPerSpan)); // class 32: one full span, one with an object
+    const one = malloc(h, onePerSpan).span; // class 51
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    gc(h, []);
+    const full = objs[0]!.span;
+    const partial = objs[8]!.span;
+    expect([full.allocCount, partial.allocCount]).toEqual([8, 1]);
+    expect([nextSpanForSweep(h), nextSpanForSweep(h), nextSpanForSweep(h), nextSpanForSweep(h)]).toEqual([small, full, partial, one]);
+    expect(h.sweep.centralIndex).toBe((makeSpanClass(sizeToClass(onePerSpan), true) << 1) + 0);
+    expect(nextSpanForSweep(h)).toBeNull();
+    expect(h.sweep.centralIndex).toBe(sweepClassDone);
+  });
+
+  test('sweepone returns the pages it gave back to the heap: 0 for a span that lives on', () => {
+    const { h, spans } = unsweptSpans(1, () => true);
+    expect(sweepone(h)).toBe(0);
+    expect(spans[0]!.sweepgen).toBe(h.sweepgen);
+  });
+});
+
+describe('ensureSwept', () => {
+  test('sweeps a span that needs it itself', () => {
+    const { h, spans } = unsweptSpans(1, () => true);
+    expect(ensureSwept(h, spans[0]!)).toBe(true);
+    expect(spans[0]!.sweepgen).toBe(h.sweepgen);
+  });
+
+  test('is false while another sweeper holds the span (sg-1), true once it has swept it', () => {
+    const { h, spans } = unsweptSpans(1, () => true);
+    const s = spans[0]!;
+    const g = new SweeponeG(h, h.p(0));
+    while (g.pc !== 'sweep') g.step();
+    expect(s.sweepgen).toBe(h.sweepgen - 1);
+    expect(ensureSwept(h, s)).toBe(false);
+    g.step();
+    expect(ensureSwept(h, s)).toBe(true);
+  });
+
+  test('is false while an mcache still holds the span from before the sweep (sg+1), true once that P has flushed', () => {
+    const h = new MHeap({ nprocs: 2 });
+    const m = malloc(h, eightPerSpan, h.p(1));
+    gc(h, [m.x], (p) => p === h.p(1));
+    expect(m.span.sweepgen).toBe(h.sweepgen + 1);
+    expect(ensureSwept(h, m.span)).toBe(false);
+    malloc(h, 8, h.p(1)); // P1 reaches a safe point and flushes its mcache
+    expect(m.span.sweepgen).toBe(h.sweepgen);
+    expect(ensureSwept(h, m.span)).toBe(true);
+  });
+
+  test('is true at once for a swept span (sg) and for one swept and cached again (sg+3)', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const m = malloc(h, eightPerSpan);
+    gc(h, [m.x]); // P0 flushes: its stale span is swept, to the partial swept set
+    expect(m.span.sweepgen).toBe(h.sweepgen);
+    expect(ensureSwept(h, m.span)).toBe(true);
+    malloc(h, eightPerSpan); // cached again from the swept set
+    expect(m.span.sweepgen).toBe(h.sweepgen + 3);
+    expect(ensureSwept(h, m.span)).toBe(true);
+  });
+});
+
+describe('deductSweepCredit', () => {
+  test('sweeps sweepPagesPerByte pages per byte allocated since the basis, less the pages the caller sweeps itself', () => {
+    const { h } = unsweptSpans(10);
+    h.sweepPagesPerByte = 1 / 8192;
+    h.sweepHeapLiveBasis = h.gcController.heapLive;
+    h.pagesSweptBasis = h.pagesSwept;
+    h.gcController.heapLive += 3 * 8192; // three pages allocated since the basis
+    deductSweepCredit(h, 2 * 8192, 1); // a two-page span; the caller sweeps one page itself
+    expect(h.pagesSwept - h.pagesSweptBasis).toBe(4);
+  });
+
+  test('Go issue 57523: a heapLive below the basis adds nothing (no unsigned wrap into a huge sweep debt)', () => {
+    const { h } = unsweptSpans(10);
+    h.sweepPagesPerByte = 1 / 8192;
+    h.sweepHeapLiveBasis = h.gcController.heapLive + 100 * 8192; // a concurrent gcPaceSweeper set a newer basis
+    h.pagesSweptBasis = h.pagesSwept;
+    deductSweepCredit(h, 2 * 8192, 0);
+    expect(h.pagesSwept - h.pagesSweptBasis).toBe(2); // just the span's own pages
+  });
+
+  test('runs out of spans: proportional sweep is done, sweepPagesPerByte = 0; and 0 means no sweeping', () => {
+    const { h } = unsweptSpans(2);
+    h.sweepPagesPerByte = 1;
+    h.pagesSweptBasis = h.pagesSwept;
+    deductSweepCredit(h, 8192, 0);
+    expect([h.sweepPagesPerByte, isSweepDone(h)]).toEqual([0, true]);
+    const { h: h2 } = unsweptSpans(2);
+    h2.sweepPagesPerByte = 0;
+    const swept = h2.pagesSwept;
+    deductSweepCredit(h2, 1 << 30, 0);
+    expect(h2.pagesSwept).toBe(swept);
+  });
+});
+
+/** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
+function image(h: MHeap): string {
+  const seen = new Map<object, number>();
+  return JSON.stringify(h, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function') return undefined;
+    if (v instanceof Uint8Array) return Array.from(v).join(',');
+    if (v instanceof Map || v instanceof Set) return [...v];
+    if (v !== null && typeof v === 'object') {
+      const id = seen.get(v);
+      if (id !== undefined) return `#${id}`;
+      seen.set(v, seen.size);
+    }
+    return v;
+  });
+}
+
+function catchThrow(f: () => unknown): GoThrow {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GoThrow) return e;
+    throw e;
+  }
+  return expect.unreachable('no GoThrow');
+}

@@ -13,7 +13,7 @@
 import { describe, expect, test } from 'vitest';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
-import { flushAtSafePoint, gcMarkTermination, gcStart, gcSweep } from './mgc.js';
+import { finishsweepM, flushAtSafePoint, gcMarkTermination, gcStart, gcSweep } from './mgc.js';
 import { markObject } from './mgcmark.js';
 import { SweeponeG, isSweepDone, sweepAll } from './mgcsweep.js';
 import { MHeap } from './mheap.js';
@@ -99,14 +99,17 @@ describe('gcStart', () => {
     expect(image(h)).toBe(before);
   });
 
-  test('a sweeper that began and never ended throws "active sweepers found at start of mark phase" (after finishsweep_m, as in Go)', () => {
+  test('a sweeper between its steps: gcStart is refused, the heap unchanged (stopTheWorld waits for it; Go cannot reach "active sweepers found at start of mark phase" that way)', () => {
     const h = new MHeap({ nprocs: 1 });
     gcStart(h);
     gcMarkTermination(h, h.p(0));
     new SweeponeG(h, h.p(0)).step(); // begin, then nothing
-    const e = catchThrow(() => gcStart(h));
+    const before = image(h);
+    expect(() => gcStart(h)).toThrow(ModelError);
+    expect(image(h)).toBe(before);
+    // finishsweep_m itself, with the world stopped under that sweeper, throws Go's words.
+    const e = catchThrow(() => finishsweepM(h));
     expect([e.goMessage, e.site]).toEqual(['active sweepers found at start of mark phase', 'runtime/mgcsweep.go · finishsweep_m']);
-    expect(h.gcphase).toBe('_GCoff');
   });
 });
 

@@ -41,6 +41,9 @@ export function gcTrigger(h: MHeap): number {
 export function gcStart(h: MHeap): void {
   if (h.gcphase !== '_GCoff') refuse('gcStart', `a GC is already running (gcphase ${h.gcphase})`);
   if (h.forEachP !== null) refuse('gcStart', 'the last mark termination is still waiting for Ps to flush their mcaches');
+  // stopTheWorld waits for goroutines that cannot be preempted: a mallocgc, a sweeper between its steps.
+  if (h.allp.some((p) => p.mallocing)) refuse('gcStart', 'a mallocgc is in progress: the world cannot stop until it finishes');
+  if (h.sweep.active.sweepers() !== 0) refuse('gcStart', `${h.sweep.active.sweepers()} sweepers are between their steps: the world cannot stop until they return`);
   // Check that all Ps have finished deferred mcache flushes.
   for (const p of h.allp) {
     if (p.mcache.flushGen !== h.sweepgen) throwGo('p mcache not flushed', `${site} · gcStart`, `p ${p.id} flushGen ${p.mcache.flushGen} != sweepgen ${h.sweepgen}`);

@@ -10,6 +10,7 @@
 
 import { fc, test as prop } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
+import { image, catchThrow } from '../testing/heap.js';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
 import { isFree, objIndex } from './mbitmap.js';
@@ -19,7 +20,7 @@ import { MHeap } from './mheap.js';
 import type { P } from './proc.js';
 import { class_to_size, divRoundUp, largeSizeDiv, size_to_class128, size_to_class8, smallSizeDiv, smallSizeMax } from './sizeclasses.js';
 import { makeSpanClass } from './spanclass.js';
-import { GoThrow, ModelError } from './throw.js';
+import { ModelError } from './throw.js';
 
 const tinySpanClass = makeSpanClass(2, true); // Go's _TinySizeClass = 2, noscan
 
@@ -220,28 +221,4 @@ describe('throws', () => {
 });
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
-function image(h: MHeap): string {
-  const seen = new Map<object, number>();
-  return JSON.stringify(h, (_k, v: unknown) => {
-    if (typeof v === 'bigint') return `${v}n`;
-    if (typeof v === 'function') return undefined;
-    if (v instanceof Uint8Array) return Array.from(v).join(',');
-    if (v instanceof Map || v instanceof Set) return [...v];
-    if (v !== null && typeof v === 'object') {
-      const id = seen.get(v);
-      if (id !== undefined) return `#${id}`;
-      seen.set(v, seen.size);
-    }
-    return v;
-  });
-}
 
-function catchThrow(f: () => unknown): GoThrow {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GoThrow) return e;
-    throw e;
-  }
-  return expect.unreachable('no GoThrow');
-}

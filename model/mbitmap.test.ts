@@ -6,11 +6,11 @@
 
 import { fc, test as prop } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
+import { catchThrow } from '../testing/heap.js';
 import { GCBits } from './gcbits.js';
 import { countAlloc, isFree, nextFreeFast, nextFreeIndex, objIndex, refillAllocCache, tz64 } from './mbitmap.js';
 import { MSpan } from './mspan.js';
 import { _NumSizeClasses, _PageSize, class_to_allocnpages, class_to_divmagic, class_to_size } from './sizeclasses.js';
-import { GoThrow } from './throw.js';
 
 const base = 0xc000000000;
 const u64 = (1n << 64n) - 1n;
@@ -197,12 +197,3 @@ describe('objIndex', () => {
   });
 });
 
-function catchThrow(f: () => unknown): GoThrow {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GoThrow) return e;
-    throw e;
-  }
-  return expect.unreachable('no GoThrow');
-}

@@ -8,6 +8,7 @@
 
 import { fc, test as prop } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
+import { image, catchThrow } from '../testing/heap.js';
 import { emptymspan } from './mcache.js';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
@@ -16,7 +17,6 @@ import { MHeap } from './mheap.js';
 import type { P } from './proc.js';
 import { sizeToClass } from './sizeclasses.js';
 import { makeSpanClass } from './spanclass.js';
-import { GoThrow } from './throw.js';
 
 /** 1024-byte objects: size class 32, eight to a one-page span. */
 const spc = makeSpanClass(sizeToClass(1024), true);
@@ -184,28 +184,4 @@ describe('allocLarge', () => {
 });
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
-function image(h: MHeap): string {
-  const seen = new Map<object, number>();
-  return JSON.stringify(h, (_k, v: unknown) => {
-    if (typeof v === 'bigint') return `${v}n`;
-    if (typeof v === 'function') return undefined;
-    if (v instanceof Uint8Array) return Array.from(v).join(',');
-    if (v instanceof Map || v instanceof Set) return [...v];
-    if (v !== null && typeof v === 'object') {
-      const id = seen.get(v);
-      if (id !== undefined) return `#${id}`;
-      seen.set(v, seen.size);
-    }
-    return v;
-  });
-}
 
-function catchThrow(f: () => unknown): GoThrow {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GoThrow) return e;
-    throw e;
-  }
-  return expect.unreachable('no GoThrow');
-}

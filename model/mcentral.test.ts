@@ -9,6 +9,7 @@
 // (swept, then cached) it goes to a swept set at sg.
 
 import { describe, expect, test } from 'vitest';
+import { image, catchThrow } from '../testing/heap.js';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
 import { gcMarkTermination, gcStart } from './mgc.js';
@@ -19,7 +20,6 @@ import type { MSpan } from './mspan.js';
 import type { P } from './proc.js';
 import { _NumSizeClasses, class_to_allocnpages, class_to_size, sizeToClass } from './sizeclasses.js';
 import { makeSpanClass } from './spanclass.js';
-import { GoThrow } from './throw.js';
 
 const u64 = (1n << 64n) - 1n;
 /** 1024-byte objects: size class 32, eight to a one-page span. */
@@ -191,28 +191,4 @@ describe('uncacheSpan', () => {
 });
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
-function image(h: MHeap): string {
-  const seen = new Map<object, number>();
-  return JSON.stringify(h, (_k, v: unknown) => {
-    if (typeof v === 'bigint') return `${v}n`;
-    if (typeof v === 'function') return undefined;
-    if (v instanceof Uint8Array) return Array.from(v).join(',');
-    if (v instanceof Map || v instanceof Set) return [...v];
-    if (v !== null && typeof v === 'object') {
-      const id = seen.get(v);
-      if (id !== undefined) return `#${id}`;
-      seen.set(v, seen.size);
-    }
-    return v;
-  });
-}
 
-function catchThrow(f: () => unknown): GoThrow {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GoThrow) return e;
-    throw e;
-  }
-  return expect.unreachable('no GoThrow');
-}

@@ -11,6 +11,7 @@
 // provokes it on a set directly).
 
 import { describe, expect, test } from 'vitest';
+import { image, catchThrow } from '../testing/heap.js';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
 import { finishsweepM, flushAtSafePoint, gcMarkTermination, gcStart, gcSweep } from './mgc.js';
@@ -18,7 +19,7 @@ import { markObject } from './mgcmark.js';
 import { SweeponeG, isSweepDone, sweepAll } from './mgcsweep.js';
 import { MHeap } from './mheap.js';
 import type { P } from './proc.js';
-import { GoThrow, ModelError } from './throw.js';
+import { ModelError } from './throw.js';
 
 function malloc(h: MHeap, size: number, p: P = h.p(0)): Malloc {
   const m = mallocgcStart(h, size, true, true, p);
@@ -157,28 +158,4 @@ describe('forEachP at mark termination', () => {
 });
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
-function image(h: MHeap): string {
-  const seen = new Map<object, number>();
-  return JSON.stringify(h, (_k, v: unknown) => {
-    if (typeof v === 'bigint') return `${v}n`;
-    if (typeof v === 'function') return undefined;
-    if (v instanceof Uint8Array) return Array.from(v).join(',');
-    if (v instanceof Map || v instanceof Set) return [...v];
-    if (v !== null && typeof v === 'object') {
-      const id = seen.get(v);
-      if (id !== undefined) return `#${id}`;
-      seen.set(v, seen.size);
-    }
-    return v;
-  });
-}
 
-function catchThrow(f: () => unknown): GoThrow {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GoThrow) return e;
-    throw e;
-  }
-  return expect.unreachable('no GoThrow');
-}

@@ -14,6 +14,7 @@
 // s.sweepgen, just found to be sg-1, is sg+1 or sg+3: never.
 
 import { describe, expect, test } from 'vitest';
+import { image, catchThrow } from '../testing/heap.js';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
 import { gcMarkTermination, gcStart, gcSweep } from './mgc.js';
@@ -24,7 +25,6 @@ import type { MSpan } from './mspan.js';
 import type { P } from './proc.js';
 import { sizeToClass } from './sizeclasses.js';
 import { makeSpanClass, spanAllocStack } from './spanclass.js';
-import { GoThrow } from './throw.js';
 
 // A page-sized object: class 51 holds one 8192-byte object per 1-page span, so each malloc takes a span of its own.
 const onePerSpan = 8192;
@@ -436,28 +436,4 @@ describe('deductSweepCredit', () => {
 });
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
-function image(h: MHeap): string {
-  const seen = new Map<object, number>();
-  return JSON.stringify(h, (_k, v: unknown) => {
-    if (typeof v === 'bigint') return `${v}n`;
-    if (typeof v === 'function') return undefined;
-    if (v instanceof Uint8Array) return Array.from(v).join(',');
-    if (v instanceof Map || v instanceof Set) return [...v];
-    if (v !== null && typeof v === 'object') {
-      const id = seen.get(v);
-      if (id !== undefined) return `#${id}`;
-      seen.set(v, seen.size);
-    }
-    return v;
-  });
-}
 
-function catchThrow(f: () => unknown): GoThrow {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GoThrow) return e;
-    throw e;
-  }
-  return expect.unreachable('no GoThrow');
-}

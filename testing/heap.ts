@@ -1,0 +1,34 @@
+// Helpers for the model's unit tests (never built into dist/): a heap's
+// whole state as a string, to show a refused or thrown call changed
+// nothing, and the GoThrow a call raises.
+
+import type { MHeap } from '../model/mheap.js';
+import { GoThrow } from '../model/throw.js';
+
+/** Every field reachable from h, in order (shared objects by first reference). */
+export function image(h: MHeap): string {
+  const seen = new Map<object, number>();
+  return JSON.stringify(h, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function') return undefined;
+    if (v instanceof Uint8Array) return Array.from(v).join(',');
+    if (v instanceof Map || v instanceof Set) return [...v];
+    if (v !== null && typeof v === 'object') {
+      const id = seen.get(v);
+      if (id !== undefined) return `#${id}`;
+      seen.set(v, seen.size);
+    }
+    return v;
+  });
+}
+
+/** The GoThrow f raises; anything else it throws propagates; no throw at all is an error. */
+export function catchThrow(f: () => unknown): GoThrow {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GoThrow) return e;
+    throw e;
+  }
+  throw new Error('expected a GoThrow, but the call returned');
+}

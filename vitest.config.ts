@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Unit tests sit next to the file they test; stateful suites live in properties/.
 export default defineConfig({
   test: {
-    include: ['model/**/*.test.ts', 'spec/**/*.test.ts', 'properties/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts', 'conformance/**/*.test.ts'],
+    include: ['model/**/*.test.ts', 'spec/**/*.test.ts', 'properties/**/*.test.ts', 'cli/**/*.test.ts', 'bench/**/*.test.ts', 'conformance/**/*.test.ts', 'mutants/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
     pool: 'forks',
     testTimeout: 60_000,

@@ -9,8 +9,8 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Mutants } from '../model/mutants.js';
-import { mutantNames } from '../model/mutants.js';
+import { appliedMutant } from '../mutants/applied.js';
+import { namedMutantIds } from '../mutants/catalog.js';
 import { counterexampleName, saveCounterexample } from '../properties/harness/files.js';
 import type { CampaignOptions, CampaignProgress } from '../properties/harness/orchestrate.js';
 import { runCampaign } from '../properties/harness/orchestrate.js';
@@ -19,6 +19,7 @@ import type { Summary } from '../properties/harness/report.js';
 import { buildSummary, recordOf } from '../properties/harness/report.js';
 import { getSuite, suiteNames } from '../properties/registry.js';
 import { CANONICAL_RUNS, CANONICAL_SEED, CANONICAL_TIME_LIMIT_MS, REPORTS_DIR, isCanonical } from './canonical.js';
+import { runInMutant } from './inMutant.js';
 import { parseFlags } from './flags.js';
 import { readSummary } from './invariants.js';
 import type { Io, StopSignal } from './io.js';
@@ -60,7 +61,8 @@ options:
   --workers N         worker threads (default: the number of cores, ${availableParallelism()} here);
                       any N gives the same report as 1 (timings aside)
   --out DIR           where reports go (default: see above)
-  --mutant NAME       run against a deliberately broken model (${mutantNames.join(', ')})
+  --mutant ID         run against a named mutant: a deliberately broken model built from
+                      mutants/patches/ID.patch (mheap-spec mutants lists them)
   --json              print the summary as JSON on stdout
   --help              this text
 
@@ -103,11 +105,9 @@ function parseCheck(argv: string[]): CheckArgs | 'help' {
   const cores = availableParallelism();
   const workers = values.workers === undefined ? cores : parseCount('--workers', values.workers, 1, MAX_WORKERS);
   const notes = workers > cores ? [`--workers ${workers}: more than the ${cores} cores here; the workers share them (the report is the same, the campaign no faster)`] : [];
-  let mutant: keyof Mutants | null = null;
-  if (values.mutant !== undefined) {
-    if (!mutantNames.includes(values.mutant as keyof Mutants)) throw unknown('mutant', 'mutants', values.mutant, mutantNames);
-    mutant = values.mutant as keyof Mutants;
-  }
+  if (values.mutant !== undefined && !namedMutantIds.includes(values.mutant)) throw unknown('mutant', 'mutants', values.mutant, namedMutantIds);
+  // In a mutant's build the campaign is that mutant's.
+  const mutant = values.mutant ?? appliedMutant();
   const maxCommands = values['max-commands'] === undefined ? undefined : parseCount('--max-commands', values['max-commands'], 1, MAX_COMMANDS);
   const shard = values.shard === undefined ? undefined : parseShard('--shard', values.shard);
   return {
@@ -166,6 +166,8 @@ export async function check(argv: string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   const { campaign: c } = args;
+  // Another model than this build's: the campaign runs in the mutant's build.
+  if (c.mutant !== null && c.mutant !== appliedMutant()) return runInMutant(c.mutant, ['check', ...argv], io);
   const { dir, canonical } = outputDir(args);
   const cxDir = join(dir, 'counterexamples');
   for (const n of args.notes) io.log(n);

@@ -28,7 +28,7 @@ describe('the compiled CLI', () => {
     const cases = [
       ['--suite', 'pagealloc-small', '--suite', 'mheap', '--runs', '150', '--seed', '3'],
       // Batch 0 passes, batches 1-3 fail: the report must name batch 1's failure, as one worker finds it.
-      ['--suite', 'pagealloc-small', '--runs', '200', '--seed', '8', '--mutant', 'sysGrowSeedMin'],
+      ['--suite', 'pagealloc-small', '--runs', '200', '--seed', '8', '--mutant', 'go63385SysGrowSeedMin'],
     ];
     for (const args of cases) {
       const [one, two] = [tmp(), tmp()];
@@ -43,7 +43,7 @@ describe('the compiled CLI', () => {
 
   test.each(['1', '2'])('Ctrl-C with --workers %s: exit 130, the report so far and the counterexample are written', async (workers) => {
     const out = tmp();
-    const child = spawn(process.execPath, [bin, 'check', '--suite', 'pagealloc', '--suite', 'mheap', '--mutant', 'sysGrowSeedMin', '--runs', '5000', '--workers', workers, '--out', out]);
+    const child = spawn(process.execPath, [bin, 'check', '--suite', 'pagealloc', '--suite', 'mheap', '--mutant', 'go63385SysGrowSeedMin', '--runs', '5000', '--workers', workers, '--out', out]);
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {

@@ -252,7 +252,7 @@ describe('shards and merge', () => {
   test('shards merge into the report of one process, for passing and failing campaigns', async () => {
     // Seed 8 with this mutant: batch 0 passes, 1, 2 and 3 fail. Seed 15: 0 and 1 pass, 2 and 3 fail.
     for (const seed of ['8', '15']) {
-      const args = [...campaign, '--seed', seed, '--mutant', 'sysGrowSeedMin'];
+      const args = [...campaign, '--seed', seed, '--mutant', 'go63385SysGrowSeedMin'];
       const [whole, s1, s2, merged] = [tmp(), tmp(), tmp(), tmp()];
       expect((await run(...args, '--out', whole)).code).toBe(1);
       await run(...args, '--shard', '1/2', '--out', s1);

@@ -12,6 +12,7 @@ import type { Io } from './io.js';
 import { processIo } from './io.js';
 import { explain, explainHelp, invariants, invariantsHelp } from './invariants.js';
 import { merge, mergeHelp } from './merge.js';
+import { mutants, mutantsHelp } from './mutants.js';
 import { replay, replayHelp } from './replay.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, unknown } from './usage.js';
 
@@ -29,6 +30,7 @@ const subcommands: Record<string, Sub> = {
   invariants: { run: invariants, help: invariantsHelp, summary: 'list the invariant catalog' },
   explain: { run: explain, help: explainHelp, summary: 'show one catalog entry' },
   merge: { run: merge, help: mergeHelp, summary: 'merge the reports of a sharded campaign (check --shard k/n)' },
+  mutants: { run: mutants, help: mutantsHelp, summary: 'run the suites against every named mutant (reports/mutants.md)', async: true },
   docs: { run: docs, help: docsHelp, summary: 'generate reports/invariants.md, reports/heap.md, docs/replay-files.md (--check: fail if stale)' },
   trace: (await import('./trace.js')).traceCommand,
   pagetrace: (await import('./pagetrace.js')).pagetraceCommand,

@@ -1,8 +1,10 @@
 // mheap-spec replay FILE: re-run a saved counterexample exactly and print
 // the Go-like trace with what each step changed, then the failing rule.
 
+import { appliedMutant } from '../mutants/applied.js';
 import { ReplayFileError, formatReplay, readCounterexample, replayCounterexample } from '../properties/harness/replay.js';
 import { parseFlags } from './flags.js';
+import { runInMutantSync } from './inMutant.js';
 import type { Io } from './io.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage.js';
 
@@ -34,6 +36,11 @@ export function replay(argv: string[], io: Io): number {
   } catch (e) {
     if (e instanceof ReplayFileError) throw new UsageError(e.message);
     throw e;
+  }
+  // A mutant's counterexample replays on that mutant's build.
+  if (cx.mutant !== appliedMutant()) {
+    if (cx.mutant === null) throw new UsageError(`${positionals[0]!} was found on the real model; this is mutant ${appliedMutant()!}'s build`);
+    return runInMutantSync(cx.mutant, ['replay', ...argv], io);
   }
   const r = replayCounterexample(cx);
   io.out(formatReplay(cx, r));

@@ -9,7 +9,6 @@
 
 import type { Geometry } from './geometry.js';
 import { alignDown, alignUp, hex } from './geometry.js';
-import { mutant } from './mutants.js';
 import { AddrRange, AtomicOffAddr, OffAddr, minOffAddr } from './mranges.js';
 import { ModelError, throwGo } from './throw.js';
 
@@ -110,7 +109,8 @@ export class ScavengeIndex {
    * sysGrow maps the part of the index that [base, limit) needs, extended to
    * the range already mapped so the mapping stays one range. Go issue 63385:
    * the go1.21 seed updates min only when haveMin == 0; the fixed form is
-   * modelled, the seed form is the mutant sysGrowSeedMin.
+   * modelled, the seed form is the named mutant go63385SysGrowSeedMin
+   * (mutants/patches/).
    */
   sysGrow(base: number, limit: number): number {
     const g = this.g;
@@ -129,9 +129,7 @@ export class ScavengeIndex {
     const need = new AddrRange(new OffAddr(needMin * scSize), new OffAddr(needMax * scSize)).subtract(have);
     if (need.size() !== 0) {
       this.mapEntries(need.base.addr() / scSize, need.limit.addr() / scSize);
-      // mutant: sysGrowSeedMin
-      const lowerMin = mutant.sysGrowSeedMin ? haveMin === 0 : haveMax === 0 || needMin < haveMin;
-      if (lowerMin) this.min = needMin;
+      if (haveMax === 0 || needMin < haveMin) this.min = needMin;
       if (needMax > haveMax) this.max = needMax;
     }
     return need.size();

@@ -12,7 +12,6 @@ import { isSweepDone } from './mgcsweep.js';
 import { allocMSpanLocked, tryAllocMSpan } from './mheap_mspan.js';
 import type { MHeap } from './mheap.js';
 import type { MSpan } from './mspan.js';
-import { mutant } from './mutants.js';
 import type { P } from './proc.js';
 import { class_to_divmagic, class_to_size } from './sizeclasses.js';
 import type { SpanAllocType, SpanClass } from './spanclass.js';
@@ -209,8 +208,7 @@ export function allocNeedsZero(h: MHeap, base: number, npage: number, race?: (ar
     const arenaLimit = Math.min(arenaBase + npage * g.pageSize, g.heapArenaBytes);
     race?.(ha);
     // Increase ha.zeroedBase so it is >= arenaLimit (a CAS loop in Go).
-    // mutant: allocNeedsZeroKeepsZeroedBase
-    while (arenaLimit > zeroedBase && !mutant.allocNeedsZeroKeepsZeroedBase) {
+    while (arenaLimit > zeroedBase) {
       if (ha.zeroedBase === zeroedBase) {
         ha.zeroedBase = arenaLimit;
         break;

@@ -22,7 +22,6 @@ import { allocToCache } from './mpagecache.js';
 import { PallocData } from './mpallocbits.js';
 import type { Sum3Out } from './mpallocsum.js';
 import { SumCodec, mergeSummaries, newSum3Out } from './mpallocsum.js';
-import { mutant } from './mutants.js';
 import { AddrRanges, OffAddr, makeAddrRange, maxOffAddr } from './mranges.js';
 import { refuse, throwGo } from './throw.js';
 
@@ -196,8 +195,6 @@ export class PageAlloc {
         this.setSummary(leaf, i, sum[0]!, sum[1]!, sum[2]!);
       }
     }
-    // mutant: updateSkipsParents
-    if (mutant.updateSkipsParents) return;
     // Walk up the radix tree.
     let changed = true;
     for (let l = g.summaryLevels - 2; l >= 0 && changed; l--) {
@@ -399,8 +396,7 @@ export class PageAlloc {
       }
     }
     // Freeing below searchAddr lowers it (Go does this first; nothing reads it in between).
-    // mutant: freeKeepsSearchAddr
-    if (base < this.searchAddr.addr() && !mutant.freeKeepsSearchAddr) this.searchAddr = new OffAddr(base);
+    if (base < this.searchAddr.addr()) this.searchAddr = new OffAddr(base);
     this.update(base, npages, true, false);
     this.observer?.free(base, npages);
   }

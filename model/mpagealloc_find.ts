@@ -11,7 +11,6 @@
 import { chunkBase, levelIndexToAddr, offAddrToLevelIndex } from './chunks.js';
 import { hex } from './geometry.js';
 import type { PageAlloc } from './mpagealloc.js';
-import { mutant } from './mutants.js';
 import { OffAddr, maxOffAddr } from './mranges.js';
 import { throwGo } from './throw.js';
 
@@ -39,9 +38,6 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   let lastMax = 0;
   let lastEnd = 0;
   let lastSumIdx = -1;
-  // The mutants, read once.
-  const ignoreStraddle = mutant.findIgnoresStraddle;
-  const bestFit = mutant.findBestFit;
   // pallocSum layout: start at bit 0, max at L, end at 2L (see SumCodec);
   // maxPackedValue as 1 << L, an int32 V8 can prove.
   const { mask, L } = c;
@@ -73,9 +69,6 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
     // base: the first page (relative to the block) of the run being considered; size: its length.
     let base = 0;
     let size = 0;
-    // mutant: findBestFit (descend into the fitting entry with the smallest max)
-    let bestJ = -1;
-    let bestMax = Infinity;
     const entryBytes = g.levelBytes[l]!;
     // Whether the rest of this level's foundFree calls are no-ops: once an
     // entry narrowed the window or lies above it, every later entry (higher
@@ -106,7 +99,7 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
       // sum.start(), sum.max(), sum.end(), unpacked inline when needed.
       const flagged = (hi & 0x80000000) !== 0;
       const s = flagged ? maxp : lo & mask;
-      if (size + s >= npages && !ignoreStraddle && bestJ < 0) {
+      if (size + s >= npages) {
         // The run reaches npages across the boundary; base is this entry's first page if no run was started.
         if (size === 0) base = j * full;
         size += s;
@@ -116,11 +109,6 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
       const max = flagged ? maxp : ((lo >>> L) | (hi << (32 - L))) & mask;
       const end = flagged ? maxp : (endInHi ? hi >>> (2 * L - 32) : (lo >>> (2 * L)) | (hi << (32 - 2 * L))) & mask;
       if (max >= npages) {
-        if (bestFit) {
-          if (max < bestMax) [bestJ, bestMax] = [j, max];
-          size = 0;
-          continue;
-        }
         // The entry itself holds the run: descend.
         i += j;
         lastSumIdx = i;
@@ -137,14 +125,6 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
       }
       // Wholly free: the run continues.
       size += full;
-    }
-    if (bestJ >= 0) {
-      i += bestJ;
-      lastSumIdx = i;
-      lastStart = 0;
-      lastMax = bestMax;
-      lastEnd = 0;
-      continue nextLevel;
     }
     if (size >= npages) {
       // A run straddling entries.

@@ -15,6 +15,7 @@ import { compareRuns, firstDifference } from './compare.js';
 import { concretize } from './concretize.js';
 import { MASKED } from './scavenge_policy.js';
 import { comparePolicy } from './version_policy.js';
+import { mutantModule } from '../../testing/mutantBuild.js';
 
 describe('the generator (model only)', () => {
   for (const profile of ['go1.19', 'go1.21+'] as const) {
@@ -24,7 +25,7 @@ describe('the generator (model only)', () => {
           const t = concretize(a);
           for (const o of t.ops) if ('npages' in o) expect(o['npages'] === -1 ? o.op : o['npages']).not.toBe(0);
           if (profile === 'go1.19') expect(t.ops.filter((o) => ['scavengeBg', 'nextGen', 'index'].includes(o.op))).toEqual([]);
-          const r = runModel(JSON.stringify(t), null);
+          const r = runModel(JSON.stringify(t));
           expect(r.stderr).toBe('');
           expect(r.status).toBe(TRACE_OK);
           expect(r.lines).toHaveLength(t.ops.length + 1);
@@ -97,8 +98,9 @@ for (const rt of runtimes) {
       if (rt.release === 'go1.26') expect(r.tally.perKind.index).toBeGreaterThan(0);
     });
 
-    it('first fit replaced by best fit (mutant findBestFit) diverges and is shrunk to a few ops', async () => {
-      const r = await runCampaign({ ops: 5000, seed: 1, mutant: 'findBestFit', bin, release: rt.release });
+    it('first fit replaced by best fit (named mutant findBestFit, in its build) diverges and is shrunk to a few ops', async () => {
+      const broken = await mutantModule<typeof import('./campaign.js')>('findBestFit', 'conformance/campaign/campaign.js');
+      const r = await broken.runCampaign({ ops: 5000, seed: 1, mutant: 'findBestFit', bin, release: rt.release });
       const d = r.divergence;
       expect(d).toBeDefined();
       expect(d!.trace.ops.length).toBeLessThanOrEqual(6);

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, UsageError, parseCount, parseInteger } from '../../cli/usage.js';
-import type { Mutants } from '../../model/mutants.js';
-import { mutantNames } from '../../model/mutants.js';
+import { runInMutant } from '../../cli/inMutant.js';
+import { processIo } from '../../cli/io.js';
+import { appliedMutant } from '../../mutants/applied.js';
+import { namedMutantIds } from '../../mutants/catalog.js';
 import { writeAtomic } from '../../properties/harness/files.js';
 import type { GoRuntime } from '../realgo/gorunner.js';
 import { buildReplayer, goRuntimes } from '../realgo/gorunner.js';
@@ -38,7 +40,7 @@ options:
   --runtime LIST   the runtimes to compare with, e.g. go1.19,go1.26 (default:
                    every one installed); a runtime named here and not
                    installed is a failure (exit 3), not a skip
-  --mutant NAME    run a deliberately wrong model (${mutantNames.join(', ')})
+  --mutant ID      run a named mutant's model (mutants/catalog.ts; built from mutants/patches/ID.patch)
   --out DIR        where reports go (default reports)
   --help           this text
 
@@ -56,8 +58,8 @@ function options(argv: string[]): Options | undefined {
     allowPositionals: false,
   });
   if (values.help === true) return undefined;
-  const mutant = values.mutant ?? null;
-  if (mutant !== null && !mutantNames.includes(mutant as keyof Mutants)) throw new UsageError(`unknown mutant ${JSON.stringify(mutant)} (mutants: ${mutantNames.join(', ')})`);
+  if (values.mutant !== undefined && !namedMutantIds.includes(values.mutant)) throw new UsageError(`unknown mutant ${JSON.stringify(values.mutant)} (mutants: ${namedMutantIds.join(', ')})`);
+  const mutant = values.mutant ?? appliedMutant();
   let runtimes: RealRelease[] | undefined;
   if (values.runtime !== undefined) {
     runtimes = [];
@@ -69,7 +71,7 @@ function options(argv: string[]): Options | undefined {
   return {
     ops: values.ops === undefined ? 100_000 : parseCount('--ops', values.ops, 1),
     seed: values.seed === undefined ? 1 : parseInteger('--seed', values.seed),
-    mutant: mutant as keyof Mutants | null,
+    mutant,
     out: values.out ?? 'reports',
     runtimes,
   };
@@ -104,6 +106,16 @@ export async function conformance(argv: string[]): Promise<number> {
   if (opts === undefined) {
     process.stdout.write(conformanceHelp + '\n');
     return 0;
+  }
+  // Another model than this build's: the campaign runs in the mutant's build.
+  if (opts.mutant !== null && opts.mutant !== appliedMutant()) {
+    try {
+      return await runInMutant(opts.mutant, argv, processIo(), 'conformance/campaign/main.js');
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      process.stderr.write(`conformance: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
   }
   const { runtimes, problem } = chooseRuntimes(opts.runtimes);
   if (problem !== undefined) {

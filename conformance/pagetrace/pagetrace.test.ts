@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../../cli/main.js';
 import { memoryIo } from '../../cli/io.js';
-import { withMutant } from '../../model/mutants.js';
+import { mutantModule } from '../../testing/mutantBuild.js';
 import { ParsedTraceDecoder } from './decode.js';
 import { ExecTraceError, allocFreeInfo } from './exectrace.js';
 import type { PageEvent, PageTrace } from './format.js';
@@ -194,14 +194,17 @@ describe('a real program: compress/flate BenchmarkEncode (committed trace)', () 
     expect(r.stopped).toBeUndefined();
   });
 
-  it('a model whose find ignores runs straddling chunks (mutant findIgnoresStraddle) mispredicts, unexplained', () => {
-    const r = withMutant('findIgnoresStraddle', () => replayPageTrace(t));
+  // Broken models: named mutants' builds replay the same trace.
+  const replayIn = async (id: string) => (await mutantModule<typeof import('./replay.js')>(id, 'conformance/pagetrace/replay.js')).replayPageTrace(t);
+
+  it('a model whose find ignores runs straddling chunks (named mutant findIgnoresStraddle) mispredicts, unexplained', async () => {
+    const r = await replayIn('findIgnoresStraddle');
     expect(r.mispredictions[0]).toMatchObject({ cause: 'unexplained', allocation: 31 });
     expect(replayOk(r)).toBe(false);
   });
 
-  it('a model whose free leaves searchAddr alone (mutant freeKeepsSearchAddr) is stopped by the spec underneath', () => {
-    const r = withMutant('freeKeepsSearchAddr', () => replayPageTrace(t));
+  it('a model whose free leaves searchAddr alone (named mutant freeKeepsSearchAddr) is stopped by the spec underneath', async () => {
+    const r = await replayIn('freeKeepsSearchAddr');
     expect(r.tally.violations.length + (r.stopped === undefined ? 0 : 1)).toBeGreaterThan(0);
     expect(replayOk(r)).toBe(false);
   });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../cli/io.js';
 import { main } from '../../cli/main.js';
-import { withMutant } from '../../model/mutants.js';
+import { mutantModule } from '../../testing/mutantBuild.js';
 import { goldenTraces } from '../golden.js';
 
 type Line = Record<string, unknown>;
@@ -21,10 +21,15 @@ let n = 0;
 
 /** Runs `mheap-spec trace [flags] FILE` on a file holding text. */
 function traceText(text: string, ...flags: string[]): { code: number; stdout: string; stderr: string; lines: Line[] } {
+  return traceTextWith(main, text, ...flags);
+}
+
+/** The same, with the CLI of another build (a named mutant's). */
+function traceTextWith(cliMain: typeof main, text: string, ...flags: string[]): { code: number; stdout: string; stderr: string; lines: Line[] } {
   const file = path.join(dir, `t${n++}.json`);
   writeFileSync(file, text);
   const io = memoryIo();
-  const code = main(['trace', ...flags, file], io);
+  const code = cliMain(['trace', ...flags, file], io);
   const lines = io.stdout
     .split('\n')
     .filter((l) => l !== '')
@@ -154,10 +159,11 @@ describe('ops Go accepts unchecked but the model refuses, and model throws', () 
     expect(r.lines.map((l) => l['op'] ?? 'header')).toEqual(['header', 'alloc']);
   });
 
-  it('a Go throw in the model (a deliberately broken model) exits 2 and keeps earlier lines', () => {
+  it('a Go throw in the model (the named mutant freeKeepsSearchAddr) exits 2 and keeps earlier lines', async () => {
+    const broken = await mutantModule<typeof import('../../cli/main.js')>('freeKeepsSearchAddr', 'cli/main.js');
     // searchAddr is not lowered by the free, so allocToCache's fast path misses the freed pages below it.
     const ops = [{ op: 'alloc', npages: 389 }, { op: 'alloc', npages: 59 }, { op: 'allocToCache' }, { op: 'freeRef', ref: 1 }, { op: 'allocToCache' }];
-    const r = withMutant('freeKeepsSearchAddr', () => trace({ chunks: [{ chunk: 0 }], ops }));
+    const r = traceTextWith(broken.main, JSON.stringify({ chunks: [{ chunk: 0 }], ops }));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^fatal error: /m);
     expect(r.stderr).toMatch(/^fatal error: bad summary data$/m);

@@ -109,7 +109,7 @@ export const versionCatalog: readonly VersionEntry[] = [
       'go1.26': 'fixed: min is lowered when haveMax == 0 || needMin < haveMin, max raised when needMax > haveMax.',
     },
     change: ['Go issue #63385 (the README\'s second finding; go1.21.12 still carries the bug)'],
-    model: 'the fixed (go1.26) form; go1.21.12\'s form is the mutant sysGrowSeedMin (model/mutants.ts).',
+    model: 'the fixed (go1.26) form; go1.21.12\'s form is the named mutant go63385SysGrowSeedMin (mutants/patches/).',
     compared: {
       'go1.19': 'the replayer refuses scavenges in such layouts (exit 3, "unsupported by go1.19.8") and the comparer stops there; the generator keeps chunk offsets below 16384 (or uses two chunks), so none arise.',
       'go1.26':

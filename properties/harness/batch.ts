@@ -4,7 +4,6 @@
 // process or thread, and merged in batch order they give the same campaign.
 
 import fc from 'fast-check';
-import type { Mutants } from '../../model/mutants.js';
 import { commandsArbitrary } from './arbitrary.js';
 import type { Counterexample } from './campaign.js';
 import { Failure, RunContext, Stats } from './runner.js';
@@ -21,7 +20,7 @@ export interface BatchJob {
   readonly batch: number;
   readonly numRuns: number;
   readonly maxCommands: number;
-  readonly mutant: keyof Mutants | null;
+  readonly mutant: string | null;
   /**
    * The campaign's time limit for this suite, as epoch milliseconds
    * (performance.timeOrigin + performance.now(), the same clock in every
@@ -44,6 +43,8 @@ export interface BatchResult {
   /** The deadline passed during the batch: runs after it were not run (its counts are the runs done). */
   readonly cut: boolean;
   readonly counterexample?: Counterexample;
+  /** Milliseconds from the batch's start to the end of its first failing run, before shrinking (what `mheap-spec mutants` reports). */
+  readonly firstFailureMs?: number;
 }
 
 /** The fast-check seed of batch b. */
@@ -90,6 +91,8 @@ export function runBatch<W, S, Step>(suite: Suite<W, S, Step>, job: BatchJob, st
   let aborted = false;
   let cut = false;
   const seed = batchSeed(job.suiteSeed, job.batch);
+  const t0 = performance.now();
+  let firstFailureMs: number | undefined;
   const prop = fc.property(commandsArbitrary(suite, job.maxCommands), (cmds) => {
     if (aborted || stop()) {
       aborted = true;
@@ -100,13 +103,18 @@ export function runBatch<W, S, Step>(suite: Suite<W, S, Step>, job: BatchJob, st
       return;
     }
     const ctx = new RunContext(suite, stats);
-    fc.modelRun(() => ({ model: { ctx }, real: { ctx } }), cmds);
+    try {
+      fc.modelRun(() => ({ model: { ctx }, real: { ctx } }), cmds);
+    } catch (e) {
+      firstFailureMs ??= performance.now() - t0;
+      throw e;
+    }
     ctx.commit();
   });
   const out = fc.check(prop, { seed, numRuns: job.numRuns });
   const result: BatchResult = { batch: job.batch, stats: stats.toData(), aborted, cut };
   if (!out.failed) return result;
-  return { ...result, counterexample: toCounterexample(suite, out, seed, job) };
+  return { ...result, counterexample: toCounterexample(suite, out, seed, job), ...(firstFailureMs === undefined ? {} : { firstFailureMs }) };
 }
 
 function deadlinePassed(job: BatchJob): () => boolean {
@@ -126,7 +134,7 @@ function toCounterexample<W, S, Step>(suite: Suite<W, S, Step>, out: FailedRun, 
   const shown = String(out.counterexample?.[0] ?? '');
   const replayPath = /replayPath="([^"]*)"/.exec(shown)?.[1] ?? '';
   // fast-check's shrunk case, cut further to a 1-minimal list of commands (reduce.ts).
-  const reduced = reduceCommands(suite as unknown as AnySuite, err.executed, job.mutant, err.info.id);
+  const reduced = reduceCommands(suite as unknown as AnySuite, err.executed, err.info.id);
   const shorter = reduced !== undefined && reduced.commands.length < err.executed.length && reduced.replay.failure !== undefined;
   return {
     format: 'mheap-spec/counterexample@1',

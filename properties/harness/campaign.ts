@@ -8,7 +8,6 @@
 // form (tests, bench); the CLI schedules the same batches (scheduler.ts).
 
 import fc from 'fast-check';
-import type { Mutants } from '../../model/mutants.js';
 import { commandsArbitrary } from './arbitrary.js';
 import { BATCH_SIZE, batchRuns, epochNow, planBatches, plannedRuns, runBatch } from './batch.js';
 import { Failure, RunContext, Stats } from './runner.js';
@@ -31,7 +30,7 @@ export interface Counterexample {
   readonly replayPath: string;
   readonly maxCommands: number;
   /** A deliberate model mutation in effect, if any (mutation tests). */
-  readonly mutant: keyof Mutants | null;
+  readonly mutant: string | null;
   readonly commands: readonly CommandCall[];
   readonly failure: FailureInfo;
   /** The Go-like program as printed. */
@@ -45,7 +44,7 @@ export interface SuiteRunOptions {
   readonly timeLimitMs?: number;
   readonly maxCommands?: number;
   readonly batchSize?: number;
-  readonly mutant?: keyof Mutants | null;
+  readonly mutant?: string | null;
   /** Called after each batch (progress display). */
   readonly onBatch?: (r: Progress) => void;
 }

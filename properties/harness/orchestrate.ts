@@ -2,7 +2,6 @@
 // range, its batches spread over the executor's lanes (worker threads or
 // this thread), within a time budget shared out among the suites left.
 
-import type { Mutants } from '../../model/mutants.js';
 import { getSuite, suiteNames } from '../registry.js';
 import { BATCH_SIZE, epochNow, planBatches, plannedRuns } from './batch.js';
 import type { Counterexample, Progress, SuiteResult } from './campaign.js';
@@ -18,7 +17,7 @@ export interface CampaignOptions {
   readonly runs: number;
   readonly timeLimitMs: number;
   readonly maxCommands?: number;
-  readonly mutant: keyof Mutants | null;
+  readonly mutant: string | null;
   readonly shard?: { readonly k: number; readonly n: number };
   readonly workers: number;
   /** Each suite's milliseconds per run in an earlier campaign (for the campaign's time left). */

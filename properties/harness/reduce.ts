@@ -8,7 +8,6 @@
 // cut whenever the same catalog entry still fails. The result is 1-minimal:
 // without any one of its commands the failure goes away or changes.
 
-import type { Mutants } from '../../model/mutants.js';
 import type { ReplayResult } from './replay.js';
 import { replayCommands } from './replay.js';
 import type { AnySuite, CommandCall } from './suite.js';
@@ -31,11 +30,11 @@ function executed(cand: readonly CommandCall[], r: ReplayResult): CommandCall[] 
  * `maxReplays` replays. Returns undefined when the commands do not fail that
  * way to begin with.
  */
-export function reduceCommands(suite: AnySuite, commands: readonly CommandCall[], mutant: keyof Mutants | null, failureId: string, maxReplays = 2000): Reduced | undefined {
+export function reduceCommands(suite: AnySuite, commands: readonly CommandCall[], failureId: string, maxReplays = 2000): Reduced | undefined {
   let replays = 0;
   const fails = (cand: readonly CommandCall[]): ReplayResult | undefined => {
     replays++;
-    const r = replayCommands(suite, cand, mutant);
+    const r = replayCommands(suite, cand);
     return r.failure?.id === failureId ? r : undefined;
   };
   const first = fails(commands);

@@ -2,15 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { withMutant } from '../../model/mutants.js';
-import { getSuite } from '../registry.js';
-import { replayWithFastCheck, runSuite } from './campaign.js';
+import { mutantHarness } from '../../testing/mutantBuild.js';
 import { saveCounterexample } from './files.js';
 import type { ReplayFile } from './replay.js';
 import { ReplayFileError, formatReplay, readCounterexample, replayCounterexample } from './replay.js';
 
-const suite = getSuite('pagealloc')!;
-const found = withMutant('findBestFit', () => runSuite(suite, { seed: 3, runs: 500, mutant: 'findBestFit' }));
+// A counterexample to save and replay: the named mutant findBestFit's, found and replayed in its build.
+const broken = await mutantHarness('findBestFit');
+const suite = broken.registry.getSuite('pagealloc')!;
+const found = broken.campaign.runSuite(suite, { seed: 3, runs: 500, mutant: 'findBestFit' });
 const cx = found.counterexample!;
 const dir = mkdtempSync(join(tmpdir(), 'mheap-replay-'));
 
@@ -19,7 +19,7 @@ describe('replaying a saved counterexample', () => {
     const file = saveCounterexample(dir, cx);
     const again = readCounterexample(file);
     expect(again).toEqual(cx);
-    const r = replayCounterexample(again);
+    const r = broken.replay.replayCounterexample(again);
     expect(r.failure?.id).toBe(cx.failure.id);
     expect(r.failure?.why).toBe(cx.failure.why);
     expect(r.trace.map((t) => `${t.go}\t// ${t.comment}`)).toEqual(cx.program.slice(1));
@@ -29,7 +29,7 @@ describe('replaying a saved counterexample', () => {
   });
 
   test('fast-check itself, from the seed and path, regenerates its shrunk case; the saved commands are that case or a cut of it', () => {
-    const f = withMutant('findBestFit', () => replayWithFastCheck(suite, cx));
+    const f = broken.campaign.replayWithFastCheck(suite, cx);
     expect(f?.info.id).toBe(cx.failure.id);
     // reduce.ts may cut fast-check's case further (here it was 1-minimal already).
     expect(isSubsequence(cx.commands, f!.executed)).toBe(true);
@@ -37,7 +37,7 @@ describe('replaying a saved counterexample', () => {
   });
 
   test('the same seed gives the same run, byte for byte', () => {
-    const again = withMutant('findBestFit', () => runSuite(suite, { seed: 3, runs: 500, mutant: 'findBestFit' }));
+    const again = broken.campaign.runSuite(suite, { seed: 3, runs: 500, mutant: 'findBestFit' });
     expect(JSON.stringify(again.counterexample)).toBe(JSON.stringify(cx));
   });
 });

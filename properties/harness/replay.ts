@@ -3,8 +3,7 @@
 // step changed.
 
 import { readFileSync } from 'node:fs';
-import type { Mutants } from '../../model/mutants.js';
-import { mutantNames, withMutant } from '../../model/mutants.js';
+import { namedMutantIds } from '../../mutants/catalog.js';
 import { getSuite } from '../registry.js';
 import type { Counterexample } from './campaign.js';
 import { formatChanges, formatFailure, formatProgram } from './printer.js';
@@ -63,7 +62,7 @@ export function parseCounterexample(v: unknown, file: string): ReplayFile {
   if ((has('path') && typeof o.path !== 'string') || (has('replayPath') && typeof o.replayPath !== 'string')) return bad('path and replayPath must be strings');
   if (has('maxCommands') && (!Number.isSafeInteger(o.maxCommands) || (o.maxCommands as number) < 1)) return bad('maxCommands must be a positive integer');
   const mutant = o.mutant ?? null;
-  if (mutant !== null && !mutantNames.includes(mutant as keyof Mutants)) return bad(`names an unknown mutant ${JSON.stringify(mutant)}`);
+  if (mutant !== null && (typeof mutant !== 'string' || !namedMutantIds.includes(mutant))) return bad(`names an unknown mutant ${JSON.stringify(mutant)}`);
   if (!Array.isArray(o.commands)) return bad('commands must be an array of {name, args}');
   const defs = new Map(suite.commands.map((c) => [c.name, c]));
   const commands: CommandCall[] = o.commands.map((c: unknown, i: number) => {
@@ -105,33 +104,30 @@ export interface ReplayResult {
   readonly failure?: FailureInfo;
 }
 
-/** Replay a command list on a fresh world (with the counterexample's mutant, if any). */
-export function replayCommands(suite: AnySuite, commands: readonly CommandCall[], mutant: keyof Mutants | null): ReplayResult {
-  const run = (): ReplayResult => {
-    const skipped: number[] = [];
-    let ctx: RunContext<unknown, unknown, unknown> | undefined;
-    let figures0: Record<string, string | number> = {};
-    try {
-      ctx = new RunContext(suite, new Stats(), true);
-      figures0 = suite.figures(ctx.world);
-      const defs = new Map(suite.commands.map((c) => [c.name, c]));
-      commands.forEach((c, i) => {
-        const def = defs.get(c.name)!;
-        if (!def.applies(ctx!.world, c.args)) skipped.push(i);
-        else ctx!.exec(def, c.args);
-      });
-      return { prelude: ctx.preludeLines, figures0, trace: ctx.trace, skipped };
-    } catch (e) {
-      if (!(e instanceof Failure)) throw e;
-      return { prelude: e.prelude, figures0, trace: e.trace, skipped, failure: e.info };
-    }
-  };
-  return mutant === null ? run() : withMutant(mutant, run);
+/** Replay a command list on a fresh world of this build's model. */
+export function replayCommands(suite: AnySuite, commands: readonly CommandCall[]): ReplayResult {
+  const skipped: number[] = [];
+  let ctx: RunContext<unknown, unknown, unknown> | undefined;
+  let figures0: Record<string, string | number> = {};
+  try {
+    ctx = new RunContext(suite, new Stats(), true);
+    figures0 = suite.figures(ctx.world);
+    const defs = new Map(suite.commands.map((c) => [c.name, c]));
+    commands.forEach((c, i) => {
+      const def = defs.get(c.name)!;
+      if (!def.applies(ctx!.world, c.args)) skipped.push(i);
+      else ctx!.exec(def, c.args);
+    });
+    return { prelude: ctx.preludeLines, figures0, trace: ctx.trace, skipped };
+  } catch (e) {
+    if (!(e instanceof Failure)) throw e;
+    return { prelude: e.prelude, figures0, trace: e.trace, skipped, failure: e.info };
+  }
 }
 
-/** Replay a saved counterexample. */
+/** Replay a saved counterexample on this build's model (its mutant's build, if it names one: cli/replay.ts). */
 export function replayCounterexample(cx: ReplayFile): ReplayResult {
-  return replayCommands(getSuite(cx.suite)!, cx.commands, cx.mutant);
+  return replayCommands(getSuite(cx.suite)!, cx.commands);
 }
 
 /** The replay as printed: the program with, under each step, what changed; then the verdict. */

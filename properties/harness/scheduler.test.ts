@@ -1,17 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import { withMutant } from '../../model/mutants.js';
-import { getSuite } from '../registry.js';
+import { mutantHarness, mutantModule } from '../../testing/mutantBuild.js';
 import type { BatchJob, BatchResult } from './batch.js';
 import { planBatches } from './batch.js';
-import { runSuite } from './campaign.js';
 import type { SuiteResult } from './campaign.js';
 import type { Executor } from './scheduler.js';
-import { InProcessExecutor, newFlags, runJob, runScheduled } from './scheduler.js';
+import { newFlags } from './scheduler.js';
 
-const suite = getSuite('pagealloc-small')!;
-// pagealloc-small from suite seed 8 + 1000003 under sysGrowSeedMin: batch 0 passes, batches 1, 2 and 3 fail.
+// pagealloc-small from suite seed 8 + 1000003 under the named mutant
+// go63385SysGrowSeedMin: batch 0 passes, batches 1, 2 and 3 fail. The
+// scheduler runs in the mutant's build.
+const mutant = 'go63385SysGrowSeedMin';
+const broken = await mutantHarness(mutant);
+const { InProcessExecutor, runJob, runScheduled } = await mutantModule<typeof import('./scheduler.js')>(mutant, 'properties/harness/scheduler.js');
+const suite = broken.registry.getSuite('pagealloc-small')!;
 const suiteSeed = 8 + 1_000_003;
-const mutant = 'sysGrowSeedMin' as const;
 
 /** Lanes that finish their batches in an order unrelated to batch order (later batches first). */
 class ShuffledExecutor implements Executor {
@@ -32,7 +34,7 @@ class ShuffledExecutor implements Executor {
 const essence = (r: SuiteResult): unknown => ({ runs: r.runs, steps: r.steps, batches: r.batches, stats: r.stats.toData(), cx: r.counterexample });
 
 describe('scheduling batches over lanes', () => {
-  const one = withMutant(mutant, () => runSuite(suite, { seed: suiteSeed, runs: 200, mutant }));
+  const one = broken.campaign.runSuite(suite, { seed: suiteSeed, runs: 200, mutant });
 
   test('one lane in order finds the lowest failing batch', () => {
     expect(one.batches).toBe(2);

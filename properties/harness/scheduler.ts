@@ -7,7 +7,6 @@
 // running them in order would report. Batches above a failure (and all of
 // them on an interrupt) are told to stop through shared flags.
 
-import { withMutant } from '../../model/mutants.js';
 import { getSuite } from '../registry.js';
 import { batchRuns, epochNow, plannedRuns, runBatch } from './batch.js';
 import type { BatchJob, BatchPlan, BatchResult } from './batch.js';
@@ -40,7 +39,7 @@ export function interrupted(flags: Int32Array): boolean {
   return Atomics.load(flags, 1) !== 0;
 }
 
-/** Run one job where the executor lives, under the job's mutant, stopping when the flags say so. */
+/** Run one job where the executor lives (its mutant is this build's), stopping when the flags say so. */
 export function runJob(job: BatchJob, flags: Int32Array, suites: Map<string, AnySuite>): BatchResult {
   let suite = suites.get(job.suite);
   if (suite === undefined) {
@@ -49,8 +48,7 @@ export function runJob(job: BatchJob, flags: Int32Array, suites: Map<string, Any
     suites.set(job.suite, suite);
   }
   const stop = (): boolean => interrupted(flags) || job.batch > Atomics.load(flags, 0);
-  const run = (): BatchResult => runBatch(suite, job, stop);
-  return job.mutant === null ? run() : withMutant(job.mutant, run);
+  return runBatch(suite, job, stop);
 }
 
 /** The executor of `--workers 1`: batches run in this thread, yielding between them (so Ctrl-C is heard). */

@@ -3,7 +3,7 @@
 // still shrunk to the end.
 
 import { describe, expect, test } from 'vitest';
-import { withMutant } from '../../model/mutants.js';
+import { mutantHarness } from '../../testing/mutantBuild.js';
 import { getSuite } from '../registry.js';
 import type { BatchJob } from './batch.js';
 import { epochNow, runBatch } from './batch.js';
@@ -29,15 +29,17 @@ describe('the time limit within a batch', () => {
     expect(runBatch(suite, { ...job, deadline: epochNow() + 3_600_000 })).toMatchObject({ cut: false, stats: { runs: 50 } });
   });
 
-  test('a failure found before the limit is still shrunk to the end', () => {
-    const m = { ...job, suite: 'pagealloc', suiteSeed: 1, mutant: 'updateSkipsParents' as const };
-    const pagealloc = getSuite('pagealloc')!;
-    const free = withMutant('updateSkipsParents', () => runBatch(pagealloc, m, undefined, () => false));
+  test('a failure found before the limit is still shrunk to the end', async () => {
+    // A failing batch: the named mutant updateSkipsParents's, run in its build.
+    const broken = await mutantHarness('updateSkipsParents');
+    const m = { ...job, suite: 'pagealloc', suiteSeed: 1, mutant: 'updateSkipsParents' };
+    const pagealloc = broken.registry.getSuite('pagealloc')!;
+    const free = broken.batch.runBatch(pagealloc, m, undefined, () => false);
     expect(free.counterexample).toBeDefined();
     const failingRun = free.stats.runs; // runs committed before the failing one
     let polls = 0;
     // Time is up right after the failing run began: shrinking runs on, unpolled.
-    const timed = withMutant('updateSkipsParents', () => runBatch(pagealloc, m, undefined, () => polls++ > failingRun));
+    const timed = broken.batch.runBatch(pagealloc, m, undefined, () => polls++ > failingRun);
     expect(timed.counterexample).toEqual(free.counterexample);
     expect(polls).toBe(failingRun + 1);
   });

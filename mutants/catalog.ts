@@ -1,0 +1,76 @@
+// The catalog of named mutants: small, deliberate bugs in model/, each a
+// patch under mutants/patches/<id>.patch applied to a scratch copy
+// (mutants/scratch.ts), so model/ carries no test-only branches. Several
+// re-create a real Go runtime bug; every one names what it breaks and the
+// catalog rule (or Go throw) that must catch it. `mheap-spec mutants` runs
+// the suites against each and writes reports/mutants.md.
+
+export interface NamedMutant {
+  /** The patch's name: mutants/patches/<id>.patch. */
+  readonly id: string;
+  /** What the bug does, in a line. */
+  readonly breaks: string;
+  /** The Go issues it re-creates, if any (golang/go#N). */
+  readonly goIssues?: readonly number[];
+  /** The catalog rules (ids) or Go throws (`throw("...")`) expected to catch it; any of them counts. */
+  readonly caughtBy: readonly string[];
+  /** The suites that run against it, in order: the probe stops at the first that fails. */
+  readonly suites: readonly string[];
+}
+
+const pageSuites = ['pagealloc-small', 'pagealloc'] as const;
+const heapSuites = ['mheap-small', 'mheap'] as const;
+
+export const namedMutants: readonly NamedMutant[] = [
+  // The page allocator (runtime/mpagealloc.go, mpagecache.go, mgcscavenge.go).
+  {
+    id: 'findIgnoresStraddle',
+    breaks: 'pageAlloc.find never takes a run that straddles summary entries',
+    caughtBy: ['allocIsFirstFit', 'throw("bad summary data")'],
+    suites: pageSuites,
+  },
+  {
+    id: 'findBestFit',
+    breaks: 'pageAlloc.find descends into the fitting entry with the smallest max, not the first',
+    caughtBy: ['allocIsFirstFit'],
+    suites: pageSuites,
+  },
+  {
+    id: 'updateSkipsParents',
+    breaks: 'pageAlloc.update stops at the leaf level: inner summaries go stale',
+    caughtBy: ['innerSummariesCombineChildren'],
+    suites: pageSuites,
+  },
+  {
+    id: 'freeKeepsSearchAddr',
+    breaks: 'pageAlloc.free does not lower searchAddr: freed pages below it are never found',
+    caughtBy: ['searchAddrIsLowerBound'],
+    suites: pageSuites,
+  },
+  {
+    id: 'go63385SysGrowSeedMin',
+    breaks: "scavengeIndex.sysGrow updates min only when haveMin == 0 (the go1.21 seed's form)",
+    goIssues: [63385],
+    caughtBy: ['scavIndexEntriesMatchSpec'],
+    suites: pageSuites,
+  },
+  // The span layer (runtime/mheap.go, stack.go).
+  {
+    id: 'allocNeedsZeroKeepsZeroedBase',
+    breaks: 'allocNeedsZero never advances zeroedBase: reused memory is handed out as already zero',
+    caughtBy: ['zeroedBaseIsHighWaterMark', 'needzeroIsPrecise', 'needzeroIsSound'],
+    suites: heapSuites,
+  },
+];
+
+const byId = new Map(namedMutants.map((m) => [m.id, m]));
+
+/** The ids of every named mutant, in catalog order. */
+export const namedMutantIds: readonly string[] = namedMutants.map((m) => m.id);
+
+/** The named mutant id; throws on an unknown id. */
+export function namedMutant(id: string): NamedMutant {
+  const m = byId.get(id);
+  if (m === undefined) throw new Error(`unknown mutant ${JSON.stringify(id)}`);
+  return m;
+}

@@ -61,6 +61,10 @@ export const namedMutants: readonly NamedMutant[] = [
     caughtBy: ['zeroedBaseIsHighWaterMark', 'needzeroIsPrecise', 'needzeroIsSound'],
     suites: heapSuites,
   },
+  // Real Go runtime bugs, re-created.
+
+  // The sweeper (runtime/mgcsweep.go, mcentral.go, mcache.go, malloc.go, mgc.go).
+
 ];
 
 const byId = new Map(namedMutants.map((m) => [m.id, m]));

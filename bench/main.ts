@@ -15,6 +15,8 @@
 // 3. Checked steps per second of the stateful suites, next to the fast-check
 //    floor (a trivial model) measured in the same run: as the reference notes
 //    measure it (its first 1000 runs), and warm.
+// 3b. The named mutants (mutants/catalog.ts): the median and the maximum
+//    time to first failure, each probed in its own build.
 // 4. The campaign's --workers speed-up: the same seeds with 1 and 2 workers,
 //    in the same run (target 1.8x on 2 cores), and that the results agree.
 //
@@ -33,6 +35,7 @@ import { parseCount, parseDuration, UsageError } from '../cli/usage.js';
 import { GoThrow, ModelError } from '../model/throw.js';
 import { campaignMemory, measureSpeedup } from './campaign.js';
 import { measureFloor } from './floor.js';
+import { mutantTimes } from './mutants.js';
 import { median } from './median.js';
 import { timeWindow } from './naiveWindow.js';
 import { benchTrace, freshAllocator, runModel } from './pagealloc.js';
@@ -151,6 +154,10 @@ async function main(): Promise<number> {
     log(`  ${name.padEnd(16)} ${String(sps).padStart(7)}/s = 1/${Math.round(floor.stepsPerSec / sps)} of the floor, 1/${Math.round(warmFloor / sps)} of the warm floor (target 1/${floorTarget(name)})`);
   }
 
+  // The named mutants' time to first failure, next to the floor: how fast the suites catch a known bug.
+  const mt = await mutantTimes(quick ? 1 : 5);
+  log(`named mutants: ${mt.mutants - mt.survived.length} of ${mt.mutants} killed within 10,000 runs per suite; time to first failure, each mutant's median of ${mt.seeds} seed${mt.seeds === 1 ? '' : 's'}: median over the catalog ${(mt.medianMs / 1000).toFixed(2)} s (target under 2 s), max ${(mt.maxMs / 1000).toFixed(2)} s (${mt.slowest})${mt.survived.length === 0 ? '' : `; SURVIVED: ${mt.survived.join(', ')}`}`);
+
   // 4. Worker threads: the same campaign with 1 and 2 workers.
   const sp = measureSpeedup(['pagealloc', 'mheap'], quick ? 300 : 4000, seed, quick ? 1 : 5);
   log(`campaign: ${sp.suites.join(' + ')}, ${sp.runs} runs each, same seeds, ${sp.reps} pairs of campaigns (1 worker, then 2): speed-up ${sp.speedup.toFixed(2)}x on ${sp.cores} cores, the median pair (target 1.8x); same result: ${sp.same ? 'yes' : 'NO'}`);
@@ -172,6 +179,7 @@ async function main(): Promise<number> {
     },
     stateful: { stepsPerSec, suites, floorFraction: Number((stepsPerSec / floor.stepsPerSec).toFixed(4)), warmFloorFraction: Number((stepsPerSec / warmFloor).toFixed(4)) },
     floor: { stepsPerSec: floor.stepsPerSec, warmStepsPerSec: warmFloor },
+    mutants: mt,
     campaign: sp,
     pagetrace: pagetraces,
   };

@@ -2,11 +2,10 @@
 // named mutant (mutants/catalog.ts), each in its own build, and write the
 // kill matrix to reports/mutants.md and .json.
 
-import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { namedMutant, namedMutantIds, namedMutants } from '../mutants/catalog.js';
-import type { ProbeResult } from '../mutants/probe.js';
+import { probeInBuild } from '../mutants/probeRun.js';
 import type { MutantOutcome } from '../mutants/report.js';
 import { buildReport, medianTimeToFailure, reportMarkdown, verdictOf } from '../mutants/report.js';
 import { MutantBuildError, prepareMutant } from '../mutants/scratch.js';
@@ -56,19 +55,6 @@ const options = {
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
-
-/** Run the probe in the mutant's build; resolves to its result. */
-function probeInBuild(dir: string, seeds: number, runs: number): Promise<ProbeResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, join(dir, 'dist', 'mutants', 'probeMain.js'), String(seeds), String(runs)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (err += t));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as ProbeResult) : reject(new Error(`the probe in ${dir} exited ${code}: ${err.trim()}`))));
-  });
-}
 
 /** The catalog's state invariants and action properties, over every suite. */
 function catalogRules(): string[] {

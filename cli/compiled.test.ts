@@ -39,7 +39,8 @@ describe('the compiled CLI', () => {
       expect(stable(two)).toBe(stable(one));
       expect(readFileSync(join(two, 'coverage.md'), 'utf8')).toBe(readFileSync(join(one, 'coverage.md'), 'utf8'));
     }
-  });
+    // Four campaigns, two of them in a named mutant's build (built first if need be).
+  }, 240_000);
 
   test.each(['1', '2'])('Ctrl-C with --workers %s: exit 130, the report so far and the counterexample are written', async (workers) => {
     const out = tmp();

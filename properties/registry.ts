@@ -1,7 +1,7 @@
 // Every stateful suite, by name: what `mheap-spec check --suite NAME` and
 // the replay of a saved counterexample look up.
 
-import { Geometry, defaultGeometry, small } from '../model/geometry.js';
+import { Geometry, defaultGeometry, linuxAmd64, small } from '../model/geometry.js';
 import type { AnySuite } from './harness/suite.js';
 import { heapSuite } from './mheap/suite.js';
 import { pageAllocSuite } from './pagealloc/suite.js';
@@ -18,6 +18,11 @@ const registry: Record<string, () => AnySuite> = {
     ),
   sweep: () => sweepSuite(),
   'sweep-small': () => sweepSuite({ geometry: new Geometry(small), nprocs: 2, osLimitArenas: 6 }, 'sweep-small', 'small geometry'),
+  // Physical pages larger than the runtime's 8 KiB pages (16 KiB: linux/arm64
+  // kernels with 16K pages, darwin/arm64): the scavenger releases whole
+  // physical pages only, two runtime pages at a time (Go issue 35445).
+  // Last, so the other suites keep their seeds.
+  'pagealloc-16k': () => pageAllocSuite(new Geometry({ ...linuxAmd64, physPageSize: 16 << 10 }), 'pagealloc-16k', 'linux/amd64 sizes with 16 KiB physical pages'),
 };
 
 /** Suite names, in campaign order. */

@@ -11,6 +11,7 @@ import { scavChunkHasFree, scavChunkNoHugePage } from '../../model/mgcscavenge_i
 import type { PallocData } from '../../model/mpallocbits.js';
 import type { CheckScope } from '../catalog.js';
 import { bit, grownChunks, pageHex, sameSum } from './modelView.js';
+import { wholeGroups } from './pageHeap.js';
 import { summarizeWords } from './summary.js';
 import { decodeSum } from './summaryCodec.js';
 import type { PageAllocWorld } from './world.js';
@@ -93,8 +94,8 @@ function chunkPass(w: PageAllocWorld): ChunkProblems {
         }
       }
       if (entry === undefined || out.reach !== undefined) continue;
-      // The free, unscavenged pages the model's index keeps from a forced scavenger: all of a chunk marked empty, else those above searchAddrForce.
-      const x = ~(a | s) >>> 0;
+      // The free, unscavenged pages (whole physical pages) the model's index keeps from a forced scavenger: all of a chunk marked empty, else those above searchAddrForce.
+      const x = wholeGroups(~(a | s) >>> 0, k, c.w, c.scavenged.w, shadow.minPages);
       const got = clear ? x : (x & aboveMask(cursorPage - first - 32 * k)) >>> 0;
       const exp = specUnreachable?.[k] ?? 0;
       const d = (got ^ exp) >>> 0;

@@ -64,7 +64,11 @@ export class AbstractPageHeap implements ScavengeablePages {
     index: Omit<IndexGeometry, 'chunkPages'>,
   ) {
     this.index = new AbstractScavengeIndex({ ...index, chunkPages });
+    this.minPages = index.minPages;
   }
+
+  /** Pages per physical page: the scavenger releases whole, aligned groups of them only. */
+  readonly minPages: number;
 
   /** Tell the index that [pi, pi+n) went from free to held (allocated or cached), chunk by chunk. */
   private indexAlloc(pi: number, n: number): void {
@@ -369,7 +373,7 @@ export class AbstractPageHeap implements ScavengeablePages {
     const above = this.index.force.page - ci * this.chunkPages;
     let any = 0;
     for (let k = 0; k < c.allocBits.length; k++) {
-      const x = ~(c.allocBits[k]! | c.scavBits[k]!) >>> 0;
+      const x = wholeGroups(~(c.allocBits[k]! | c.scavBits[k]!) >>> 0, k, c.allocBits, c.scavBits, this.minPages);
       const b0 = above - 32 * k;
       const mask = clear || b0 < 0 ? 0xffffffff : b0 >= 31 ? 0 : (0xffffffff << (b0 + 1)) >>> 0;
       out[k] = (x & mask) >>> 0;
@@ -383,7 +387,7 @@ export class AbstractPageHeap implements ScavengeablePages {
     const out = new PageSet(this.chunkPages);
     for (const ci of this.chunkOrder) {
       const c = this.chunkStatesByIndex.get(ci)!;
-      out.setChunk(ci, c.allocBits.map((x, k) => ~(x | c.scavBits[k]!)));
+      out.setChunk(ci, c.allocBits.map((x, k) => wholeGroups(~(x | c.scavBits[k]!) >>> 0, k, c.allocBits, c.scavBits, this.minPages)));
     }
     return out;
   }
@@ -392,4 +396,24 @@ export class AbstractPageHeap implements ScavengeablePages {
   chunkStates(ci: number): { readonly state: Uint8Array; readonly scavenged: Uint8Array; readonly owner: Int32Array; readonly free: number; readonly scavBits: Uint32Array } | undefined {
     return this.chunkStatesByIndex.get(ci);
   }
+}
+
+/**
+ * Word k of a chunk's free-and-unscavenged bits x, keeping only whole
+ * min-page groups (physical pages): findScavengeCandidate's fillAligned
+ * view, where a group with any page allocated or scavenged is no candidate.
+ */
+export function wholeGroups(x: number, k: number, allocBits: ArrayLike<number>, scavBits: ArrayLike<number>, min: number): number {
+  if (min <= 1) return x;
+  if (min >= 32) {
+    // A group spans min/32 words: all of them must be wholly free and unscavenged.
+    const per = min / 32;
+    const first = k - (k % per);
+    for (let j = first; j < first + per; j++) if ((allocBits[j]! | scavBits[j]!) !== 0) return 0;
+    return x;
+  }
+  const full = (1 << min) - 1;
+  let out = 0;
+  for (let b = 0; b < 32; b += min) if (((x >>> b) & full) === full) out |= full << b;
+  return out >>> 0;
 }

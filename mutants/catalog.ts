@@ -48,6 +48,13 @@ export const namedMutants: readonly NamedMutant[] = [
     suites: pageSuites,
   },
   {
+    id: 'go35445ScavengeMaxNotAligned',
+    breaks: 'findScavengeCandidate does not align max up to the physical page: with max not a multiple of min it releases part of a physical page',
+    goIssues: [35445],
+    caughtBy: ['scavengeFollowsTheIndex', 'scavengeReleasesOnlyFreePages'],
+    suites: ['pagealloc-16k'],
+  },
+  {
     id: 'go63385SysGrowSeedMin',
     breaks: "scavengeIndex.sysGrow updates min only when haveMin == 0 (the go1.21 seed's form)",
     goIssues: [63385],

@@ -20,6 +20,7 @@ export interface NamedMutant {
 
 const pageSuites = ['pagealloc-small', 'pagealloc'] as const;
 const heapSuites = ['mheap-small', 'mheap'] as const;
+const sweepSuites = ['sweep-small', 'sweep'] as const;
 
 export const namedMutants: readonly NamedMutant[] = [
   // The page allocator (runtime/mpagealloc.go, mpagecache.go, mgcscavenge.go).
@@ -64,7 +65,56 @@ export const namedMutants: readonly NamedMutant[] = [
   // Real Go runtime bugs, re-created.
 
   // The sweeper (runtime/mgcsweep.go, mcentral.go, mcache.go, malloc.go, mgc.go).
-
+  {
+    id: 'tryAcquireWithoutCAS',
+    breaks: 'sweepLocker.tryAcquire stores sg-1 after its check without the compare-and-swap: two sweepers can take one span',
+    caughtBy: ['sweepgenMovesLegally'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'uncacheSpanStaleUnswept',
+    breaks: 'mcentral.uncacheSpan tests for a stale span at sg-1, not sg+1: a span cached before the sweep began goes to the swept sets unswept',
+    caughtBy: ['sweepgenMovesLegally'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'uncacheSpanMovesStaleWithoutSweep',
+    breaks: 'mcentral.uncacheSpan takes a stale (sg+1) span to sg-1 and puts it on a swept set without sweeping it',
+    caughtBy: ['markTerminationBeginsTheSweep'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'sweepFreesMarked',
+    breaks: 'sweep gets the fresh gcmarkBits before it makes the old ones the allocBits: every object of a swept span is freed, marked or not',
+    caughtBy: ['objectsAreTheSpecs'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'go54596FreeIndexForScanWithFreeindex',
+    breaks: 'nextFreeFast and nextFreeIndex advance freeIndexForScan with freeindex: the GC sees an object as allocated before mallocgc has published it',
+    goIssues: [54596],
+    caughtBy: ['unpublishedObjectsAreFreeToTheGC'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'allocSkipsReclaim',
+    breaks: "mheap.alloc skips `if !isSweepDone() { h.reclaim(npages) }`: the heap grows while unswept garbage waits",
+    caughtBy: ['allocReclaimsFirst'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'go46500SweepTermination',
+    breaks: "go1.17's sweep termination: sweepone counts itself among the sweepers only once tryAcquire's check passes, so a sweeper that has popped the last span is not counted and isSweepDone can be true while it holds it",
+    goIssues: [45315, 46500],
+    caughtBy: ['sweepDoneMeansSwept'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'idlePsNotFlushed',
+    breaks: "gcMarkTermination does not flush idle Ps' mcaches at once: an idle P the scheduler would let flush later keeps its sg+1 spans",
+    caughtBy: ['markTerminationBeginsTheSweep'],
+    suites: sweepSuites,
+  },
 ];
 
 const byId = new Map(namedMutants.map((m) => [m.id, m]));

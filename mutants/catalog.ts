@@ -114,6 +114,65 @@ export const namedMutants: readonly NamedMutant[] = [
     breaks: "gcMarkTermination does not flush idle Ps' mcaches at once: an idle P the scheduler would let flush later keeps its sg+1 spans",
     caughtBy: ['markTerminationBeginsTheSweep'],
     suites: sweepSuites,
+  },  {
+    id: 'nextFreeIndexShiftOffByOne',
+    breaks: 'nextFreeIndex shifts allocCache by bitIndex, not bitIndex+1: the cache lags freeindex by one slot and nextFreeFast hands out the slot after, free or not',
+    caughtBy: ['mallocgcReturnsAFreeSlot'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'ensureSweptDoesNotWait',
+    breaks: 'ensureSwept returns when it cannot acquire the span, without waiting for its sweeper (sg-1) or its mcache (sg+1) to finish',
+    caughtBy: ['ensureSweptReturnsSwept'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'pageMarksNotCleared',
+    breaks: "gcResetMarkState does not clear the arenas' pageMarks: the last cycle's page marks survive into the mark phase",
+    caughtBy: ['marksAreTheSpecs'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'sweepKeepsMarkBits',
+    breaks: 'sweep makes gcmarkBits the allocBits but gets no fresh gcmarkBits: the next cycle starts with every live object already marked',
+    caughtBy: ['marksAreTheSpecs'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'sweepCountsFreedObjectsNotBytes',
+    breaks: 'sweep adds the number of objects it freed to totalFree, not their bytes',
+    caughtBy: ['totalAllocAndFreeAreConsistent'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'gcStartMarksBeforeFinishSweep',
+    breaks: 'gcStart enters _GCmark before finishsweep_m: the last unswept spans are swept, and empty ones freed, while the GC marks',
+    caughtBy: ['noSpanFreedDuringGC', 'spanStateTransitionsAreLegal'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'gcSweepBeforeGCoff',
+    breaks: 'gcMarkTermination calls gcSweep before it sets gcphase to _GCoff',
+    caughtBy: ['throw("gcSweep being done but phase is not GCoff")'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'uncacheSpanKeepsCachedSweepgen',
+    breaks: 'mcentral.uncacheSpan fixes up the sweepgen of a stale span only: a span cached after the sweep began goes to a swept set still at sg+3',
+    caughtBy: ['inUseSpansHaveOnePlace'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'cacheSpanDropsFullSweptSpan',
+    breaks: 'mcentral.cacheSpan sweeps a full unswept span that stays full and does not put it on the full swept set: the span is lost to the sweeper',
+    caughtBy: ['inUseSpansHaveOnePlace'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'nextSpanForSweepHalfTheClasses',
+    breaks: 'nextSpanForSweep stops at numSweepClasses/2: the unswept sets of the upper span classes are never swept by sweepone, yet sweeping is marked drained',
+    caughtBy: ['sweepDoneMeansSwept', 'throw("attempt to clear non-empty span set")'],
+    suites: sweepSuites,
   },
 ];
 

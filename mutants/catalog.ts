@@ -115,8 +115,8 @@ export const namedMutants: readonly NamedMutant[] = [
     caughtBy: ['markTerminationBeginsTheSweep'],
     suites: sweepSuites,
   },  {
-    id: 'nextFreeIndexShiftOffByOne',
-    breaks: 'nextFreeIndex shifts allocCache by bitIndex, not bitIndex+1: the cache lags freeindex by one slot and nextFreeFast hands out the slot after, free or not',
+    id: 'nextFreeFastShiftOffByOne',
+    breaks: 'nextFreeFast shifts allocCache by theBit, not theBit+1: the cache lags freeindex by one slot, so the next nextFreeFast hands out the slot at freeindex, free or not',
     caughtBy: ['mallocgcReturnsAFreeSlot'],
     suites: sweepSuites,
   },
@@ -172,6 +172,17 @@ export const namedMutants: readonly NamedMutant[] = [
     id: 'nextSpanForSweepHalfTheClasses',
     breaks: 'nextSpanForSweep stops at numSweepClasses/2: the unswept sets of the upper span classes are never swept by sweepone, yet sweeping is marked drained',
     caughtBy: ['sweepDoneMeansSwept', 'throw("attempt to clear non-empty span set")'],
+    suites: sweepSuites,
+  },  {
+    id: 'sweepFreesPreservedSpan',
+    breaks: "sweep frees a small span left with no objects even when its caller asked to preserve it (cacheSpan's sweep): mcentral hands an mcache a span that is back in the heap",
+    caughtBy: ['spansDieWhenTheirCallersFreeThem'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'finishsweepSweepsOne',
+    breaks: 'finishsweep_m calls sweepone once instead of until it reports nothing left: spans still unswept when the mark phase begins',
+    caughtBy: ['throw("attempt to clear non-empty span set")'],
     suites: sweepSuites,
   },
 ];

@@ -163,12 +163,6 @@ export const namedMutants: readonly NamedMutant[] = [
     suites: sweepSuites,
   },
   {
-    id: 'cacheSpanDropsFullSweptSpan',
-    breaks: 'mcentral.cacheSpan sweeps a full unswept span that stays full and does not put it on the full swept set: the span is lost to the sweeper',
-    caughtBy: ['inUseSpansHaveOnePlace'],
-    suites: sweepSuites,
-  },
-  {
     id: 'nextSpanForSweepHalfTheClasses',
     breaks: 'nextSpanForSweep stops at numSweepClasses/2: the unswept sets of the upper span classes are never swept by sweepone, yet sweeping is marked drained',
     caughtBy: ['sweepDoneMeansSwept', 'throw("attempt to clear non-empty span set")'],
@@ -183,6 +177,17 @@ export const namedMutants: readonly NamedMutant[] = [
     id: 'finishsweepSweepsOne',
     breaks: 'finishsweep_m calls sweepone once instead of until it reports nothing left: spans still unswept when the mark phase begins',
     caughtBy: ['throw("attempt to clear non-empty span set")'],
+    suites: sweepSuites,
+  },  {
+    id: 'cacheSpanLeaksSweeper',
+    breaks: 'mcentral.cacheSpan returns the partial unswept span it swept without sweep.active.end: the sweeper it announced stays outstanding, so sweeping never completes',
+    caughtBy: ['throw("active sweepers found at start of mark phase")'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'ensureSweptEndsTwice',
+    breaks: 'ensureSwept, having swept the span itself, does not return: it calls sweep.active.end a second time',
+    caughtBy: ['throw("mismatched begin/end of activeSweep")', 'sweepDoneMeansSwept'],
     suites: sweepSuites,
   },
 ];

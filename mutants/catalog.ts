@@ -179,12 +179,6 @@ export const namedMutants: readonly NamedMutant[] = [
     caughtBy: ['throw("attempt to clear non-empty span set")'],
     suites: sweepSuites,
   },  {
-    id: 'cacheSpanLeaksSweeper',
-    breaks: 'mcentral.cacheSpan returns the partial unswept span it swept without sweep.active.end: the sweeper it announced stays outstanding, so sweeping never completes',
-    caughtBy: ['throw("active sweepers found at start of mark phase")'],
-    suites: sweepSuites,
-  },
-  {
     id: 'ensureSweptEndsTwice',
     breaks: 'ensureSwept, having swept the span itself, does not return: it calls sweep.active.end a second time',
     caughtBy: ['throw("mismatched begin/end of activeSweep")', 'sweepDoneMeansSwept'],

@@ -115,12 +115,6 @@ export const namedMutants: readonly NamedMutant[] = [
     caughtBy: ['markTerminationBeginsTheSweep'],
     suites: sweepSuites,
   },  {
-    id: 'nextFreeFastShiftOffByOne',
-    breaks: 'nextFreeFast shifts allocCache by theBit, not theBit+1: the cache lags freeindex by one slot, so the next nextFreeFast hands out the slot at freeindex, free or not',
-    caughtBy: ['mallocgcReturnsAFreeSlot'],
-    suites: sweepSuites,
-  },
-  {
     id: 'ensureSweptDoesNotWait',
     breaks: 'ensureSwept returns when it cannot acquire the span, without waiting for its sweeper (sg-1) or its mcache (sg+1) to finish',
     caughtBy: ['ensureSweptReturnsSwept'],
@@ -182,6 +176,12 @@ export const namedMutants: readonly NamedMutant[] = [
     id: 'ensureSweptEndsTwice',
     breaks: 'ensureSwept, having swept the span itself, does not return: it calls sweep.active.end a second time',
     caughtBy: ['throw("mismatched begin/end of activeSweep")', 'sweepDoneMeansSwept'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'releaseAllKeepsTinyBlock',
+    breaks: "mcache.releaseAll does not clear the tiny block: after mark termination the P keeps packing tiny objects into a block the sweep may free and hand to another object",
+    caughtBy: ['mallocgcReturnsAFreeSlot'],
     suites: sweepSuites,
   },
 ];

@@ -184,6 +184,18 @@ export const namedMutants: readonly NamedMutant[] = [
     caughtBy: ['mallocgcReturnsAFreeSlot'],
     suites: sweepSuites,
   },
+  {
+    id: 'allocWhiteDuringMark',
+    breaks: 'mallocgc does not allocate black during the GC (no gcmarknewobject): an object allocated while marking is left unmarked',
+    caughtBy: ['marksAreTheSpecs'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'reclaimChunkHintInverted',
+    breaks: 'reclaimChunk looks at pageInUse & pageMarks, not pageInUse &^ pageMarks: the reclaimer sweeps the spans with marks and skips those it could free',
+    caughtBy: ['allocReclaimsFirst'],
+    suites: sweepSuites,
+  },
 ];
 
 const byId = new Map(namedMutants.map((m) => [m.id, m]));

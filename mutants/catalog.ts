@@ -20,6 +20,7 @@ export interface NamedMutant {
 
 const pageSuites = ['pagealloc-small', 'pagealloc'] as const;
 const heapSuites = ['mheap-small', 'mheap'] as const;
+const sweepSuites = ['sweep-small', 'sweep'] as const;
 
 export const namedMutants: readonly NamedMutant[] = [
   // The page allocator (runtime/mpagealloc.go, mpagecache.go, mgcscavenge.go).
@@ -266,7 +267,137 @@ export const namedMutants: readonly NamedMutant[] = [
   },
 
   // The sweeper (runtime/mgcsweep.go, mcentral.go, mcache.go, malloc.go, mgc.go).
-
+  {
+    id: 'tryAcquireWithoutCAS',
+    breaks: 'sweepLocker.tryAcquire stores sg-1 after its check without the compare-and-swap: two sweepers can take one span',
+    caughtBy: ['sweepgenMovesLegally'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'uncacheSpanStaleUnswept',
+    breaks: 'mcentral.uncacheSpan tests for a stale span at sg-1, not sg+1: a span cached before the sweep began goes to the swept sets unswept',
+    caughtBy: ['sweepgenMovesLegally'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'uncacheSpanMovesStaleWithoutSweep',
+    breaks: 'mcentral.uncacheSpan takes a stale (sg+1) span to sg-1 and puts it on a swept set without sweeping it',
+    caughtBy: ['markTerminationBeginsTheSweep'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'sweepFreesMarked',
+    breaks: 'sweep gets the fresh gcmarkBits before it makes the old ones the allocBits: every object of a swept span is freed, marked or not',
+    caughtBy: ['objectsAreTheSpecs'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'go54596FreeIndexForScanWithFreeindex',
+    breaks: 'nextFreeFast and nextFreeIndex advance freeIndexForScan with freeindex: the GC sees an object as allocated before mallocgc has published it',
+    goIssues: [54596],
+    caughtBy: ['unpublishedObjectsAreFreeToTheGC'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'allocSkipsReclaim',
+    breaks: "mheap.alloc skips `if !isSweepDone() { h.reclaim(npages) }`: the heap grows while unswept garbage waits",
+    caughtBy: ['allocReclaimsFirst'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'go46500SweepTermination',
+    breaks: "go1.17's sweep termination: sweepone counts itself among the sweepers only once tryAcquire's check passes, so a sweeper that has popped the last span is not counted and isSweepDone can be true while it holds it",
+    goIssues: [45315, 46500],
+    caughtBy: ['sweepDoneMeansSwept'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'idlePsNotFlushed',
+    breaks: "gcMarkTermination does not flush idle Ps' mcaches at once: an idle P the scheduler would let flush later keeps its sg+1 spans",
+    caughtBy: ['markTerminationBeginsTheSweep'],
+    suites: sweepSuites,
+  },  {
+    id: 'ensureSweptDoesNotWait',
+    breaks: 'ensureSwept returns when it cannot acquire the span, without waiting for its sweeper (sg-1) or its mcache (sg+1) to finish',
+    caughtBy: ['ensureSweptReturnsSwept'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'pageMarksNotCleared',
+    breaks: "gcResetMarkState does not clear the arenas' pageMarks: the last cycle's page marks survive into the mark phase",
+    caughtBy: ['marksAreTheSpecs'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'sweepKeepsMarkBits',
+    breaks: 'sweep makes gcmarkBits the allocBits but gets no fresh gcmarkBits: the next cycle starts with every live object already marked',
+    caughtBy: ['marksAreTheSpecs'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'sweepCountsFreedObjectsNotBytes',
+    breaks: 'sweep adds the number of objects it freed to totalFree, not their bytes',
+    caughtBy: ['totalAllocAndFreeAreConsistent'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'gcStartMarksBeforeFinishSweep',
+    breaks: 'gcStart enters _GCmark before finishsweep_m: the last unswept spans are swept, and empty ones freed, while the GC marks',
+    caughtBy: ['noSpanFreedDuringGC', 'spanStateTransitionsAreLegal'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'gcSweepBeforeGCoff',
+    breaks: 'gcMarkTermination calls gcSweep before it sets gcphase to _GCoff',
+    caughtBy: ['throw("gcSweep being done but phase is not GCoff")'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'uncacheSpanKeepsCachedSweepgen',
+    breaks: 'mcentral.uncacheSpan fixes up the sweepgen of a stale span only: a span cached after the sweep began goes to a swept set still at sg+3',
+    caughtBy: ['inUseSpansHaveOnePlace'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'nextSpanForSweepHalfTheClasses',
+    breaks: 'nextSpanForSweep stops at numSweepClasses/2: the unswept sets of the upper span classes are never swept by sweepone, yet sweeping is marked drained',
+    caughtBy: ['sweepDoneMeansSwept', 'throw("attempt to clear non-empty span set")'],
+    suites: sweepSuites,
+  },  {
+    id: 'sweepFreesPreservedSpan',
+    breaks: "sweep frees a small span left with no objects even when its caller asked to preserve it (cacheSpan's sweep): mcentral hands an mcache a span that is back in the heap",
+    caughtBy: ['spansDieWhenTheirCallersFreeThem'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'finishsweepSweepsOne',
+    breaks: 'finishsweep_m calls sweepone once instead of until it reports nothing left: spans still unswept when the mark phase begins',
+    caughtBy: ['throw("attempt to clear non-empty span set")'],
+    suites: sweepSuites,
+  },  {
+    id: 'ensureSweptEndsTwice',
+    breaks: 'ensureSwept, having swept the span itself, does not return: it calls sweep.active.end a second time',
+    caughtBy: ['throw("mismatched begin/end of activeSweep")', 'sweepDoneMeansSwept'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'releaseAllKeepsTinyBlock',
+    breaks: "mcache.releaseAll does not clear the tiny block: after mark termination the P keeps packing tiny objects into a block the sweep may free and hand to another object",
+    caughtBy: ['mallocgcReturnsAFreeSlot'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'allocWhiteDuringMark',
+    breaks: 'mallocgc does not allocate black during the GC (no gcmarknewobject): an object allocated while marking is left unmarked',
+    caughtBy: ['marksAreTheSpecs'],
+    suites: sweepSuites,
+  },
+  {
+    id: 'reclaimChunkHintInverted',
+    breaks: 'reclaimChunk looks at pageInUse & pageMarks, not pageInUse &^ pageMarks: the reclaimer sweeps the spans with marks and skips those it could free',
+    caughtBy: ['allocReclaimsFirst'],
+    suites: sweepSuites,
+  },
 ];
 
 const byId = new Map(namedMutants.map((m) => [m.id, m]));

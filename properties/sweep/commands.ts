@@ -48,6 +48,17 @@ function reachableNames(w: SweepSystem): string[] {
 }
 
 /**
+ * Why the tiny block at slot of span is no longer one the P may pack tiny
+ * objects into, or undefined: the block is a live tiny object of the spec's
+ * (mark termination's releaseAll drops the block before a sweep can free it).
+ */
+function staleBlock(w: SweepSystem, span: number, slot: number): string | undefined {
+  if (!w.spec.objects(span).has(slot)) return `slot ${slot} of ${w.nameOf(span)} is free`;
+  const other = w.objectsAt(span, slot).find((o) => !o.tiny);
+  return other === undefined ? undefined : `${other.name} lives in slot ${slot} of ${w.nameOf(span)}`;
+}
+
+/**
  * One atomic step of the mallocgc in progress on P pi: run it to its next
  * yield (another goroutine may run there) or to its reservation, and
  * register what it did: spans it published, the object once reserved.
@@ -94,8 +105,15 @@ function stepMalloc(w: SweepSystem, pi: number, op: string, first: boolean): Ex 
   pm.steps = undefined;
   pm.at = undefined;
   const name = `o${w.nextObject++}`;
-  const at = w.slotOf(m.x)!;
+  const at = w.slotOf(m.x);
+  if (at === undefined) {
+    // Only a tiny object put into a stale tiny block can land in no live span of the spec.
+    if (m.finished) w.pending.delete(pi);
+    const reserved = { name, span: 0, slot: -1, staleTinyBlock: `${hex(m.x)} lies in no live heap span` };
+    return { step: { ...base, ...extra, reserved, tinyReuse: true }, go: `${name} := ${call}`, comment: `P${pi}, ${m.path}: ${name} = ${hex(m.x)}, in no live heap span` };
+  }
   const occupant = m.path === 'tinyBlock' ? undefined : w.objectsAt(at.span, at.slot)[0]?.name;
+  const staleTinyBlock = m.path === 'tinyBlock' ? staleBlock(w, at.span, at.slot) : undefined;
   if (m.path !== 'tinyBlock') w.spec.addObject(at.span, at.slot);
   w.objects.set(name, { name, addr: m.x, span: at.span, slot: at.slot, size: pm.size, slotSize: m.size, tiny: m.path === 'tiny' || m.path === 'tinyBlock' });
   // The mutator holds the new object (in a local) from now on.
@@ -104,7 +122,7 @@ function stepMalloc(w: SweepSystem, pi: number, op: string, first: boolean): Ex 
   const step: SweepStep = {
     ...base,
     ...extra,
-    reserved: occupant === undefined ? { name, span: at.span, slot: at.slot } : { name, span: at.span, slot: at.slot, occupiedBy: occupant },
+    reserved: { name, span: at.span, slot: at.slot, ...(occupant === undefined ? {} : { occupiedBy: occupant }), ...(staleTinyBlock === undefined ? {} : { staleTinyBlock }) },
     ...(m.path === 'tinyBlock' ? { tinyReuse: true } : {}),
     ...(cacheSpanPath === undefined ? {} : { cacheSpanPath }),
     ...(lostRace === undefined ? {} : { lostRace }),

@@ -49,7 +49,9 @@ export const sweepgenMovesLegally: ActionProperty<HeapSnapshot, HeapStep> = {
 
 function slotProblem(s: SweepStep): string | undefined {
   const r = s.reserved;
-  if (r === undefined || r.occupiedBy === undefined) return undefined;
+  if (r === undefined) return undefined;
+  if (r.staleTinyBlock !== undefined) return `mallocgc packed ${r.name} into the P's tiny block, which is no longer a live tiny object (${r.staleTinyBlock}): a tiny block is dropped at mark termination, before a sweep can free it`;
+  if (r.occupiedBy === undefined) return undefined;
   return `mallocgc gave ${r.name} slot ${r.slot} of s${r.span}, where ${r.occupiedBy} still lives: a freed slot is reused only after its span is swept, and a live one never`;
 }
 
@@ -58,7 +60,8 @@ export const mallocgcReturnsAFreeSlot: ActionProperty<SweepSnapshot, SweepStep> 
   kind: 'action',
   go: go('mbitmap.go', '(*mspan).nextFreeIndex'),
   quote: 'nextFreeIndex returns the index of the next free object in s at or after s.freeindex.',
-  statement: 'mallocgc hands out a slot no live object holds (a tiny object shares the current tiny block): a slot whose object was freed is handed out again only after its span was swept.',
+  statement:
+    'mallocgc hands out a slot no live object holds: a slot whose object was freed is handed out again only after its span was swept. A tiny object shares the current tiny block, which is still a live tiny object (never freed, never another object\'s slot): mark termination drops every tiny block before a sweep can free it.',
   against: 'the objects the spec keeps live',
   specFile,
   holds: (_b, _a, s) => slotProblem(s) === undefined,

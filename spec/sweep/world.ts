@@ -61,8 +61,8 @@ export interface SweepStep extends HeapStep {
    * span's sweepgen after it, relative to the new h.sweepgen.
    */
   readonly bump?: { readonly cachedBefore: ReadonlyMap<number, number>; readonly deferred: readonly number[]; readonly after: ReadonlyMap<number, number> };
-  /** A malloc that reserved an object: the slot it got, and whether a live object of the spec's lay there. */
-  readonly reserved?: { readonly name: string; readonly span: number; readonly slot: number; readonly occupiedBy?: string };
+  /** A malloc that reserved an object: the slot it got, whether a live object of the spec's lay there, and, for a tiny object put into the current tiny block, why that block is no longer a live tiny object. */
+  readonly reserved?: { readonly name: string; readonly span: number; readonly slot: number; readonly occupiedBy?: string; readonly staleTinyBlock?: string };
   /** A CAS that lost to another sweeper (tryAcquire's check passed, the CAS did not): whose. */
   readonly lostRace?: 'sweepone' | 'cacheSpan';
   /** A tiny allocation into the current tiny block. */

@@ -24,7 +24,8 @@ export const mutantsHelp = `usage: mheap-spec mutants [--only ID]... [--json] [-
 Run the suites against every named mutant: a deliberate bug in model/,
 kept as a patch (mutants/patches/ID.patch, catalogued in mutants/catalog.ts)
 and applied to a scratch copy of the project built under .cache/mutants/.
-For each seed 1..${SEEDS} the mutant's suites run in order, in 50-run batches up
+For each of ${SEEDS} campaign seeds (1, 1001, 2001, ...: 1,000 apart, so no two
+share a batch) the mutant's suites run in order, in 50-run batches up
 to ${CANONICAL_RUNS.toLocaleString('en-US')} runs per suite, until a run fails. A mutant is killed when
 every seed fails on a rule (or Go throw) the catalog expects.
 

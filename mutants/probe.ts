@@ -35,17 +35,28 @@ export interface ProbeResult {
   readonly seeds: readonly SeedProbe[];
 }
 
-/** Probe this build's mutant over seeds 1..nSeeds. */
+/**
+ * The campaign seed of probe k (1-based): 1, 1001, 2001, ... Batch b of
+ * seed S runs fast-check seed S + b (plus the suite's offset), so seeds
+ * 1000 apart share no batch within a campaign's 200: each is a run of its own.
+ */
+export function probeSeed(k: number): number {
+  return 1 + (k - 1) * SEED_SPACING;
+}
+
+const SEED_SPACING = 1000;
+
+/** Probe this build's mutant over nSeeds seeds (probeSeed). */
 export function probe(nSeeds: number, runsPerSuite = CANONICAL_RUNS): ProbeResult {
   const id = appliedMutant();
   if (id === null) throw new Error('the probe runs in a mutant build (mutants/scratch.ts), not on the real model');
   const m = namedMutant(id);
   const seeds: SeedProbe[] = [];
-  for (let seed = 1; seed <= nSeeds; seed++) seeds.push(probeSeed(m.suites, seed, runsPerSuite, id));
+  for (let k = 1; k <= nSeeds; k++) seeds.push(probeOne(m.suites, probeSeed(k), runsPerSuite, id));
   return { id, runsPerSuite, seeds };
 }
 
-function probeSeed(suites: readonly string[], seed: number, runsPerSuite: number, id: string): SeedProbe {
+function probeOne(suites: readonly string[], seed: number, runsPerSuite: number, id: string): SeedProbe {
   let runs = 0;
   let elapsed = 0;
   for (const name of suites) {

@@ -101,7 +101,7 @@ export const namedMutants: readonly NamedMutant[] = [
   {
     id: 'scavIndexFindIgnoresGen',
     breaks: 'scavengeIndex.find: the background scavenger takes chunks as the forced one does, ignoring this generation\'s occupancy',
-    caughtBy: ['scavengeFollowsTheIndex'],
+    caughtBy: ['scavengeFollowsTheIndex', 'scavIndexEntriesMatchSpec'],
     suites: pageSuites,
   },
   {

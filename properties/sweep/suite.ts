@@ -27,7 +27,7 @@ export function sweepSuite(config: HeapConfig = defaultSweepConfig, name = 'swee
     newWorld: () => new SweepSystem(config),
     prelude: () => [`h := newHeap()\t// go1.21 mheap, mcentral and mcaches, ${geometryName} (${g.heapArenaBytes >> 20} MiB arenas), GOMAXPROCS=${config.nprocs}, no sweep on the first cycle`],
     snapshot: (w) => w.snapshot(),
-    coverage: sweepCoverage(sweepCommands.map((c) => c.name)),
+    coverage: sweepCoverage(sweepCommands.map((c) => c.name), config.nprocs),
     figures(w) {
       const h = w.h;
       return {

@@ -243,6 +243,36 @@ export const namedMutants: readonly NamedMutant[] = [
     caughtBy: ['misuseThrowsGosMessage'],
     suites: heapSuites,
   },
+  {
+    id: 'initSpanForgetsNeedzero',
+    breaks: 'initSpan does not set needzero when allocNeedsZero says the memory is dirty',
+    caughtBy: ['needzeroIsSound', 'needzeroIsPrecise'],
+    suites: heapSuites,
+  },
+  {
+    id: 'initSpanAlwaysNeedzero',
+    breaks: 'initSpan sets needzero on every span, fresh zeroed memory included',
+    caughtBy: ['needzeroIsPrecise'],
+    suites: heapSuites,
+  },
+  {
+    id: 'validateAllocTakesZeroPages',
+    breaks: 'mheap.alloc and allocManual take a request for 0 pages instead of refusing it',
+    caughtBy: ['undefinedInputIsRefused'],
+    suites: heapSuites,
+  },
+  {
+    id: 'sysUnusedKeepsMappedReady',
+    breaks: 'sysUnused leaves one page of every multi-page release counted in gcController.mappedReady',
+    caughtBy: ['heapStatsAreConsistent'],
+    suites: heapSuites,
+  },
+  {
+    id: 'spanOfHeapPastLimit',
+    breaks: "spanOfHeap takes the address one past a span's last object as inside it",
+    caughtBy: ['spanLookupsAgreeWithSpec'],
+    suites: heapSuites,
+  },
   // Real Go runtime bugs, re-created.
   {
     id: 'go11267StackfreeDuringGC',

@@ -21,6 +21,8 @@ export interface SeedProbe {
   readonly timeToFailureMs: number | null;
   /** The rule id (or `throw("...")`) that failed. */
   readonly caught: string | null;
+  /** The other rules false at the failing step of the shrunk counterexample. */
+  readonly alsoViolated: readonly string[];
   /** Commands in the shrunk counterexample. */
   readonly shrunkLength: number | null;
   /** The shrunk counterexample as a Go-like program. */
@@ -74,6 +76,7 @@ function probeOne(suites: readonly string[], seed: number, runsPerSuite: number,
           runs: runs + r.stats.runs,
           timeToFailureMs: elapsed + (r.firstFailureMs ?? performance.now() - t0),
           caught: cx.failure.id,
+          alsoViolated: cx.failure.alsoViolated ?? [],
           shrunkLength: cx.commands.length,
           program: cx.program,
           reproduce: `mheap-spec check --suite ${name} --seed ${seed} --runs ${(b + 1) * BATCH_SIZE} --mutant ${id}`,
@@ -83,5 +86,5 @@ function probeOne(suites: readonly string[], seed: number, runsPerSuite: number,
       runs += r.stats.runs;
     }
   }
-  return { seed, suite: null, runs, timeToFailureMs: null, caught: null, shrunkLength: null, program: [], reproduce: null };
+  return { seed, suite: null, runs, timeToFailureMs: null, caught: null, alsoViolated: [], shrunkLength: null, program: [], reproduce: null };
 }

@@ -13,10 +13,10 @@ export interface MutantOutcome {
   readonly probe?: ProbeResult;
 }
 
-/** Killed: every seed failed, each on a rule the catalog expects. */
+/** Killed: every seed failed, each with a rule the catalog expects false at the failing step (as the failure, or beside it). */
 export function verdictOf(m: NamedMutant, p: ProbeResult): Verdict {
   if (p.seeds.some((s) => s.caught === null)) return 'survived';
-  return p.seeds.every((s) => m.caughtBy.includes(s.caught!)) ? 'killed' : 'caught by another rule';
+  return p.seeds.every((s) => [s.caught!, ...s.alsoViolated].some((id) => m.caughtBy.includes(id))) ? 'killed' : 'caught by another rule';
 }
 
 export function median(xs: readonly number[]): number {
@@ -32,9 +32,9 @@ export function medianTimeToFailure(o: MutantOutcome): number {
   return median(caughtSeeds(o.probe).map((s) => s.timeToFailureMs!));
 }
 
-/** The catalog's rules (ids) that no killed mutant's counterexample names. */
+/** The catalog's rules (ids) false on no mutant's counterexample: neither the failure nor false beside it at the failing step. */
 export function uncaughtRules(outcomes: readonly MutantOutcome[], rules: readonly string[]): string[] {
-  const caught = new Set(outcomes.flatMap((o) => caughtSeeds(o.probe).map((s) => s.caught!)));
+  const caught = new Set(outcomes.flatMap((o) => caughtSeeds(o.probe).flatMap((s) => [s.caught!, ...s.alsoViolated])));
   return rules.filter((r) => !caught.has(r));
 }
 
@@ -96,24 +96,25 @@ export function reportMarkdown(r: MutantsReport): string {
     '',
     `**Killed: ${r.killed} of ${r.total}.** Time to first failure over the killed mutants (each mutant's median over its seeds): median ${secs(r.medianTimeToFailureMs)}, max ${secs(r.maxTimeToFailureMs)}.`,
     '',
-    '| mutant | Go issue | breaks | verdict | caught by | time to first failure (median, max) | shrunk steps (median, max) | suite |',
-    '|---|---|---|---|---|---|---|---|',
+    '| mutant | Go issue | breaks | verdict | caught by | also false then | time to first failure (median, max) | shrunk steps (median, max) | suite |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const m of r.mutants) {
     const caught = m.seeds.filter((s) => s.caught !== null);
     const by = [...new Set(caught.map((s) => s.caught!))].map((c) => `\`${c}\``).join(', ') || '–';
+    const also = [...new Set(caught.flatMap((s) => s.alsoViolated))].map((c) => `\`${c}\``).join(', ') || '–';
     const ttf = caught.map((s) => s.timeToFailureMs!);
     const len = caught.map((s) => s.shrunkLength!);
     const suites = [...new Set(caught.map((s) => s.suite!))].join(', ') || '–';
     out.push(
-      `| \`${m.id}\` | ${goLinks(m.goIssues) || '–'} | ${cell(m.breaks)} | ${m.verdict}${m.verdict === 'killed' ? '' : ` (expected ${m.expected.map((e) => `\`${e}\``).join(' or ')})`} | ${cell(by)} | ${ttf.length === 0 ? '–' : `${secs(median(ttf))}, ${secs(Math.max(...ttf))}`} | ${len.length === 0 ? '–' : `${median(len)}, ${Math.max(...len)}`} | ${suites} |`,
+      `| \`${m.id}\` | ${goLinks(m.goIssues) || '–'} | ${cell(m.breaks)} | ${m.verdict}${m.verdict === 'killed' ? '' : ` (expected ${m.expected.map((e) => `\`${e}\``).join(' or ')})`} | ${cell(by)} | ${cell(also)} | ${ttf.length === 0 ? '–' : `${secs(median(ttf))}, ${secs(Math.max(...ttf))}`} | ${len.length === 0 ? '–' : `${median(len)}, ${Math.max(...len)}`} | ${suites} |`,
     );
   }
   out.push('', '## Rules no mutant catches', '');
   out.push(
     r.rulesNoMutantCatches.length === 0
-      ? 'None: every state invariant and action property of the catalog fails on at least one named mutant.'
-      : `${r.rulesNoMutantCatches.length} of the catalog's state invariants and action properties fail on no named mutant yet (each is redundant or untested until one does): ${r.rulesNoMutantCatches.map((x) => `\`${x}\``).join(', ')}.`,
+      ? 'None: every state invariant and action property of the catalog is false at the failing step of some named mutant (as the failure, or beside it).'
+      : `${r.rulesNoMutantCatches.length} of the catalog's state invariants and action properties are false on no named mutant yet, neither as the failure nor beside it at the failing step (each is redundant or untested until one is): ${r.rulesNoMutantCatches.map((x) => `\`${x}\``).join(', ')}.`,
   );
   out.push('', '## Counterexamples (the first seed of each)', '');
   for (const m of r.mutants) {

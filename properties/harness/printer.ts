@@ -25,6 +25,7 @@ export function formatProgram(prelude: readonly string[], trace: readonly TraceL
 export function formatFailure(f: FailureInfo): string[] {
   const out = [`FAIL ${f.id}   ${f.where}`];
   if (f.why !== '') out.push(`     ${f.why}`);
+  if (f.alsoViolated !== undefined && f.alsoViolated.length > 0) out.push(`     also false at this step: ${f.alsoViolated.join(', ')}`);
   return out;
 }
 

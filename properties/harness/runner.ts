@@ -26,6 +26,14 @@ export interface FailureInfo {
   readonly why: string;
   /** Index (0-based) of the step after which it failed; -1 for the initial state. */
   readonly step: number;
+  /** The other catalog rules false at the same step (the step's action properties, then the state invariants after it), in catalog order. */
+  readonly alsoViolated?: readonly string[];
+}
+
+/** The rules a step broke: the first, with why, and the others' ids. */
+interface Violations {
+  first?: FailureInfo;
+  readonly also: string[];
 }
 
 /** Thrown out of a run so fast-check shrinks it; carries the run's trace. */
@@ -126,7 +134,7 @@ export class RunContext<W, S, Step> {
   ) {
     this.world = suite.newWorld();
     this.prelude = suite.prelude(this.world);
-    this.checkState(-1);
+    this.checkOrFail(this.checkState(-1));
   }
 
   /** Execute one command and check the whole catalog. Throws Failure. */
@@ -162,6 +170,8 @@ export class RunContext<W, S, Step> {
     this.lastSnapshot = after;
     this.stats.steps++;
     if (this.stats.failed) this.stats.shrinkSteps++;
+    // Every rule is evaluated; the first that fails is the failure, the others ride along.
+    const failed: Violations = { also: [] };
     for (const a of suite.catalog.action) {
       this.checks++;
       this.evaluated.set(a.id, (this.evaluated.get(a.id) ?? 0) + 1);
@@ -171,17 +181,18 @@ export class RunContext<W, S, Step> {
       } catch {
         ok = false;
       }
-      if (!ok) {
+      if (!ok && failed.first !== undefined) failed.also.push(a.id);
+      else if (!ok) {
         let why = '';
         try {
           why = a.why?.(before, after, ex.step) ?? '';
         } catch (e) {
           why = `(why threw: ${String(e)})`;
         }
-        this.fail({ id: a.id, kind: 'action', where: citation(a.specFile, a.go), why, step: index });
+        failed.first = { id: a.id, kind: 'action', where: citation(a.specFile, a.go), why, step: index };
       }
     }
-    this.checkState(index);
+    this.checkOrFail(this.checkState(index, failed));
     for (const w of suite.catalog.witness) {
       let hit = false;
       try {
@@ -194,7 +205,12 @@ export class RunContext<W, S, Step> {
     if (suite.coverage !== undefined) for (const l of suite.coverage.labels(before, after, ex.step, world)) this.covered.set(l, (this.covered.get(l) ?? 0) + 1);
   }
 
-  private checkState(index: number): void {
+  /** Fail with the first violation, if any, naming the others. */
+  private checkOrFail(v: Violations): void {
+    if (v.first !== undefined) this.fail(v.also.length === 0 ? v.first : { ...v.first, alsoViolated: v.also });
+  }
+
+  private checkState(index: number, failed: Violations = { also: [] }): Violations {
     const scope = new CheckScope();
     for (const inv of this.suite.catalog.state) {
       this.checks++;
@@ -205,16 +221,18 @@ export class RunContext<W, S, Step> {
       } catch {
         ok = false;
       }
-      if (!ok) {
+      if (!ok && failed.first !== undefined) failed.also.push(inv.id);
+      else if (!ok) {
         let why = '';
         try {
           why = inv.why?.(this.world) ?? '';
         } catch (e) {
           why = `(why threw: ${String(e)})`;
         }
-        this.fail({ id: inv.id, kind: 'state', where: citation(inv.specFile, inv.go), why, step: index });
+        failed.first = { id: inv.id, kind: 'state', where: citation(inv.specFile, inv.go), why, step: index };
       }
     }
+    return failed;
   }
 
   private fail(info: FailureInfo): never {

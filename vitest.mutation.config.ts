@@ -9,9 +9,12 @@ export default defineConfig({
   // See testing/fastCheckVitest.ts: the real package's import costs seconds per run.
   resolve: { alias: { '@fast-check/vitest': new URL('./testing/fastCheckVitest.ts', import.meta.url).pathname } },
   test: {
-    include: ['model/**/*.test.ts', 'spec/**/*.test.ts', 'properties/mutation.test.ts'],
+    // Plus the suites' own fixed programs (sweep races, the overlap check) and the regression corpus;
+    // their long campaigns skip themselves when MHEAP_SPEC_MUTATION_RUN is set (testing/mutationRun.ts).
+    include: ['model/**/*.test.ts', 'spec/**/*.test.ts', 'properties/mutation.test.ts', 'properties/sweep/sweep.test.ts', 'properties/mheap/faults.test.ts', 'properties/corpus.test.ts'],
     exclude: [...configDefaults.exclude, '.stryker-tmp/**'],
     setupFiles: ['./vitest.setup.ts'],
+    env: { MHEAP_SPEC_MUTATION_RUN: '1' },
     pool: 'threads',
     isolate: false,
     testTimeout: 60_000,

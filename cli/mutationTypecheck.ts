@@ -4,7 +4,7 @@
 //
 // Each mutant becomes a copy of its file with the mutation applied, next to
 // the original in a scratch copy of the sources (so its relative imports
-// resolve as the original's do), named FILE.mutant-ID.ts; one tsc run checks
+// resolve as the original's do), named FILE.mutant-N.ts; one tsc run checks
 // all the copies of a batch, and an error in a copy is that mutant's.
 // The project's compiler options apply, less noUnusedLocals: a mutant that
 // only leaves a local unread is still a program.
@@ -52,7 +52,8 @@ export function typecheckMutants(report: StrykerReport, opts: TypecheckOptions =
   for (const [file, f] of Object.entries(report.files)) {
     for (const m of f.mutants) {
       if (m.status === 'Ignored') continue;
-      const path = join(scratch, file.replace(/\.ts$/, `.mutant-${m.id}.ts`));
+      // Numbered, not named by id: a result Stryker's incremental mode carried over has a key for an id.
+      const path = join(scratch, file.replace(/\.ts$/, `.mutant-${jobs.length}.ts`));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, applyMutant(f.source, m));
       jobs.push({ path: relative(scratch, path).split(sep).join('/'), file, id: m.id });

@@ -1,7 +1,7 @@
 import { fc, test as prop } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { summarizeBits } from '../spec/pagealloc/summary.js';
-import { PallocBits, PallocData, findBitRange64, notFound } from './mpallocbits.js';
+import { PallocBits, PallocData, findBitRange64, notFound, popcount } from './mpallocbits.js';
 import { u64Hi, u64Lo } from './sys.js';
 
 const pages = 512;
@@ -110,5 +110,25 @@ describe('findBitRange64', () => {
     const want = naive(x, n);
     if (want === 64) expect(got).toBeGreaterThanOrEqual(64);
     else expect(got).toBe(want);
+  });
+});
+
+// Go's pageBits is [pallocChunkPages/64]uint64: set(i) is b[i/64] |= 1 << (i%64),
+// and its words are what Go's tests compare (popcount is the sum of OnesCount64).
+describe('pageBits as Go words', () => {
+  test('set(i) sets bit i%64 of word i/64, and nothing else', () => {
+    const b = new PallocBits(pages);
+    for (const i of [0, 63, 64, 100, 511]) b.set(i);
+    expect(b.toWords()).toEqual([1n | (1n << 63n), 1n | (1n << 36n), 0n, 0n, 0n, 0n, 0n, 1n << 63n]);
+    for (let i = 0; i < pages; i++) expect([i, b.get(i)]).toEqual([i, [0, 63, 64, 100, 511].includes(i) ? 1 : 0]);
+  });
+
+  test('setWords writes Go words, toWords reads them back, popcount counts their ones', () => {
+    const words = [0xffffffffffffffffn, 0n, 0x8000000000000001n, 0x00000000ffffffffn, 0xffffffff00000000n, 5n, 0n, 1n << 62n];
+    const b = new PallocBits(pages);
+    b.setWords(words);
+    expect(b.toWords()).toEqual(words);
+    expect(popcount(b)).toBe(64 + 0 + 2 + 32 + 32 + 2 + 0 + 1);
+    expect([b.get(128), b.get(129), b.get(191), b.get(192 + 31), b.get(192 + 32), b.get(256 + 32), b.get(448 + 62)]).toEqual([1, 0, 1, 1, 0, 1, 1]);
   });
 });

@@ -181,6 +181,18 @@ export function mutationMarkdown(report: StrykerReport, compileErrors: CompileEr
     for (const m of equivalent) o.push(`| ${where(m)} | ${m.mutatorName} | ${code(m.replacement ?? '')} | ${(m.statusReason ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|')} |`);
   }
   o.push('');
+  // A hit-limit timeout is an endless loop for certain; one by the clock could be a slow machine.
+  const clock = ms.filter((m) => m.counted === 'Timeout' && !(m.statusReason ?? '').startsWith('Hit limit reached'));
+  o.push(`## Timeouts by the clock (${clock.length})`);
+  o.push('');
+  o.push("Counted as killed, as Stryker counts them, but not by its hit limit (a mutant looping 100 times longer than the initial run): each ran past Stryker's time limit, which a loaded machine can cause. Re-run them alone (`npm run mutation -- --force --mutate FILE:LINE`) to be sure.");
+  o.push('');
+  if (clock.length > 0) {
+    o.push('| where | mutator | replacement |');
+    o.push('|---|---|---|');
+    for (const m of clock) o.push(`| ${where(m)} | ${m.mutatorName} | ${code(m.replacement ?? '')} |`);
+    o.push('');
+  }
   const compile = ms.filter((m) => m.counted === 'CompileError' || m.counted === 'RuntimeError');
   o.push(`## Compile errors (${compile.length})`);
   o.push('');

@@ -19,10 +19,14 @@ export default {
   checkers: [],
   concurrency: 1,
   reporters: ['json', 'clear-text', 'progress'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // Both git-ignored: the incremental file is the whole report (sources, every
+  // mutant, every test's coverage), several MB for model/ and rewritten by
+  // every run, so it is kept per checkout, not committed; reports/mutation.md
+  // is the committed result.
+  jsonReporter: { fileName: '.cache/mutation/mutation.json' },
   clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: '.cache/mutation/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   ignorePatterns: ['dist', 'reports', 'scratch', 'runs', '.cache', 'docs'],

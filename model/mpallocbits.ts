@@ -255,14 +255,15 @@ export class PallocBits extends PageBits {
    * failure the first result is notFound and the second must be ignored.
    */
   find(npages: number, searchIdx: number): [number, number] {
+    // Stryker disable EqualityOperator: `npages < 64` is equivalent: findLargeN finds 64-page runs too (a whole free word, or the top of one and the bottom of the next); `!==` and `>`, caught, are disabled with it (a comment cannot reach the else-if alone)
     // Stryker disable next-line ConditionalExpression: find1 is a fast path: findSmallN(1, i) returns the same free page as both results (`true`, caught, is disabled with it)
     if (npages === 1) {
       const addr = this.find1(searchIdx);
       return [addr, addr];
-    // Stryker disable next-line EqualityOperator: findLargeN finds 64-page runs too (a whole free word, or the top of one and the bottom of the next) (`>`, caught, is disabled with it)
     } else if (npages <= 64) {
       return this.findSmallN(npages, searchIdx);
     }
+    // Stryker restore EqualityOperator
     return this.findLargeN(npages, searchIdx);
   }
 

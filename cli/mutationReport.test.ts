@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { MutantResult, StrykerReport } from './mutationReport.js';
-import { countedMutants, countsByFile, mutationMarkdown, score } from './mutationReport.js';
+import { countedMutants, countsByFile, mutationMarkdown, score, unmeasuredFiles } from './mutationReport.js';
 import { applyMutant, typecheckMutants } from './mutationTypecheck.js';
 
 // A small Stryker report: every status, two files, and two mutants a type
@@ -77,6 +77,20 @@ Mutants that are not programs: not counted. Stryker ran them all; what it said i
 | model/pick.ts:1:52 | BlockStatement | \`{}\` | Killed | 1:45 TS2355: A function whose declared type is neither 'undefined', 'void', nor 'any' must return a value. |
 | model/pick.ts:5:32 | StringLiteral | \`""\` | Killed | 5:32 TS2322: Type '""' is not assignable to type '"x" \\| "y"'. |
 `);
+  });
+});
+
+describe('mutation-report: files not measured', () => {
+  test('are named, and said to be outside the score', () => {
+    const md = mutationMarkdown(fixture, compileErrors, { typechecked: true, unmeasured: ['model/mheap.ts', 'model/stack.ts'] });
+    expect(md.split('\n')[5]).toBe('**Not measured yet** (2 files, not in the score): `model/mheap.ts`, `model/stack.ts`. Run `npm run mutation` (or `-- --mutate FILE`) to add them.');
+  });
+
+  test("unmeasuredFiles lists model/'s files the report lacks: not tests, not mutants.ts", () => {
+    const files = unmeasuredFiles({ files: { 'model/spanclass.ts': { source: '', mutants: [] } } });
+    expect(files).toContain('model/mheap.ts');
+    expect(files).not.toContain('model/spanclass.ts');
+    expect(files.filter((f) => f.endsWith('.test.ts') || f === 'model/mutants.ts')).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@
 // with the project's tsc (mutationTypecheck.ts); one that does not compile is
 // a compile error, never killed and never a survivor.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { writeAtomic } from '../properties/harness/files.js';
 import { parseFlags } from './flags.js';
 import type { Io } from './io.js';
@@ -133,6 +133,17 @@ function original(source: string, m: MutantResult): string {
 export interface MarkdownOptions {
   /** Whether the mutants were type-checked (false: --no-typecheck). */
   readonly typechecked: boolean;
+  /** Files Stryker is configured to mutate that the report has no results for. */
+  readonly unmeasured?: readonly string[];
+}
+
+/** The model files Stryker mutates (stryker.config.mjs: model/, not tests, not mutants.ts) that the report does not cover. */
+export function unmeasuredFiles(report: StrykerReport, dir = 'model'): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'mutants.ts')
+    .map((f) => `${dir}/${f}`)
+    .filter((f) => !Object.hasOwn(report.files, f))
+    .sort();
 }
 
 /** reports/mutation.md. */
@@ -149,6 +160,11 @@ export function mutationMarkdown(report: StrykerReport, compileErrors: CompileEr
       `Not counted: ${total.equivalent} equivalent (marked in place with a reason), ${total.compileErrors} that do not compile${total.runtimeErrors > 0 ? `, ${total.runtimeErrors} that crashed the test run` : ''}.`,
   );
   o.push('');
+  const unmeasured = opts.unmeasured ?? [];
+  if (unmeasured.length > 0) {
+    o.push(`**Not measured yet** (${unmeasured.length} file${unmeasured.length === 1 ? '' : 's'}, not in the score): ${unmeasured.map((f) => `\`${f}\``).join(', ')}. Run \`npm run mutation\` (or \`-- --mutate FILE\`) to add them.`);
+    o.push('');
+  }
   o.push(
     opts.typechecked
       ? 'Every mutant was type-checked with the project\'s tsc (its tsconfig, less `noUnusedLocals`) before counting: vitest strips types unchecked, so a mutant that does not compile would otherwise run and could count as killed. Such a mutant is a compile error here, never killed and never a survivor.'
@@ -239,7 +255,7 @@ export function mutationReport(argv: string[], io: Io): number {
   const typechecked = values['no-typecheck'] !== true;
   const compileErrors = typechecked ? typecheckMutants(report, { log: (l) => io.log(l) }) : new Map<string, Map<string, string>>();
   const out = values.out ?? 'reports/mutation.md';
-  writeAtomic(out, mutationMarkdown(report, compileErrors, { typechecked }));
+  writeAtomic(out, mutationMarkdown(report, compileErrors, { typechecked, unmeasured: unmeasuredFiles(report) }));
   const { total } = countsByFile(countedMutants(report, compileErrors));
   const s = score(total);
   io.log(`wrote ${out}: mutation score ${pct(s)} (${total.killed + total.timeout} killed, ${total.survived} survived, ${total.noCoverage} no coverage, ${total.compileErrors} compile errors, ${total.equivalent} equivalent)`);

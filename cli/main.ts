@@ -13,6 +13,7 @@ import { processIo } from './io.js';
 import { explain, explainHelp, invariants, invariantsHelp } from './invariants.js';
 import { merge, mergeHelp } from './merge.js';
 import { mutants, mutantsHelp } from './mutants.js';
+import { mutationReport, mutationReportHelp } from './mutationReport.js';
 import { replay, replayHelp } from './replay.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, unknown } from './usage.js';
 
@@ -32,6 +33,7 @@ const subcommands: Record<string, Sub> = {
   merge: { run: merge, help: mergeHelp, summary: 'merge the reports of a sharded campaign (check --shard k/n)' },
   mutants: { run: mutants, help: mutantsHelp, summary: 'run the suites against every named mutant (reports/mutants.md)', async: true },
   docs: { run: docs, help: docsHelp, summary: 'generate reports/invariants.md, reports/heap.md, docs/replay-files.md (--check: fail if stale)' },
+  'mutation-report': { run: mutationReport, help: mutationReportHelp, summary: "write reports/mutation.md from Stryker's JSON report (npm run mutation)" },
   trace: (await import('./trace.js')).traceCommand,
   pagetrace: (await import('./pagetrace.js')).pagetraceCommand,
 };
@@ -43,7 +45,7 @@ An executable, property-checked specification of the Go runtime's page heap
 
 commands:
 ${Object.entries(subcommands)
-  .map(([k, v]) => `  ${k.padEnd(11)} ${v.summary}`)
+  .map(([k, v]) => `  ${k.padEnd(Math.max(11, ...Object.keys(subcommands).map((n) => n.length)))} ${v.summary}`)
   .join('\n')}
 
 Run mheap-spec <command> --help for a command's options.`;

@@ -1,7 +1,7 @@
 import { fc, test as prop } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { summarizeBits } from '../spec/pagealloc/summary.js';
-import { PallocBits, PallocData, findBitRange64, notFound } from './mpallocbits.js';
+import { PallocBits, PallocData, findBitRange64, notFound, popcount } from './mpallocbits.js';
 import { u64Hi, u64Lo } from './sys.js';
 
 const pages = 512;
@@ -68,6 +68,27 @@ describe('pallocBits.summarize', () => {
   ];
   for (const c of cases) test(c.name, () => expect(bits(...c.used).summarize()).toEqual(c.want));
 
+  // summarize's in-word search removes max zeros from every zero run in steps of 1, 2, 4, ...
+  // pages: a run inside a 32-page word with free pages above it (part of an end run that sets max)
+  // is filled at one step or another; every such shape, against the spec.
+  test('FilledAtLastShift: free pages 1-8 and 20-31 of a chunk otherwise in use', () => {
+    expect(bits([0, 1], [9, 11], [32, 480]).summarize()).toEqual([0, 12, 0]);
+  });
+  test('every interior run of a word under a free top, against the spec', () => {
+    const bad: string[] = [];
+    for (let t = 3; t <= 32; t++) {
+      for (let len = 1; len <= t - 2; len++) {
+        for (let a = 1; a + len <= t - 1; a++) {
+          // Pages [a, a+len) and [t, 32) of word 0 free; everything else in use.
+          const b = bits([0, a], [a + len, t - a - len], [32, pages - 32]);
+          const want = summarizeBits(pages, (i) => b.get(i));
+          if (JSON.stringify(b.summarize()) !== JSON.stringify(want)) bad.push(`run [${a}, ${a + len}) under free [${t}, 32): ${JSON.stringify(b.summarize())}, want ${JSON.stringify(want)}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
   prop.prop([ranges])('equals the obvious summary', (used) => {
     const b = bits(...used);
     expect(b.summarize()).toEqual(summarizeBits(pages, (i) => b.get(i)));
@@ -110,5 +131,41 @@ describe('findBitRange64', () => {
     const want = naive(x, n);
     if (want === 64) expect(got).toBeGreaterThanOrEqual(64);
     else expect(got).toBe(want);
+  });
+});
+
+// Go's pageBits is [pallocChunkPages/64]uint64: set(i) is b[i/64] |= 1 << (i%64),
+// and its words are what Go's tests compare (popcount is the sum of OnesCount64).
+describe('pageBits as Go words', () => {
+  test('set(i) sets bit i%64 of word i/64, and nothing else', () => {
+    const b = new PallocBits(pages);
+    for (const i of [0, 63, 64, 100, 511]) b.set(i);
+    expect(b.toWords()).toEqual([1n | (1n << 63n), 1n | (1n << 36n), 0n, 0n, 0n, 0n, 0n, 1n << 63n]);
+    for (let i = 0; i < pages; i++) expect([i, b.get(i)]).toEqual([i, [0, 63, 64, 100, 511].includes(i) ? 1 : 0]);
+  });
+
+  test('setWords writes Go words, toWords reads them back, popcount counts their ones', () => {
+    const words = [0xffffffffffffffffn, 0n, 0x8000000000000001n, 0x00000000ffffffffn, 0xffffffff00000000n, 5n, 0n, 1n << 62n];
+    const b = new PallocBits(pages);
+    b.setWords(words);
+    expect(b.toWords()).toEqual(words);
+    expect(popcount(b)).toBe(64 + 0 + 2 + 32 + 32 + 2 + 0 + 1);
+    expect([b.get(128), b.get(129), b.get(191), b.get(192 + 31), b.get(192 + 32), b.get(256 + 32), b.get(448 + 62)]).toEqual([1, 0, 1, 1, 0, 1, 1]);
+  });
+});
+
+// A chunk nobody wrote reads as Go's zero value: no page allocated, none scavenged.
+describe('pallocData.isZero', () => {
+  test('true for a fresh chunk, false once a page is allocated or scavenged, true again once both are undone', () => {
+    const d = new PallocData(pages);
+    expect(d.isZero()).toBe(true);
+    d.allocRange(511, 1);
+    expect(d.isZero()).toBe(false);
+    d.free(511, 1);
+    expect(d.isZero()).toBe(true);
+    d.scavenged.setRange(0, 1);
+    expect(d.isZero()).toBe(false);
+    d.scavenged.clearRange(0, 1);
+    expect(d.isZero()).toBe(true);
   });
 });

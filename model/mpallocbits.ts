@@ -179,6 +179,7 @@ export class PallocBits extends PageBits {
       // Finish any region spanning the words.
       cur += 31 - Math.clz32(x & -x);
       if (start === -1) start = cur;
+      // Stryker disable next-line EqualityOperator: `cur >= max` also sets max = cur when they are equal, which changes nothing (`<=`, caught, is disabled with it)
       if (cur > max) max = cur;
       // Final region that might span to the next word.
       cur = Math.clz32(x);
@@ -188,7 +189,9 @@ export class PallocBits extends PageBits {
       out[0] = out[1] = out[2] = 32 * n;
       return;
     }
+    // Stryker disable next-line EqualityOperator: `cur >= max` also sets max = cur when they are equal, which changes nothing (`<=`, caught, is disabled with it)
     if (cur > max) max = cur;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: taking this shortcut less often (`false`, `>`, `32 + 2`, `{}`) is equivalent: a zero run inside one 32-page word is at most 30 pages, so with max >= 30 the search below finds nothing longer (`true` and `<`, caught, are disabled with them)
     if (max >= 32 - 2) {
       // No run inside one word could beat max.
       out[0] = start;
@@ -198,18 +201,23 @@ export class PallocBits extends PageBits {
     }
     // Look inside each word for runs of zeros. Every word is non-zero here.
     // (x & (x + 1)) === 0: x is a run of ones at the bottom, no zeros below its top.
+    // Stryker disable next-line EqualityOperator: `i <= n` also reads w[n], undefined, which the arithmetic below turns into 0, a word with no zero run: continue (`>=`, caught, is disabled with it)
     outer: for (let i = 0; i < n; i++) {
       let x = w[i]!;
       // All ones: no zeros at all.
+      // Stryker disable next-line ConditionalExpression,UnaryOperator: a shortcut: for x = -1 (and for x = 1, with `+1`) the general path below continues too, x & (x + 1) being 0 (`true`, caught, is disabled with them)
       if (x === -1) continue;
       // Remove the trailing zeros; they are no longer than max.
       x >>>= 31 - Math.clz32(x & -x);
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: an early exit: a word with no zero run is left by the same test at the first step of the loop below (`true`, caught, is disabled with them)
       if ((x & (x + 1)) === 0) continue;
       // Shrink all runs of zeros by max; any zeros left mean a larger maximum.
       let p = max; // zeros still to shrink by (< 30, so every shift is < 32)
       let k = 1; // current minimum length of runs of ones in x
       for (;;) {
+        // Stryker disable next-line EqualityOperator: p is 0 here only when max is 0; `p >= 0` then shifts by 0 (no change) and breaks, as skipping the loop does (`<=`, caught, is disabled with it)
         while (p > 0) {
+          // Stryker disable next-line EqualityOperator: at p == k the k step makes the same shift, then p is 0 and the loop ends where this branch breaks (`>`, caught, is disabled with it)
           if (p <= k) {
             // Shift p ones down into the top of each run of zeros.
             x |= x >>> p;
@@ -218,6 +226,7 @@ export class PallocBits extends PageBits {
           }
           // Shift k ones down into the top of each run of zeros.
           x |= x >>> k;
+          // Stryker disable next-line ConditionalExpression,ArithmeticOperator: an early exit: without it p stays > 0 and the next step's test (a shift of a word with no zero run changes nothing) leaves (`true`, caught, is disabled with them)
           if ((x & (x + 1)) === 0) continue outer;
           p -= k;
           // The minimum length of 1-runs just doubled.
@@ -229,6 +238,7 @@ export class PallocBits extends PageBits {
         j = 31 - Math.clz32(x & -x); // trailing zeros (x != 0 here)
         x >>>= j;
         max += j;
+        // Stryker disable next-line ConditionalExpression,ArithmeticOperator: an early exit: without it p = j > 0 and the loop's first test (the shift changes nothing) leaves (`true`, caught, is disabled with them)
         if ((x & (x + 1)) === 0) continue outer;
         p = j; // remove j more zeros from each zero run
       }
@@ -245,12 +255,15 @@ export class PallocBits extends PageBits {
    * failure the first result is notFound and the second must be ignored.
    */
   find(npages: number, searchIdx: number): [number, number] {
+    // Stryker disable EqualityOperator: `npages < 64` is equivalent: findLargeN finds 64-page runs too (a whole free word, or the top of one and the bottom of the next); `!==` and `>`, caught, are disabled with it (a comment cannot reach the else-if alone)
+    // Stryker disable next-line ConditionalExpression: find1 is a fast path: findSmallN(1, i) returns the same free page as both results (`true`, caught, is disabled with it)
     if (npages === 1) {
       const addr = this.find1(searchIdx);
       return [addr, addr];
     } else if (npages <= 64) {
       return this.findSmallN(npages, searchIdx);
     }
+    // Stryker restore EqualityOperator
     return this.findLargeN(npages, searchIdx);
   }
 
@@ -317,6 +330,7 @@ export class PallocBits extends PageBits {
       }
       const s = trailingZeros64(lo, hi);
       if (s + size >= npages) {
+        // Stryker disable next-line AssignmentOperator: size is not read after this store (Go's code has the same dead store)
         size += s;
         return [start, newSearchIdx];
       }
@@ -327,6 +341,7 @@ export class PallocBits extends PageBits {
       }
       size += 64;
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: after the loop size < npages always holds: every path that reaches npages returns inside it (`false` and `>=`, caught, are disabled with them)
     if (size < npages) return [notFound, newSearchIdx];
     return [start, newSearchIdx];
   }
@@ -377,7 +392,9 @@ export function findBitRange64(lo: number, hi: number, n: number): number {
   let k = 1; // current minimum width of runs of 0 in c
   lo >>>= 0;
   hi >>>= 0;
+  // Stryker disable next-line EqualityOperator: p is 0 only for n = 1; `p >= 0` then shifts by 0 (no change) and breaks, as skipping the loop does (`<=`, caught, is disabled with it)
   while (p > 0) {
+    // Stryker disable next-line EqualityOperator: at p == k the k step makes the same shift (its all-zero exit returns 64, as trailingZeros64(0, 0) does), then p is 0 and the loop ends (`>`, caught, is disabled with it)
     if (p <= k) {
       // Shift p 0s down into the top of each run of 1s.
       const s = p & 63;
@@ -391,6 +408,7 @@ export function findBitRange64(lo: number, hi: number, n: number): number {
     const nlo = (lo & shrLo(lo, hi, s)) >>> 0;
     hi = (hi & shrHi(hi, s)) >>> 0;
     lo = nlo;
+    // Stryker disable next-line ConditionalExpression: an early exit: trailingZeros64(0, 0) below is 64 too (the `true` variants, caught, are disabled with it)
     if (lo === 0 && hi === 0) return 64;
     p -= k;
     // The minimum length of 0-runs just doubled.
@@ -431,6 +449,7 @@ export class PallocData extends PallocBits {
 /** Popcount of a whole bitmap. */
 export function popcount(b: PageBits): number {
   let s = 0;
+  // Stryker disable next-line EqualityOperator: `k <= b.w.length` also reads past the end, undefined, which onesCount64 counts as 0 ones (`>=`, caught, is disabled with it)
   for (let k = 0; k < b.w.length; k += 2) s += onesCount64(b.w[k]!, b.w[k + 1]!);
   return s;
 }

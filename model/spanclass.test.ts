@@ -50,9 +50,11 @@ describe('spanClass', () => {
     expect(makeSpanClass(sizeclass(sc), noscan(sc))).toBe(sc);
   });
 
-  test('out-of-range conversions are refused', () => {
+  test('out-of-range conversions are refused, naming the conversion, the range and the value', () => {
     for (const i of [-1, numSpanClasses, 255, 0.5]) expect(() => spanClass(i)).toThrow(ModelError);
     for (const c of [-1, _NumSizeClasses, 128, 1.5]) expect(() => makeSpanClass(c, false)).toThrow(ModelError);
+    expect(() => spanClass(136)).toThrow(new ModelError('spanClass', 'span class must be an integer in [0, 136), got 136'));
+    expect(() => makeSpanClass(68, true)).toThrow(new ModelError('makeSpanClass', 'size class must be an integer in [0, 68), got 68'));
   });
 });
 

@@ -1,6 +1,6 @@
 import { fc, test as prop } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
-import { leadingZeros64, maskHi, maskLo, onesCount64, shlHi, shlLo, shrHi, shrLo, toU64, trailingZeros64, u64Hi, u64Lo } from './sys.js';
+import { describe, expect, test } from 'vitest';
+import { hexWord, leadingZeros64, maskHi, maskLo, onesCount64, shlHi, shlLo, shrHi, shrLo, toU64, trailingZeros64, u64Hi, u64Lo } from './sys.js';
 
 // The reference: bigint arithmetic on the same 64-bit value.
 const M = (1n << 64n) - 1n;
@@ -25,5 +25,29 @@ describe('sys on (lo, hi) halves equals 64-bit arithmetic', () => {
 
   prop.prop([fc.nat(63).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 1, max: 64 - s })))])('((1 << n) - 1) << s', ([s, n]) => {
     expect(toU64(maskLo(s, n), maskHi(s, n))).toBe(((1n << BigInt(n)) - 1n) << BigInt(s));
+  });
+});
+
+// Every shift count, not a sample: the 32-bit halves change code path at s = 0, 32 and above.
+describe('sys shifts at every count', () => {
+  test('x >> s and x << s for s = 0..63, on words with both halves set', () => {
+    const bad: string[] = [];
+    for (const x of [0x8000000180000001n, 0xfedcba9876543210n, M]) {
+      const lo = u64Lo(x);
+      const hi = u64Hi(x);
+      for (let s = 0; s < 64; s++) {
+        const r = x >> BigInt(s);
+        const l = (x << BigInt(s)) & M;
+        if (toU64(shrLo(lo, hi, s), shrHi(hi, s)) !== r) bad.push(`${x} >> ${s}`);
+        if (toU64(shlLo(lo, s), shlHi(lo, hi, s)) !== l) bad.push(`${x} << ${s}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  test("hexWord is Go's %#016x: 0x and 16 lowercase hex digits", () => {
+    expect(hexWord(0xdeadbeefn)).toBe('0x00000000deadbeef');
+    expect(hexWord(0n)).toBe('0x0000000000000000');
+    expect(hexWord(-1n)).toBe('0xffffffffffffffff');
   });
 });

@@ -40,6 +40,7 @@ export function onesCount64(lo: number, hi: number): number {
 export function shrLo(lo: number, hi: number, s: number): number {
   if (s === 0) return lo >>> 0;
   if (s < 32) return ((lo >>> s) | (hi << (32 - s))) >>> 0;
+  // Stryker disable next-line ArithmeticOperator: JavaScript takes a shift count mod 32, and s + 32 = s - 32 mod 32
   return hi >>> (s - 32);
 }
 
@@ -57,11 +58,13 @@ export function shlLo(lo: number, s: number): number {
 export function shlHi(lo: number, hi: number, s: number): number {
   if (s === 0) return hi >>> 0;
   if (s < 32) return ((hi << s) | (lo >>> (32 - s))) >>> 0;
+  // Stryker disable next-line ArithmeticOperator: JavaScript takes a shift count mod 32, and s + 32 = s - 32 mod 32
   return (lo << (s - 32)) >>> 0;
 }
 
 /** Low half of the mask ((1 << n) - 1) << s: n ones starting at bit s, for n >= 1, s + n <= 64. */
 export function maskLo(s: number, n: number): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut: for s >= 32 the lines below give 0 too (top = 32, lowOnes32(s) = all ones); `true` and `<`, caught, are disabled with them
   if (s >= 32) return 0;
   const top = Math.min(32, s + n);
   return (lowOnes32(top) & ~lowOnes32(s)) >>> 0;
@@ -70,6 +73,7 @@ export function maskLo(s: number, n: number): number {
 /** High half of the mask ((1 << n) - 1) << s, for n >= 1, s + n <= 64. */
 export function maskHi(s: number, n: number): number {
   const top = s + n;
+  // Stryker disable next-line EqualityOperator: at top = 32 the line below gives 0 too (lowOnes32(0) = 0); `>`, caught, is disabled with it
   if (top <= 32) return 0;
   return (lowOnes32(top - 32) & ~lowOnes32(Math.max(0, s - 32))) >>> 0;
 }

@@ -6,6 +6,7 @@ import { makeSpanClass } from '../../model/spanclass.js';
 import { GoThrow } from '../../model/throw.js';
 import { commandsArbitrary } from '../harness/campaign.js';
 import { RunContext, Stats } from '../harness/runner.js';
+import { mutationRun } from '../../testing/mutationRun.js';
 import { getSuite } from '../registry.js';
 import type { HeapSystem } from './world.js';
 
@@ -36,7 +37,7 @@ describe('the overlap check has teeth', () => {
 
   // After any legal history, a concurrent overlapping claim at any arena's frontier is detected.
   const suite = getSuite('mheap')!;
-  prop.prop([commandsArbitrary(suite, 40), fc.nat({ max: 7 }), fc.integer({ min: 2, max: 16 })], { numRuns: 60 })(
+  prop.prop([commandsArbitrary(suite, 40), fc.nat({ max: 7 }), fc.integer({ min: 2, max: 16 })], { numRuns: mutationRun ? 10 : 60 })(
     'after a random legal history, an overlapping concurrent claim throws',
     (cmds, k, n) => {
       const ctx = new RunContext(suite, new Stats());

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { runSuite } from '../harness/campaign.js';
 import { RunContext, Stats } from '../harness/runner.js';
+import { mutationRun } from '../../testing/mutationRun.js';
 import { getSuite } from '../registry.js';
 import type { SweepSystem } from './world.js';
 
@@ -26,7 +27,8 @@ const big = (p: number): Call[] => [['mallocStart', p, 2, 2, 1], ['mallocFinish'
 const cycle: Call[] = [['gcStart'], ['gcMarkTermination', 0, 0, 0]];
 
 describe('sweep suite', () => {
-  test('a campaign over several Ps and GC cycles: no catalog entry fails, every command runs, the common witnesses are reached', () => {
+  // Mutation runs have properties/mutation.test.ts's short sweep campaigns instead.
+  test.skipIf(mutationRun)('a campaign over several Ps and GC cycles: no catalog entry fails, every command runs, the common witnesses are reached', () => {
     const suite = getSuite('sweep-small')!;
     const r = runSuite(suite, { seed: 3, runs: 200 });
     expect(r.counterexample?.program.join('\n') ?? 'no counterexample').toBe('no counterexample');

@@ -46,6 +46,7 @@ export const budgets: Record<string, Budget> = {
   'mheap-small': { phases: [short(1, 20), long(2, 20)], notReached: ['reachesOutOfMemory', 'reachesGrowthDown'] },
   mheap: { phases: [short(1, 10), long(2, 10)], notReached: ['reachesOutOfMemory', 'reachesWaitingStackSpanReused', 'reachesGCProgBitmapFreedDuringMark'] },
   'sweep-small': { phases: [short(1, 30), long(2, 25)], notReached: [...sweepRaces, 'reachesTinyBlockReused'] },
+  'pagealloc-16k': { phases: [short(1, 10), long(2, 15)], notReached: ['reachesHeapExhaustion', 'reachesPagesOrphanedByBackgroundScavenge', 'reachesDenseChunkPassedOver', 'reachesHugePageKeptWhole'] },
   sweep: { phases: [short(1, 10), long(2, 15)], notReached: [...sweepRaces, 'reachesRecycledSpanStructure', 'reachesFreeAfterSweep', 'reachesSpanFreedByReclaim', 'reachesLargeSpanFreedBySweep', 'reachesTinyBlockReused', 'reachesObjectFreedBySweep'] },
 };
 

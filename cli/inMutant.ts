@@ -4,6 +4,7 @@
 // is never touched.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { MutantBuildError, prepareMutant } from '../mutants/scratch.js';
 import type { Io } from './io.js';
@@ -34,7 +35,8 @@ export function runInMutant(id: string, argv: readonly string[], io: Io, entry =
     });
     child.on('close', (code, signal) => {
       off?.();
-      resolve(code ?? (signal === null ? 1 : 128 + 2));
+      // Killed by a signal: 128 + its number, as a shell reports it.
+      resolve(code ?? (signal === null ? 1 : 128 + (constants.signals[signal] ?? 0)));
     });
   });
 }
@@ -46,5 +48,5 @@ export function runInMutantSync(id: string, argv: readonly string[], io: Io, ent
   if (r.error !== undefined) throw r.error;
   io.out(r.stdout);
   io.err(r.stderr);
-  return r.status ?? 1;
+  return r.status ?? (r.signal === null ? 1 : 128 + (constants.signals[r.signal] ?? 0));
 }

@@ -4,8 +4,8 @@
 
 import { namedMutants } from '../mutants/catalog.js';
 import { probeInBuild } from '../mutants/probeRun.js';
-import { median } from '../mutants/report.js';
 import { prepareMutant } from '../mutants/scratch.js';
+import { median } from './median.js';
 
 export interface MutantTimes {
   readonly mutants: number;

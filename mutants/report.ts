@@ -1,5 +1,6 @@
 // reports/mutants.md and .json: the kill matrix of the named mutants.
 
+import { median } from '../bench/median.js';
 import type { NamedMutant } from './catalog.js';
 import type { ProbeResult, SeedProbe } from './probe.js';
 
@@ -17,12 +18,6 @@ export interface MutantOutcome {
 export function verdictOf(m: NamedMutant, p: ProbeResult): Verdict {
   if (p.seeds.some((s) => s.caught === null)) return 'survived';
   return p.seeds.every((s) => [s.caught!, ...s.alsoViolated].some((id) => m.caughtBy.includes(id))) ? 'killed' : 'caught by another rule';
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0 ? NaN : n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
 const caughtSeeds = (p: ProbeResult | undefined): SeedProbe[] => (p?.seeds ?? []).filter((s) => s.caught !== null);

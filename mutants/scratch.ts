@@ -127,8 +127,3 @@ function outputOf(e: unknown): string {
   const text = `${x.stdout?.toString() ?? ''}${x.stderr?.toString() ?? ''}`.trim() || (x.message ?? String(e));
   return text.split('\n').slice(0, 6).join('; ');
 }
-
-/** The compiled module rel (a dist path such as 'properties/harness/campaign.js') of mutant id's build. */
-export function mutantModulePath(id: string, rel: string, root = projectRoot()): string {
-  return path.join(prepareMutant(id, () => {}, root), 'dist', rel);
-}

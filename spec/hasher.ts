@@ -9,7 +9,9 @@ function bytesOf(a: Uint8Array | Uint32Array): Uint8Array {
 }
 
 export class StateImage {
-  private nums: number[] = [];
+  /** The numbers of the current image: nums[0..nNums) (the array is kept for reuse). */
+  private readonly nums: number[] = [];
+  private nNums = 0;
   private readonly arrays: (Uint8Array | Uint32Array)[] = [];
   private readonly refs: unknown[][] = [];
   /** How many of arrays and refs the current image uses (the rest are buffers kept for reuse). */
@@ -22,7 +24,7 @@ export class StateImage {
    * whole heap's worth of copies each time.
    */
   reset(): this {
-    this.nums = [];
+    this.nNums = 0;
     this.nArrays = 0;
     this.nRefs = 0;
     return this;
@@ -37,12 +39,12 @@ export class StateImage {
 
   /** One 32-bit integer. */
   int(x: number): void {
-    this.nums.push(x | 0);
+    this.nums[this.nNums++] = x | 0;
   }
 
   /** Any number (addresses, byte counts, Infinity). */
   num(x: number): void {
-    this.nums.push(x);
+    this.nums[this.nNums++] = x;
   }
 
   words(xs: Uint32Array): void {
@@ -62,18 +64,19 @@ export class StateImage {
   }
 
   str(s: string): void {
-    this.nums.push(s.length);
-    for (let i = 0; i < s.length; i++) this.nums.push(s.charCodeAt(i));
+    this.nums[this.nNums++] = s.length;
+    for (let i = 0; i < s.length; i++) this.nums[this.nNums++] = s.charCodeAt(i);
   }
 
   bigint(x: bigint): void {
-    this.nums.push(Number(x & 0xffffffffn), Number((x >> 32n) & 0xffffffffn));
+    this.nums[this.nNums++] = Number(x & 0xffffffffn);
+    this.nums[this.nNums++] = Number((x >> 32n) & 0xffffffffn);
   }
 
   /** Whether two images hold the same content. */
   equals(o: StateImage): boolean {
-    if (this.nums.length !== o.nums.length || this.nArrays !== o.nArrays || this.nRefs !== o.nRefs) return false;
-    for (let i = 0; i < this.nums.length; i++) if (!Object.is(this.nums[i], o.nums[i])) return false;
+    if (this.nNums !== o.nNums || this.nArrays !== o.nArrays || this.nRefs !== o.nRefs) return false;
+    for (let i = 0; i < this.nNums; i++) if (!Object.is(this.nums[i], o.nums[i])) return false;
     for (let i = 0; i < this.nArrays; i++) if (Buffer.compare(bytesOf(this.arrays[i]!), bytesOf(o.arrays[i]!)) !== 0) return false;
     for (let i = 0; i < this.nRefs; i++) {
       const a = this.refs[i]!;
@@ -97,7 +100,7 @@ export class StateImage {
       a = Math.imul(a ^ x, 0x01000193);
       b = Math.imul(b ^ (x + n++), 0x5bd1e995);
     };
-    for (const x of this.nums) {
+    for (const x of this.nums.slice(0, this.nNums)) {
       feed(Number.isFinite(x) ? x % 0x1_0000_0000 | 0 : 0x7ff00000);
       feed(Number.isFinite(x) ? Math.floor(x / 0x1_0000_0000) | 0 : x > 0 ? 2 : 3);
     }

@@ -154,13 +154,12 @@ function available(w: HeapSystem): Kind[] {
   return kinds.filter((k) => k.pick === none || k.pick(w).length > 0);
 }
 
-/** Two images per world, reused from one misuse to the next. */
-const imageBuffers = new WeakMap<HeapSystem, [StateImage, StateImage]>();
-function images(w: HeapSystem): [StateImage, StateImage] {
-  let b = imageBuffers.get(w);
-  if (b === undefined) imageBuffers.set(w, (b = [new StateImage(), new StateImage()]));
-  return b;
-}
+/**
+ * Two images, reused from one misuse to the next in any world (a misuse
+ * runs to its end before another starts): a new world's images would
+ * otherwise copy the whole heap afresh.
+ */
+const imageBuffers: [StateImage, StateImage] = [new StateImage(), new StateImage()];
 
 export const misuse: CommandDef<HeapSystem, HeapStep> = {
   name: 'misuse',
@@ -178,7 +177,7 @@ export const misuse: CommandDef<HeapSystem, HeapStep> = {
     const targets = kind.pick(w);
     const target = targets.length === 0 ? undefined : targets[i! % targets.length]!;
     const want = kind.want(w, target?.span);
-    const [beforeBuf, afterBuf] = images(w);
+    const [beforeBuf, afterBuf] = imageBuffers;
     const before = heapImage(w.h, beforeBuf);
     let got = 'none';
     const { base } = w.measure('misuse', 0, () => {

@@ -21,11 +21,32 @@ export function heapImage(h: MHeap, x: StateImage = new StateImage()): StateImag
   x.num(h.curArena.end);
   for (const ai of h.allArenas) x.num(ai);
   const gc = h.gcController;
-  for (const v of [gc.heapInUse.load(), gc.heapFree.load(), gc.heapReleased.load(), gc.mappedReady]) x.num(v);
+  x.num(gc.heapInUse.load());
+  x.num(gc.heapFree.load());
+  x.num(gc.heapReleased.load());
+  x.num(gc.mappedReady);
   const st = h.heapStats;
-  for (const v of [st.committed, st.released, st.inHeap, st.inStacks, st.inWorkBufs, st.inPtrScalarBits]) x.num(v);
+  x.num(st.committed);
+  x.num(st.released);
+  x.num(st.inHeap);
+  x.num(st.inStacks);
+  x.num(st.inWorkBufs);
+  x.num(st.inPtrScalarBits);
   for (const s of h.allspans) {
-    for (const v of [s.id, stateCode[s.state.get()], s.startAddr, s.npages, s.sweepgen, s.spanclass, s.elemsize, s.nelems, s.limit, s.needzero, s.allocCount, s.freeindex, s.freeIndexForScan, s.manualFreeList]) x.num(v);
+    x.num(s.id);
+    x.num(stateCode[s.state.get()]);
+    x.num(s.startAddr);
+    x.num(s.npages);
+    x.num(s.sweepgen);
+    x.num(s.spanclass);
+    x.num(s.elemsize);
+    x.num(s.nelems);
+    x.num(s.limit);
+    x.num(s.needzero);
+    x.num(s.allocCount);
+    x.num(s.freeindex);
+    x.num(s.freeIndexForScan);
+    x.num(s.manualFreeList);
     x.int(s.next?.id ?? 0);
     x.int(s.prev?.id ?? 0);
     x.int(s.allocBits === null ? -1 : s.allocBits.nelems);
@@ -57,7 +78,10 @@ export function heapImage(h: MHeap, x: StateImage = new StateImage()): StateImag
     x.num(r.limit);
   }
   // The callers' state: stack pools and large stacks, work buffers.
-  for (const l of [...h.stacks.stackpool, ...h.stacks.stackLargeFree, h.work.busy, h.work.free]) hashList(l, x);
+  for (const l of h.stacks.stackpool) hashList(l, x);
+  for (const l of h.stacks.stackLargeFree) hashList(l, x);
+  hashList(h.work.busy, x);
+  hashList(h.work.free, x);
   for (const [s, free] of h.stacks.manualFreeList) {
     x.int(s.id);
     for (const a of free) x.num(a);

@@ -4,6 +4,7 @@
 
 import { hex } from '../../model/geometry.js';
 import type { MSpan } from '../../model/mspan.js';
+import type { P } from '../../model/proc.js';
 import { class_to_divmagic, class_to_size } from '../../model/sizeclasses.js';
 import type { StateInvariant } from '../catalog.js';
 import { go } from '../catalog.js';
@@ -67,13 +68,13 @@ function ownerProblem(w: HeapWorld): string | undefined {
     const b = Math.floor(first / g.pagesPerArena);
     const owners = w.spec.ownerBlock(b);
     const off = first - b * g.pagesPerArena;
+    const state = c.state;
     for (let i = 0; i < cp; i++) {
       const o = owners === undefined ? NOBODY : owners[off + i]!;
-      const st = c.state[i];
-      let ok: boolean;
-      if (st === ALLOCATED) ok = o > 0;
-      else if (st === CACHED) ok = o < 0 && o === cacheOwner(w.cacheOfP.get(c.owner[i]!) ?? -2);
-      else ok = o === NOBODY;
+      const st = state[i];
+      // The common cases first, without a lookup: allocated to a span, or free and nobody's.
+      if (st === ALLOCATED ? o > 0 : st === FREE && o === NOBODY) continue;
+      const ok = st === CACHED && o < 0 && o === cacheOwner(w.cacheOfP.get(c.owner[i]!) ?? -2);
       if (!ok) {
         const pageState = st === FREE ? 'free' : st === CACHED ? `in page cache ${c.owner[i]}` : 'allocated';
         const who = o === NOBODY ? 'no span and no P' : o > 0 ? `span s${o}` : `P${-o - 1}'s page cache`;
@@ -105,30 +106,39 @@ export const everyPageHasOneOwner: Inv = {
 
 function spansMapProblem(w: HeapWorld): string | undefined {
   const { h, spec } = w;
-  const g = h.g;
-  const ppa = g.pagesPerArena;
+  const ppa = h.g.pagesPerArena;
   for (const [ai, ha] of h.arenas) {
     const owners = spec.ownerBlock(ai);
     const ever = w.ghost.everHandedOut.get(ai);
     const spans = ha.spans;
-    // Owners come in runs: look each span's structure up once per run.
-    let lastOwner = NOBODY;
-    let lastHandle: MSpan | undefined;
-    for (let i = 0; i < ppa; i++) {
+    // Owners come in runs: each run's span is looked up once, and its pages compared in a tight loop.
+    let i = 0;
+    while (i < ppa) {
       const o = owners === undefined ? NOBODY : owners[i]!;
-      const got = spans[i] ?? null;
       if (o > 0) {
-        if (o !== lastOwner) {
-          lastOwner = o;
-          lastHandle = w.handles.get(o);
-        }
-        if (got !== lastHandle) return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names ${got === null ? 'nil' : `[${hex(got.base())}, +${pagesOf(got.npages)})`}, not s${o}, which holds it`;
-      } else if (got !== null && (ever === undefined || ever[i] === 0)) {
-        return `spans[] at ${hex(addrOf(w, ai * ppa + i))} names [${hex(got.base())}, +${pagesOf(got.npages)}), but no span ever held that page (it must be nil)`;
+        const want = w.handles.get(o);
+        let j = i;
+        for (; j < ppa && owners![j] === o; j++) if (spans[j] !== want) return spansMapMismatch(w, ai, j, `not s${o}, which holds it`);
+        i = j;
+        continue;
       }
+      // A run of pages no live span holds: nil, or a stale entry where a span once was.
+      let j = i;
+      if (ever === undefined) {
+        for (; j < ppa && (owners === undefined || owners[j]! <= 0); j++) if (spans[j] != null) break;
+      } else {
+        for (; j < ppa && (owners === undefined || owners[j]! <= 0); j++) if (spans[j] != null && ever[j] === 0) break;
+      }
+      if (j < ppa && (owners === undefined || owners[j]! <= 0)) return spansMapMismatch(w, ai, j, 'but no span ever held that page (it must be nil)');
+      i = j;
     }
   }
   return undefined;
+}
+
+function spansMapMismatch(w: HeapWorld, ai: number, i: number, what: string): string {
+  const got = w.h.arenas.get(ai)!.spans[i] ?? null;
+  return `spans[] at ${hex(addrOf(w, ai * w.h.g.pagesPerArena + i))} names ${got === null ? 'nil' : `[${hex(got.base())}, +${pagesOf(got.npages)})`}, ${what}`;
 }
 
 export const spansMapAgreesWithSpec: Inv = {
@@ -333,11 +343,23 @@ export const spansArePublishedInitialized: Inv = {
   why: (w) => publishedProblem(w) ?? '',
 };
 
+/** A zeroed buffer of at least n bytes, reused from check to check (a check after every step would otherwise allocate one). */
+let marksBuf = new Uint8Array(256);
+function markBuffer(n: number): Uint8Array {
+  if (marksBuf.length < n) marksBuf = new Uint8Array(Math.max(n, 2 * marksBuf.length));
+  else marksBuf.fill(0, 0, n);
+  return marksBuf;
+}
+
+function parkedIn(pp: P | null): string {
+  return pp === null ? "spanalloc's free list" : `P${pp.id}'s mspancache`;
+}
+
 function allspansProblem(w: HeapWorld): string | undefined {
   const { h } = w;
   // Where each structure was seen, by its (ghost) id: 1 in allspans, then 2 once live or parked.
   const n = h.allspans.length;
-  const marks = new Uint8Array(n + 2);
+  const marks = markBuffer(n + 2);
   const mark = (s: MSpan): number => (s.id >= 1 && s.id <= n ? s.id : n + 1);
   for (const s of h.allspans) {
     const k = mark(s);
@@ -350,24 +372,25 @@ function allspansProblem(w: HeapWorld): string | undefined {
     marks[k] = 2;
   }
   // Every other structure is free in a P's mspancache or spanalloc's free list: accounted once.
+  // (The place is named only in a problem: a name built per entry would cost more than the check.)
   let parked = 0;
-  const park = (s: MSpan, where: string): string | undefined => {
+  const park = (s: MSpan, pp: P | null): string | undefined => {
     const k = mark(s);
-    if (marks[k] === 0 || h.allspans[k - 1] !== s) return `a structure in ${where} is not in allspans`;
-    if (s.state.get() !== 'mSpanDead') return `a structure in ${where} is ${s.state.get()}`;
-    if (marks[k] === 2) return `a structure in ${where} is live or free in two places`;
+    if (marks[k] === 0 || h.allspans[k - 1] !== s) return `a structure in ${parkedIn(pp)} is not in allspans`;
+    if (s.state.get() !== 'mSpanDead') return `a structure in ${parkedIn(pp)} is ${s.state.get()}`;
+    if (marks[k] === 2) return `a structure in ${parkedIn(pp)} is live or free in two places`;
     marks[k] = 2;
     parked++;
     return undefined;
   };
   for (const pp of h.allp) {
     for (let i = 0; i < pp.mspancache.len; i++) {
-      const bad = park(pp.mspancache.buf[i]!, `P${pp.id}'s mspancache`);
+      const bad = park(pp.mspancache.buf[i]!, pp);
       if (bad !== undefined) return bad;
     }
   }
   for (const s of h.spanalloc.freeList()) {
-    const bad = park(s, "spanalloc's free list");
+    const bad = park(s, null);
     if (bad !== undefined) return bad;
   }
   if (w.spec.size + parked !== n) return `${n} structures in allspans, but the spec has ${w.spec.size} live spans and ${parked} structures are free`;

@@ -69,6 +69,14 @@ export interface ScavengeOneOutcome {
   readonly widened: boolean;
 }
 
+/** The entry of a chunk never grown (read-only: Go's index memory reads as zero). */
+const zeroEntry: Readonly<ScavChunkEntry> = Object.freeze({ inUse: 0, lastInUse: 0, gen: 0, hasFree: false, noHugePage: false });
+
+/** worthALook's verdicts. */
+const LOOK = 0;
+const DENSE = 1;
+const NOTHING = 2;
+
 export class AbstractScavengeIndex {
   private readonly entries = new Map<number, ScavChunkEntry>();
   gen = 0;
@@ -81,7 +89,7 @@ export class AbstractScavengeIndex {
 
   /** The entry of chunk ci (a zero entry for one never grown: Go's index memory reads as zero). */
   entry(ci: number): Readonly<ScavChunkEntry> {
-    return this.entries.get(ci) ?? { inUse: 0, lastInUse: 0, gen: 0, hasFree: false, noHugePage: false };
+    return this.entries.get(ci) ?? zeroEntry;
   }
 
   /** grow: chunks [first, first+n) get zero entries (new memory is scavenged: nothing to do); minHeapIdx falls. */
@@ -131,13 +139,13 @@ export class AbstractScavengeIndex {
     this.freeHWM = 0;
   }
 
-  /** shouldScavenge: is chunk ci worth the scavenger's look; and, when not, whether density alone said no. */
-  private worthALook(e: Readonly<ScavChunkEntry>, force: boolean): { look: boolean; dense: boolean } {
-    if (!e.hasFree) return { look: false, dense: false };
-    if (force) return { look: true, dense: false };
+  /** shouldScavenge: is chunk ci worth the scavenger's look (LOOK); when not, whether density alone said no (DENSE) or there is nothing free (NOTHING). */
+  private worthALook(e: Readonly<ScavChunkEntry>, force: boolean): typeof LOOK | typeof DENSE | typeof NOTHING {
+    if (!e.hasFree) return NOTHING;
+    if (force) return LOOK;
     const hi = this.geo.hiOccPages;
     const look = e.gen === this.gen ? e.inUse < hi && e.lastInUse < hi : e.inUse < hi;
-    return { look, dense: !look };
+    return look ? LOOK : DENSE;
   }
 
   /** find: the chunk to search and the page (in it) to search from, or none; moves the cursor as Go's does. */
@@ -148,9 +156,9 @@ export class AbstractScavengeIndex {
     const start = Math.floor(cursor.page / cp);
     let skippedDense = false;
     for (let i = start; i >= this.minHeapIdx; i--) {
-      const { look, dense } = this.worthALook(this.entry(i), force);
-      skippedDense ||= dense;
-      if (!look) continue;
+      const verdict = this.worthALook(this.entry(i), force);
+      skippedDense ||= verdict === DENSE;
+      if (verdict !== LOOK) continue;
       if (i === start) return { chunk: i, searchIdx: cursor.page - i * cp, skippedDense };
       // The cursor moves down to the top of this chunk (unmarked); a marked cursor only if nothing raised it since.
       cursor.page = (i + 1) * cp - 1;

@@ -182,46 +182,57 @@ export const sweepDoneMeansSwept: StateInvariant<SweepWorld> = {
   why: (w) => sweepDoneProblem(w) ?? '',
 };
 
-/** Where each in-use heap span is: in an mcache, in a sweeper's hands, or in one mcentral set. */
-function placeProblem(w: HeapWorld & { readonly holders?: SweepWorld['holders'] }): string | undefined {
+/**
+ * Where each in-use heap span is: in an mcache, in a sweeper's hands, or in
+ * one mcentral set. The places are counted; they are named only for the
+ * report (names set), which runs after the count found a problem.
+ */
+function placeProblem(w: HeapWorld & { readonly holders?: SweepWorld['holders'] }, names?: Map<MSpan, string[]>): string | undefined {
   const h = w.h;
   const sg = h.sweepgen;
-  const places = new Map<MSpan, string[]>();
-  const add = (s: MSpan, where: string): void => {
-    const l = places.get(s);
-    if (l === undefined) places.set(s, [where]);
+  const count = new Map<MSpan, number>();
+  const add = (s: MSpan): void => void count.set(s, (count.get(s) ?? 0) + 1);
+  const note = (s: MSpan, where: string): void => {
+    const l = names!.get(s);
+    if (l === undefined) names!.set(s, [where]);
     else l.push(where);
   };
   for (const p of h.allp) {
-    p.mcache.alloc.forEach((s, spc) => {
-      if (s === emptymspan) return;
+    const alloc = p.mcache.alloc;
+    for (let spc = 0; spc < alloc.length; spc++) {
+      const s = alloc[spc]!;
+      if (s === emptymspan) continue;
       // While mcache.refill runs (inside mallocgc), the slot still names the span it gave back: Go overwrites it when cacheSpan returns.
       const rel = (s.sweepgen - sg) | 0;
-      if (p.mallocing && rel !== 1 && rel !== 3) return;
-      add(s, `P${p.id}'s mcache (class ${spc})`);
-    });
+      if (p.mallocing && rel !== 1 && rel !== 3) continue;
+      add(s);
+      if (names !== undefined) note(s, `P${p.id}'s mcache (class ${spc})`);
+    }
   }
   // A goroutine's span counts once it took it (sg-1) or while it still needs sweeping (sg-2: popped, not yet acquired); a stale entry it popped does not.
   for (const g of w.holders?.() ?? []) {
     if (g.span === null || g.span.state.get() !== 'mSpanInUse') continue;
     const rel = (g.span.sweepgen - sg) | 0;
-    if (g.holds || rel === -2) add(g.span, g.who);
+    if (!g.holds && rel !== -2) continue;
+    add(g.span);
+    if (names !== undefined) note(g.span, g.who);
   }
   for (const c of h.central) {
-    for (const [set, swept, name] of [
-      [c.partialSwept(sg), true, 'partial swept'],
-      [c.fullSwept(sg), true, 'full swept'],
-      [c.partialUnswept(sg), false, 'partial unswept'],
-      [c.fullUnswept(sg), false, 'full unswept'],
-    ] as const) {
+    for (let k = 0; k < 4; k++) {
+      const set = k === 0 ? c.partialSwept(sg) : k === 1 ? c.fullSwept(sg) : k === 2 ? c.partialUnswept(sg) : c.fullUnswept(sg);
       if (set.length === 0) continue;
+      const swept = k < 2;
+      const name = setNames[k]!;
       for (const s of set.contents()) {
         const rel = (s.sweepgen - sg) | 0;
         if (swept) {
           if (s.state.get() !== 'mSpanInUse' || rel !== 0) return `mcentral ${c.spanclass}'s ${name} set holds [${hex(s.base())}, +${pagesOf(s.npages)}) at sg${rel < 0 ? '' : '+'}${rel} (${s.state.get()}): a swept set holds only swept spans`;
-          add(s, `mcentral ${c.spanclass} ${name}`);
-        } else if (s.state.get() === 'mSpanInUse' && rel === -2) add(s, `mcentral ${c.spanclass} ${name}`);
-        else if (!(rel === 0 || rel === 3 || rel === -1 || s.state.get() !== 'mSpanInUse')) {
+          add(s);
+          if (names !== undefined) note(s, `mcentral ${c.spanclass} ${name}`);
+        } else if (s.state.get() === 'mSpanInUse' && rel === -2) {
+          add(s);
+          if (names !== undefined) note(s, `mcentral ${c.spanclass} ${name}`);
+        } else if (!(rel === 0 || rel === 3 || rel === -1 || s.state.get() !== 'mSpanInUse')) {
           return `mcentral ${c.spanclass}'s ${name} set holds [${hex(s.base())}, +${pagesOf(s.npages)}) at sg${rel < 0 ? '' : '+'}${rel}: an unswept set holds spans that need sweeping, or stale entries already swept`;
         }
       }
@@ -230,11 +241,16 @@ function placeProblem(w: HeapWorld & { readonly holders?: SweepWorld['holders'] 
   for (const a of w.spec.spans()) {
     if (!a.kind.heap) continue;
     const s = w.handles.get(a.id)!;
-    const l = places.get(s) ?? [];
-    if (l.length !== 1) return `${spanName(w, a.id)} is in ${l.length === 0 ? 'no mcache, no sweeper and no mcentral set: the sweeper will never reach it' : `${l.length} places: ${l.join(', ')}`}`;
+    const n = count.get(s) ?? 0;
+    if (n === 1) continue;
+    if (names === undefined) return 'found';
+    const l = names.get(s) ?? [];
+    return `${spanName(w, a.id)} is in ${n === 0 ? 'no mcache, no sweeper and no mcentral set: the sweeper will never reach it' : `${n} places: ${l.join(', ')}`}`;
   }
   return undefined;
 }
+
+const setNames = ['partial swept', 'full swept', 'partial unswept', 'full unswept'] as const;
 
 export const inUseSpansHaveOnePlace: StateInvariant<HeapWorld> = {
   id: 'inUseSpansHaveOnePlace',
@@ -247,7 +263,7 @@ export const inUseSpansHaveOnePlace: StateInvariant<HeapWorld> = {
   against: "the spec's live heap spans",
   specFile,
   holds: (w) => placeProblem(w) === undefined,
-  why: (w) => placeProblem(w) ?? '',
+  why: (w) => placeProblem(w, new Map()) ?? '',
 };
 
 function statsProblem(w: SweepWorld): string | undefined {

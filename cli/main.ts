@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --single-threaded-gc
+#!/usr/bin/env -S node --single-threaded-gc --no-allocation-site-pretenuring
 // mheap-spec: the command line. Subcommands parse their own arguments with
 // node:util parseArgs; bad input is one line on stderr and exit status 2.
 // Node runs it with CAMPAIGN_NODE_FLAGS (pool.ts): npm start and the bench

@@ -117,6 +117,8 @@ export class Geometry {
   readonly arenaL1Bits: number;
   readonly arenaL2Bits: number;
   readonly arenaL1Shift: number;
+  /** Entries of the arena map, 1 << (arenaL1Bits + arenaL2Bits): every arena the address space holds. */
+  readonly arenaMapEntries: number;
   // mpagealloc.go
   readonly logPallocChunkPages: number;
   readonly pallocChunkPages: number;
@@ -169,6 +171,7 @@ export class Geometry {
     this.arenaL1Bits = p.arenaL1Bits;
     this.arenaL2Bits = p.heapAddrBits - p.logHeapArenaBytes - p.arenaL1Bits;
     this.arenaL1Shift = this.arenaL2Bits;
+    this.arenaMapEntries = int(2 ** (p.heapAddrBits - p.logHeapArenaBytes));
 
     this.logPallocChunkPages = p.logPallocChunkPages;
     this.pallocChunkPages = int(2 ** p.logPallocChunkPages);
@@ -206,8 +209,8 @@ export class Geometry {
 
   /** Whether a is a heap address: arenaBaseOffset <= a < arenaBaseOffset + 2^heapAddrBits. */
   inAddressSpace(a: number): boolean {
-    const off = a - this.arenaBaseOffset;
-    return Number.isSafeInteger(a) && off >= 0 && off < 2 ** this.heapAddrBits;
+    // maxOffAddr is arenaBaseOffset + 2^heapAddrBits - 1 (both bounds exact: safe integers).
+    return Number.isSafeInteger(a) && a >= this.arenaBaseOffset && a <= this.maxOffAddr;
   }
 
   /** The same addresses as Go's `a - arenaBaseOffset` would give (an index in the offset space). */

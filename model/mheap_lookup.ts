@@ -15,7 +15,7 @@ export function spanOf(h: MHeap, p: number): MSpan | null {
   const g = h.g;
   const ri = arenaIndex(g, p);
   // Outside the arena map (Go: ri.l2() >= len(arenas[0]), with uint wrap-around below the offset).
-  if (ri < 0 || ri >= 2 ** (g.heapAddrBits - g.logHeapArenaBytes)) return null;
+  if (ri < 0 || ri >= g.arenaMapEntries) return null;
   const ha = h.arenas.get(ri);
   if (ha === undefined) return null;
   return ha.spans[arenaPage(g, p)] ?? null;

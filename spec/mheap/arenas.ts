@@ -72,13 +72,27 @@ export const arenasAreReservedAndAligned: Inv = {
 function hintProblem(w: HeapWorld): string | undefined {
   const { h } = w;
   const g = h.g;
-  const initial = initialIndex(w.ghost.initialHints);
+  const hints = w.ghost.initialHints;
+  const bytes = g.heapArenaBytes;
+  // mallocinit's hints are expected in their order: each is looked for from the last one found on
+  // (linear over the list), and the index map is asked only for a hint not found that way.
+  let next = 0;
   let lastInitial = -1;
   for (let x = h.arenaHints; x !== null; x = x.next) {
-    if ((x.addr - g.arenaBaseOffset) % g.heapArenaBytes !== 0) return `arena hint ${hex(x.addr)} is not heapArenaBytes-aligned`;
-    const i = initial.get(x) ?? -1;
-    const next = x.down ? x.addr - g.heapArenaBytes : x.addr;
-    if (i >= 0 && g.inAddressSpace(next) && h.arenas.has(Math.floor((next - g.arenaBaseOffset) / g.heapArenaBytes))) return `arena hint ${hex(x.addr)} points at ${hex(next)}, an arena the heap already has`;
+    const off = x.addr - g.arenaBaseOffset;
+    if (Math.floor(off / bytes) * bytes !== off) return `arena hint ${hex(x.addr)} is not heapArenaBytes-aligned`;
+    let i = -1;
+    for (let k = next; k < hints.length; k++) {
+      if (hints[k] !== x) continue;
+      i = k;
+      next = k + 1;
+      break;
+    }
+    if (i < 0) i = initialIndex(hints).get(x) ?? -1;
+    if (i >= 0 && h.arenas.size > 0) {
+      const to = x.down ? x.addr - bytes : x.addr;
+      if (g.inAddressSpace(to) && h.arenas.has(Math.floor((to - g.arenaBaseOffset) / bytes))) return `arena hint ${hex(x.addr)} points at ${hex(to)}, an arena the heap already has`;
+    }
     if (i < 0 && lastInitial >= 0) return `arena hint ${hex(x.addr)} comes after mallocinit's hints; new hints go in front`;
     if (i >= 0) {
       if (i <= lastInitial) return `mallocinit's hints are out of order at ${hex(x.addr)}`;

@@ -25,6 +25,13 @@ function name(w: HeapWorld, a: AbstractSpan): string {
   return `s${a.id} [${hex(addrOf(w, a.basePage))}, +${pagesOf(a.npages)})`;
 }
 
+/** An owner block of nobody, for blocks the span heap never touched (so the walks below read one array, not two cases). */
+let noOwnersBlock = new Int32Array(0);
+function noOwners(n: number): Int32Array {
+  if (noOwnersBlock.length !== n) noOwnersBlock = new Int32Array(n);
+  return noOwnersBlock;
+}
+
 function liveSpansProblem(w: HeapWorld): string | undefined {
   const { h, spec } = w;
   for (const a of spec.spans()) {
@@ -58,7 +65,72 @@ export const liveSpansRefineSpec: Inv = {
   why: (w) => liveSpansProblem(w) ?? '',
 };
 
-function ownerProblem(w: HeapWorld): string | undefined {
+/**
+ * everyPageHasOneOwner decided 32 pages at a time: in each grown chunk the
+ * pages the abstract page heap has allocated and not cached are exactly
+ * those the span heap gives to a span, and each page cache of the page heap
+ * is, page for page, the cache the span heap gives its P. (Cached pages
+ * are allocated in the page heap's bitmap; a page has one owner in the span
+ * heap.) Then no page is both, and free pages are nobody's.
+ */
+export function ownersDisagree(w: HeapWorld): boolean {
+  const shadow = w.pages.shadow;
+  const g = w.h.g;
+  const cp = g.pallocChunkPages;
+  const ppa = g.pagesPerArena;
+  // The page heap's caches against the span heap's, P by P.
+  let cachesWithPages = 0;
+  for (const [id, m] of shadow.liveCaches()) {
+    if (m.owned === 0n) continue;
+    cachesWithPages++;
+    const p = w.cacheOfP.get(id);
+    const c = p === undefined ? undefined : w.spec.cache(p);
+    if (c === undefined || c.basePage !== m.basePage || c.owned !== m.owned) return true;
+  }
+  let spanHeapCaches = 0;
+  for (const c of w.spec.pcaches().values()) if (c.owned !== 0n) spanHeapCaches++;
+  if (spanHeapCaches !== cachesWithPages) return true;
+  const noBits = noSpanBits(ppa);
+  for (const ci of shadow.chunks()) {
+    const want = shadow.expectedBits(ci)!.allocBits;
+    const first = ci * cp;
+    const b = Math.floor(first / ppa);
+    const bits = w.spec.spanPageBits(b) ?? noBits;
+    const w0 = ((first - b * ppa) | 0) >>> 5;
+    const firstWord = first / 32;
+    for (let k = 0; k < want.length; k++) {
+      if ((want[k]! & ~cachedWord(shadow, firstWord + k)) >>> 0 !== bits[w0 + k]) return true;
+    }
+  }
+  // Nothing owned outside grown memory.
+  for (const a of w.spec.spans()) {
+    const ci = Math.floor(a.basePage / cp);
+    const cl = Math.floor((a.basePage + a.npages - 1) / cp);
+    for (let c = ci; c <= cl; c++) if (!shadow.isMapped(c)) return true;
+  }
+  return false;
+}
+
+/** The pages of global 32-page word k that a page cache of the abstract page heap holds (caches are 64-page aligned: two words each). */
+function cachedWord(shadow: HeapWorld['pages']['shadow'], k: number): number {
+  let m = 0;
+  for (const c of shadow.liveCaches().values()) {
+    if (c.owned === 0n) continue;
+    const w0 = c.basePage / 32;
+    if (k === w0) m |= Number(c.owned & 0xffffffffn);
+    else if (k === w0 + 1) m |= Number((c.owned >> 32n) & 0xffffffffn);
+  }
+  return m;
+}
+
+let noSpanBitsBlock = new Uint32Array(0);
+function noSpanBits(pages: number): Uint32Array {
+  if (noSpanBitsBlock.length !== Math.ceil(pages / 32)) noSpanBitsBlock = new Uint32Array(Math.ceil(pages / 32));
+  return noSpanBitsBlock;
+}
+
+/** The rule page by page, naming the first page that breaks it (the report's words; ownersDisagree decides by words). */
+export function ownerProblemByPage(w: HeapWorld): string | undefined {
   const shadow = w.pages.shadow;
   const g = w.h.g;
   const cp = g.pallocChunkPages;
@@ -66,11 +138,12 @@ function ownerProblem(w: HeapWorld): string | undefined {
     const c = shadow.chunkStates(ci)!;
     const first = ci * cp;
     const b = Math.floor(first / g.pagesPerArena);
-    const owners = w.spec.ownerBlock(b);
-    const off = first - b * g.pagesPerArena;
+    const owners = w.spec.ownerBlock(b) ?? noOwners(g.pagesPerArena);
+    // An int32 (first is a page index beyond 2^31): typed-array indexing with a double is slow.
+    const off = (first - b * g.pagesPerArena) | 0;
     const state = c.state;
     for (let i = 0; i < cp; i++) {
-      const o = owners === undefined ? NOBODY : owners[off + i]!;
+      const o = owners[off + i]!;
       const st = state[i];
       // The common cases first, without a lookup: allocated to a span, or free and nobody's.
       if (st === ALLOCATED ? o > 0 : st === FREE && o === NOBODY) continue;
@@ -100,36 +173,42 @@ export const everyPageHasOneOwner: Inv = {
     "Every grown page is exactly one of: free, in one P's page cache, or in one live span. The page allocator has it allocated exactly when a span owns it, and cached exactly when a P's cache does; so spans never overlap and no page is lost.",
   against: 'the abstract page heap (what the page allocator must hold) against the abstract span heap (who owns each page)',
   specFile,
-  holds: (w) => ownerProblem(w) === undefined,
-  why: (w) => ownerProblem(w) ?? '',
+  holds: (w) => !ownersDisagree(w),
+  why: (w) => ownerProblemByPage(w) ?? '',
 };
 
 function spansMapProblem(w: HeapWorld): string | undefined {
   const { h, spec } = w;
   const ppa = h.g.pagesPerArena;
   for (const [ai, ha] of h.arenas) {
-    const owners = spec.ownerBlock(ai);
+    const owners = spec.ownerBlock(ai) ?? noOwners(ppa);
     const ever = w.ghost.everHandedOut.get(ai);
     const spans = ha.spans;
-    // Owners come in runs: each run's span is looked up once, and its pages compared in a tight loop.
+    // Above the ghost's high-water mark no page was ever handed out, so no span holds one (every
+    // span of the spec was handed out): each entry there must be nil, checked without the owners.
+    const hwm = Math.min(ppa, Math.ceil((w.ghost.zeroedHWM.get(ai) ?? 0) / h.g.pageSize)) | 0;
+    for (let j = hwm; j < ppa; j++) {
+      if (spans[j] !== null && spans[j] !== undefined) return spansMapMismatch(w, ai, j, 'but no span ever held that page (it must be nil)');
+    }
+    // Below it, owners come in runs: each run's span is looked up once, and its pages compared in a tight loop.
     let i = 0;
-    while (i < ppa) {
-      const o = owners === undefined ? NOBODY : owners[i]!;
+    while (i < hwm) {
+      const o = owners[i]!;
       if (o > 0) {
         const want = w.handles.get(o);
         let j = i;
-        for (; j < ppa && owners![j] === o; j++) if (spans[j] !== want) return spansMapMismatch(w, ai, j, `not s${o}, which holds it`);
+        for (; j < hwm && owners[j] === o; j++) if (spans[j] !== want) return spansMapMismatch(w, ai, j, `not s${o}, which holds it`);
         i = j;
         continue;
       }
       // A run of pages no live span holds: nil, or a stale entry where a span once was.
       let j = i;
       if (ever === undefined) {
-        for (; j < ppa && (owners === undefined || owners[j]! <= 0); j++) if (spans[j] != null) break;
+        for (; j < hwm && owners[j]! <= 0; j++) if (spans[j] != null) break;
       } else {
-        for (; j < ppa && (owners === undefined || owners[j]! <= 0); j++) if (spans[j] != null && ever[j] === 0) break;
+        for (; j < hwm && owners[j]! <= 0; j++) if (spans[j] != null && ever[j] === 0) break;
       }
-      if (j < ppa && (owners === undefined || owners[j]! <= 0)) return spansMapMismatch(w, ai, j, 'but no span ever held that page (it must be nil)');
+      if (j < hwm && owners[j]! <= 0) return spansMapMismatch(w, ai, j, 'but no span ever held that page (it must be nil)');
       i = j;
     }
   }
@@ -164,13 +243,25 @@ function lookupProblem(w: HeapWorld): string | undefined {
   for (const ci of w.pages.shadow.chunks()) {
     const first = ci * cp;
     const b = Math.floor(first / ppa);
-    const owners = spec.ownerBlock(b);
-    const off = first - b * ppa;
+    const owners = spec.ownerBlock(b) ?? noOwners(ppa);
+    const inSpans = spec.spanPageBits(b) ?? noSpanBits(ppa);
+    const off = (first - b * ppa) | 0;
     let i = 0;
     while (i < cp) {
-      const o = owners === undefined ? NOBODY : owners[off + i]!;
+      const o = owners[off + i]!;
       let n = 1;
-      while (i + n < cp && (owners === undefined ? NOBODY : owners[off + i + n]!) === o) n++;
+      if (o > 0) {
+        // A span's run: to its end, or the chunk's.
+        const a = spec.span(o)!;
+        n = Math.min(cp - i, a.basePage + a.npages - (first + i));
+      } else {
+        // Nobody's pages, or a page cache's: 32 at a time where no span and no cache has a page.
+        while (i + n < cp && owners[off + i + n] === o) {
+          const k = off + i + n;
+          if (o === NOBODY && (k & 31) === 0 && i + n + 32 <= cp && inSpans[k >>> 5] === 0 && !spanHeapCacheIn(w, b * ppa + k)) n += 32;
+          else n++;
+        }
+      }
       const bad = runProblem(w, o, first + i, n);
       if (bad !== undefined) return bad;
       i += n;
@@ -182,6 +273,16 @@ function lookupProblem(w: HeapWorld): string | undefined {
     if (h.spanOf(addr) !== null) return `spanOf(${hex(addr)}), outside every heap arena, is not nil`;
   }
   return undefined;
+}
+
+/** Whether a page cache of the span heap owns any page of the 32-page word from page p (caches are 64-page aligned). */
+function spanHeapCacheIn(w: HeapWorld, p: number): boolean {
+  for (const c of w.spec.pcaches().values()) {
+    if (p < c.basePage || p >= c.basePage + 64) continue;
+    const word = p === c.basePage ? c.owned & 0xffffffffn : (c.owned >> 32n) & 0xffffffffn;
+    if (word !== 0n) return true;
+  }
+  return false;
 }
 
 /** The lookups at a run of n pages from page p, all owned by o. */
@@ -219,25 +320,27 @@ export const spanLookupsAgreeWithSpec: Inv = {
 
 function pageInUseProblem(w: HeapWorld): string | undefined {
   const { h, spec } = w;
-  const g = h.g;
-  const want = new Map<number, Uint8Array>();
+  const ppa = h.g.pagesPerArena;
+  // Every bit set is the first page of an in-use span of the spec ...
+  for (const [ai, ha] of h.arenas) {
+    const bits = ha.pageInUse;
+    for (let i = 0; i < bits.length; i++) {
+      for (let b = bits[i]! & 0xff; b !== 0; b &= b - 1) {
+        const page = ai * ppa + 8 * i + (31 - Math.clz32(b & -b));
+        const o = spec.ownerOf(page);
+        const a = o > 0 ? spec.span(o) : undefined;
+        if (a === undefined || a.state !== 'mSpanInUse' || a.basePage !== page) return `pageInUse bit of ${hex(addrOf(w, page))} is set, but no in-use span starts there`;
+      }
+    }
+  }
+  // ... and every in-use span of the spec has its bit.
   for (const a of spec.spans()) {
     if (a.state !== 'mSpanInUse') continue;
-    const ai = Math.floor(a.basePage / g.pagesPerArena);
-    let bits = want.get(ai);
-    if (bits === undefined) want.set(ai, (bits = new Uint8Array(g.pagesPerArena / 8)));
-    const i = a.basePage - ai * g.pagesPerArena;
-    bits[i >>> 3]! |= 1 << (i & 7);
-  }
-  for (const [ai, ha] of h.arenas) {
-    const wb = want.get(ai);
-    for (let i = 0; i < ha.pageInUse.length; i++) {
-      const d = (ha.pageInUse[i]! ^ (wb?.[i] ?? 0)) & 0xff;
-      if (d === 0) continue;
-      const page = ai * g.pagesPerArena + 8 * i + (31 - Math.clz32(d & -d));
-      const set = ((ha.pageInUse[i]! & d) & 0xff) !== 0;
-      return `pageInUse bit of ${hex(addrOf(w, page))} is ${set ? 'set' : 'clear'}, but ${set ? 'no in-use span starts there' : 'an in-use span starts there'}`;
-    }
+    const ai = Math.floor(a.basePage / ppa);
+    const ha = h.arenas.get(ai);
+    if (ha === undefined) continue;
+    const i = a.basePage - ai * ppa;
+    if ((ha.pageInUse[i >>> 3]! & (1 << (i & 7))) === 0) return `pageInUse bit of ${hex(addrOf(w, a.basePage))} is clear, but an in-use span starts there`;
   }
   return undefined;
 }

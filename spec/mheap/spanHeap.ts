@@ -51,6 +51,8 @@ export class AbstractSpanHeap {
   private readonly spanRecords = new Map<number, AbstractSpan>();
   /** Owner per page, by block of pagesPerBlock pages (sparse). */
   private readonly blocks = new Map<number, Int32Array>();
+  /** The same blocks as bitmaps: bit i of word i/32 set when page i is in a live span (owner > 0). */
+  private readonly spanBitBlocks = new Map<number, Uint32Array>();
   private readonly caches = new Map<number, AbstractPCache>();
   /** Heap spans' live objects (slot indices), and the slots marked in this GC cycle. */
   private readonly objectSlots = new Map<number, Set<number>>();
@@ -87,6 +89,11 @@ export class AbstractSpanHeap {
     return this.blocks.get(b);
   }
 
+  /** Block b's bitmap of pages in live spans (uint32 words, bit i = page i), if any page of it was ever owned. Read-only. */
+  spanPageBits(b: number): Uint32Array | undefined {
+    return this.spanBitBlocks.get(b);
+  }
+
   /** Blocks with an owner map. */
   ownerBlocks(): IterableIterator<[number, Int32Array]> {
     return this.blocks.entries();
@@ -96,9 +103,19 @@ export class AbstractSpanHeap {
     for (let q = p; q < p + n; ) {
       const b = Math.floor(q / this.pagesPerBlock);
       let m = this.blocks.get(b);
-      if (m === undefined) this.blocks.set(b, (m = new Int32Array(this.pagesPerBlock)));
+      let bits = this.spanBitBlocks.get(b);
+      if (m === undefined || bits === undefined) {
+        this.blocks.set(b, (m = new Int32Array(this.pagesPerBlock)));
+        this.spanBitBlocks.set(b, (bits = new Uint32Array(Math.ceil(this.pagesPerBlock / 32))));
+      }
       const stop = Math.min(p + n, (b + 1) * this.pagesPerBlock);
-      m.fill(owner, q - b * this.pagesPerBlock, stop - b * this.pagesPerBlock);
+      const from = q - b * this.pagesPerBlock;
+      const to = stop - b * this.pagesPerBlock;
+      m.fill(owner, from, to);
+      for (let i = from; i < to; i++) {
+        if (owner > 0) bits[i >>> 5]! |= 1 << (i & 31);
+        else bits[i >>> 5]! &= ~(1 << (i & 31));
+      }
       q = stop;
     }
   }

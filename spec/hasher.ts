@@ -24,17 +24,22 @@ export class StateImage {
    * whole heap's worth of copies each time.
    */
   reset(): this {
+    // The copies go back to the pools, by kind and length, for the next image to reuse.
+    for (let k = 0; k < this.nArrays; k++) poolPut(this.arrayPool, arrayKey(this.arrays[k]!), this.arrays[k]!);
+    for (let k = 0; k < this.nRefs; k++) poolPut(this.refPool, this.refs[k]!.length, this.refs[k]!);
     this.nNums = 0;
     this.nArrays = 0;
     this.nRefs = 0;
     return this;
   }
 
+  private readonly arrayPool = new Map<number, (Uint8Array | Uint32Array)[]>();
+  private readonly refPool = new Map<number, unknown[][]>();
+
   private slot<T extends Uint8Array | Uint32Array>(xs: T): void {
-    const k = this.nArrays++;
-    const old = this.arrays[k];
-    if (old !== undefined && old.constructor === xs.constructor && old.length === xs.length) old.set(xs);
-    else this.arrays[k] = xs.slice();
+    const old = this.arrayPool.get(arrayKey(xs))?.pop();
+    if (old !== undefined) old.set(xs);
+    this.arrays[this.nArrays++] = old ?? xs.slice();
   }
 
   /** One 32-bit integer. */
@@ -53,10 +58,9 @@ export class StateImage {
 
   /** An array of references (compared by identity). */
   objects(xs: readonly unknown[]): void {
-    const k = this.nRefs++;
-    const old = this.refs[k];
-    if (old !== undefined && old.length === xs.length) for (let i = 0; i < xs.length; i++) old[i] = xs[i];
-    else this.refs[k] = xs.slice();
+    const old = this.refPool.get(xs.length)?.pop();
+    if (old !== undefined) for (let i = 0; i < xs.length; i++) old[i] = xs[i];
+    this.refs[this.nRefs++] = old ?? xs.slice();
   }
 
   bytes(xs: Uint8Array): void {
@@ -119,4 +123,15 @@ export class StateImage {
     }
     return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
   }
+}
+
+/** A typed array's pool key: its length, and its kind in the sign (Uint8Array and Uint32Array never share a buffer). */
+function arrayKey(xs: Uint8Array | Uint32Array): number {
+  return xs instanceof Uint8Array ? -xs.length - 1 : xs.length;
+}
+
+function poolPut<T>(pool: Map<number, T[]>, key: number, x: T): void {
+  let l = pool.get(key);
+  if (l === undefined) pool.set(key, (l = []));
+  l.push(x);
 }

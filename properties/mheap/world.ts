@@ -50,6 +50,9 @@ export class HeapSystem implements HeapWorld {
   readonly ghostState: { everHandedOut: Map<number, Uint8Array>; zeroedHWM: Map<number, number>; initialHints: ArenaHint[] };
   /** Ghost: each freed span structure's sweepgen when it was freed, and the pages it covered then. */
   readonly freedStructures = new Map<MSpan, { sweepgen: number; base: number; npages: number }>();
+  /** measure's scratch: the arena hints and their addresses before a call. */
+  private readonly hintsBefore: (ArenaHint | null)[] = [];
+  private readonly hintAddrsBefore: number[] = [];
 
   /** Suite bookkeeping: live heap spans by id (those sweeping may free), stacks, buffers, GC-program bitmaps. */
   heapSpans: number[] = [];
@@ -119,8 +122,14 @@ export class HeapSystem implements HeapWorld {
     const h = this.h;
     const arenasBefore = h.allArenas.length;
     const curEnd = h.curArena.end;
-    const hintAddrs = new Map<ArenaHint, number>();
-    for (let x = h.arenaHints; x !== null; x = x.next) hintAddrs.set(x, x.addr);
+    // Each hint and its address before the call (reused arrays: a step would otherwise build a map of every hint).
+    const hints = this.hintsBefore;
+    const hintAddrs = this.hintAddrsBefore;
+    let nhints = 0;
+    for (let x = h.arenaHints; x !== null; x = x.next, nhints++) {
+      hints[nhints] = x;
+      hintAddrs[nhints] = x.addr;
+    }
     h.ghostTransitions.length = 0;
     h.ghostSwept.length = 0;
     h.ghostSweepgenWrites.length = 0;
@@ -160,14 +169,15 @@ export class HeapSystem implements HeapWorld {
       events.hintsExhausted = true;
       if (h.os.calls.slice(anywhere + 1).some((c) => c.op === 'sysFreeOS')) events.trimmed = true;
     }
-    for (const [x, addr] of hintAddrs) if (x.down && x.addr < addr) events.grewDown = true;
+    for (let k = 0; k < nhints; k++) if (hints[k]!.down && hints[k]!.addr < hintAddrs[k]!) events.grewDown = true;
+    hints.fill(null, 0, nhints);
     const reclaimed = h.ghostReclaimSwept.length;
     h.ghostReclaimSwept.length = 0;
-    const partial = { op, transitions, pageSteps, swept, sweepgenWrites, reclaimed, heapSweepgenStep: ((h.sweepgen - heapSweepgenBefore) >>> 0) as number, ...events };
+    const base: Omit<MeasuredStep, 'died'> & { died?: Died } = { op, transitions, pageSteps, swept, sweepgenWrites, reclaimed, heapSweepgenStep: ((h.sweepgen - heapSweepgenBefore) >>> 0) as number, ...events };
     // Spans die before page caches refill: a refill can only take pages already freed.
-    const died = this.died(partial, [...wantDeaths, ...swept.filter((x) => x.dies).map((x) => x.id)]);
+    base.died = this.died(base, [...wantDeaths, ...swept.filter((x) => x.dies).map((x) => x.id)]);
     this.applyCacheSteps(pageSteps, p);
-    return { result, base: { ...partial, died } };
+    return { result, base: base as MeasuredStep };
   }
 
   /** Page cache refills on P p and flushes of any P's cache, into the abstract span heap. */

@@ -19,11 +19,13 @@ export function chunkBase(g: Geometry, ci: number): number {
 
 /** chunkPageIndex returns the index within its chunk of the page containing p. */
 export function chunkPageIndex(g: Geometry, p: number): number {
+  // Go: p % pallocChunkBytes / pageSize, on the unsigned p. arenaBaseOffset is
+  // chunk-aligned, so the offset gives the same remainder; it is taken by
+  // exact subtraction (V8's float modulus is a slow library call), which is
+  // the non-negative remainder for a negative offset too (an address below
+  // arenaBaseOffset), as Go's unsigned one is.
   const off = p - g.arenaBaseOffset;
-  // The offset within its chunk by exact subtraction: V8's float modulus is a
-  // slow library call. Same value as below for every off >= 0.
-  if (off >= 0) return Math.floor((off - Math.floor(off / g.pallocChunkBytes) * g.pallocChunkBytes) / g.pageSize);
-  return Math.floor(off / g.pageSize) % g.pallocChunkPages;
+  return Math.floor((off - Math.floor(off / g.pallocChunkBytes) * g.pallocChunkBytes) / g.pageSize);
 }
 
 /** ci.l1(): the index into the first level of pageAlloc.chunks. */

@@ -56,8 +56,6 @@ class FieldLayout {
 export class SumCodec {
   readonly L: number;
   readonly maxPackedValue: number;
-  /** freeChunkSum: a summary of a wholly free chunk. */
-  readonly freeChunk: Sum3;
   /** (1 << L) - 1: one field's bits. */
   readonly mask: number;
   private readonly fStart: FieldLayout;
@@ -71,7 +69,6 @@ export class SumCodec {
   constructor(g: Geometry) {
     this.L = g.logMaxPackedValue;
     this.maxPackedValue = g.maxPackedValue;
-    this.freeChunk = [g.pallocChunkPages, g.pallocChunkPages, g.pallocChunkPages];
     this.mask = lowOnes32(this.L);
     this.fStart = new FieldLayout(0, this.L);
     this.fMax = new FieldLayout(this.L, this.L);

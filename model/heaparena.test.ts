@@ -41,7 +41,8 @@ describe("arena indices equal Go's uintptr arithmetic (linux/amd64)", () => {
   });
 
   test('arenaL1Bits == 0 (linux/amd64): l1 is 0 and l2 the index itself', () => {
-    for (const ai of [0, 1, 0xc00, (1 << 22) - 1]) expect([arenaL1(g, ai), arenaL2(g, ai)]).toEqual([0, ai]);
+    // Past the last arena too (2^22 arenas): Go's l1 is 0 and l2 the index, whatever the index.
+    for (const ai of [0, 1, 0xc00, (1 << 22) - 1, 1 << 22, 2 ** 30 + 7]) expect([arenaL1(g, ai), arenaL2(g, ai)]).toEqual([0, ai]);
   });
 
   test('arenaL1Bits == 6 (Go\'s windows/amd64 value, 4 MiB arenas): l1 is the top 6 bits, l2 the rest', () => {

@@ -136,3 +136,21 @@ describe('mSpanList edges', () => {
     expect([l.first, l.last, l.isEmpty()]).toEqual([null, null, true]);
   });
 });
+
+test("the throws name Go's site and print what Go prints before them", () => {
+  const l = new MSpanList();
+  const s = new MSpan(1);
+  s.npages = 3;
+  const caught = (f: () => void): GoThrow => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof GoThrow) return e;
+    }
+    throw new Error('no GoThrow');
+  };
+  expect([caught(() => l.remove(s)).site, caught(() => l.remove(s)).detail]).toEqual(['runtime/mheap.go · (*mSpanList).remove', 'span.npages=3']);
+  l.insert(s);
+  expect(caught(() => l.insert(s)).site).toBe('runtime/mheap.go · (*mSpanList).insert');
+  expect(caught(() => l.insertBack(s)).site).toBe('runtime/mheap.go · (*mSpanList).insertBack');
+});

@@ -36,3 +36,16 @@ describe('sysMemStat', () => {
     expect([h.committed, h.released, h.inHeap, h.inStacks, h.inWorkBufs, h.inPtrScalarBits, h.tinyAllocCount, h.largeAlloc, h.largeAllocCount, h.largeFree, h.largeFreeCount]).toEqual(new Array(11).fill(0));
   });
 });
+
+test("sysMemStat overflow names Go's site and prints val and n, as Go does", () => {
+  const s = new SysMemStat();
+  s.add(7);
+  let e: unknown;
+  try {
+    s.add(-8);
+  } catch (x) {
+    e = x;
+  }
+  expect(e).toBeInstanceOf(GoThrow);
+  expect([(e as GoThrow).site, (e as GoThrow).detail]).toEqual(['runtime/mstats.go · (*sysMemStat).add', 'val=7 n=-8']);
+});

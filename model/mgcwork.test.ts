@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { gcMarkTermination, gcStart } from './mgc.js';
 import { freeSomeWbufs, getempty, putempty, workbufAlloc, workbufSize } from './mgcwork.js';
 import { MHeap } from './mheap.js';
+import type { GoThrow } from './throw.js';
 
 test('WorkbufSpans: a span is carved into 16 buffers, made free at mark termination, given back only in _GCoff', () => {
   const h = new MHeap({ nprocs: 1 });
@@ -56,4 +57,11 @@ test('freeSomeWbufs frees at most 64 spans a call and says whether any are left'
 test('getempty throws "out of memory" when the heap cannot get a span', () => {
   const h = new MHeap({ nprocs: 1, osLimitBytes: 0 });
   expect(() => getempty(h, h.p(0))).toThrow('fatal error: out of memory');
+  let e: unknown;
+  try {
+    getempty(h, h.p(0));
+  } catch (x) {
+    e = x;
+  }
+  expect((e as GoThrow).site).toBe('runtime/mgcwork.go · getempty');
 });

@@ -19,17 +19,19 @@ export function chunkBase(g: Geometry, ci: number): number {
 
 /** chunkPageIndex returns the index within its chunk of the page containing p. */
 export function chunkPageIndex(g: Geometry, p: number): number {
-  const off = p - g.arenaBaseOffset;
-  // The offset within its chunk by exact subtraction: V8's float modulus is a
-  // slow library call. Same value as below for every off >= 0.
-  if (off >= 0) return Math.floor((off - Math.floor(off / g.pallocChunkBytes) * g.pallocChunkBytes) / g.pageSize);
-  return Math.floor(off / g.pageSize) % g.pallocChunkPages;
+  // Go: p % pallocChunkBytes / pageSize, on the unsigned p. The remainder is
+  // taken by exact subtraction (V8's float modulus is a slow library call);
+  // flooring makes it the non-negative one for the signed form of an address
+  // with bit 63 set too, which is the unsigned one (2^64 is a multiple of
+  // pallocChunkBytes).
+  return Math.floor((p - Math.floor(p / g.pallocChunkBytes) * g.pallocChunkBytes) / g.pageSize);
 }
 
 /** ci.l1(): the index into the first level of pageAlloc.chunks. */
 export function chunkL1(g: Geometry, ci: number): number {
   if (g.pallocChunksL1Bits === 0) return 0;
   // A shift for a chunk index (< 2^30 in every geometry: at most 48 address bits, chunks of at least 2^18 bytes), as Go shifts.
+  // Stryker disable next-line ConditionalExpression: `false` is equivalent: the division below gives the same value for every index (the shift is its fast form); `true`, caught, is disabled with it
   if ((ci & 0x3fffffff) === ci) return ci >>> g.pallocChunksL1Shift;
   return Math.floor(ci / g.chunksL1Div);
 }
@@ -37,8 +39,9 @@ export function chunkL1(g: Geometry, ci: number): number {
 /** ci.l2(): the index into the second level of pageAlloc.chunks. */
 export function chunkL2(g: Geometry, ci: number): number {
   if (g.pallocChunksL1Bits === 0) return ci;
-  if ((ci & 0x3fffffff) === ci) return ci & (g.chunksL2Size - 1);
-  return ci % g.chunksL2Size;
+  // As Go masks: JavaScript's & takes the low 32 bits of the index, all the
+  // mask (at most 2^30 - 1) needs, so it is exact for every index.
+  return ci & (g.chunksL2Size - 1);
 }
 
 /** offAddrToLevelIndex: the index into summary[level] of the entry containing addr. */

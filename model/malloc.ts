@@ -1,7 +1,7 @@
 // runtime/malloc.go @ go1.21 · mallocinit's arena hints, type arenaHint,
 // (*mheap).sysAlloc: reserving whole arenas of address space for the heap.
 
-import { alignUp, defaultGeometry, hex } from './geometry.js';
+import { alignUp, hex } from './geometry.js';
 import type { Geometry } from './geometry.js';
 import { chunkBase } from './chunks.js';
 import { baseChunkIdx } from './export.js';
@@ -28,7 +28,8 @@ export interface ArenaHint {
  * chunk, aligned as Go's are.
  */
 export function arenaHintAddrs(g: Geometry): number[] {
-  if (g.params === defaultGeometry.params || (g.heapAddrBits === 48 && g.arenaBaseOffset === -(2 ** 47))) {
+  // amd64's address space: validate admits 48 bits only with arenaBaseOffset = -2^47.
+  if (g.heapAddrBits === 48) {
     return Array.from({ length: 0x40 }, (_, i) => i * 2 ** 40 + 0x00c0 * 2 ** 32);
   }
   const base = chunkBase(g, baseChunkIdx(g));
@@ -50,6 +51,7 @@ export function sysReserveAligned(h: MHeap, size: number, align: number): [v: nu
   h.os.sysFreeOS(p, pAligned - p);
   const end = pAligned + size;
   const endLen = p + size + align - end;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: endLen = align - (pAligned - p) is always > 0 here (`true` and `>=` are equivalent): p is unaligned, so 0 < pAligned - p < align; `false` and `<`, caught, are disabled with them
   if (endLen > 0) h.os.sysFreeOS(end, endLen);
   return [pAligned, size];
 }

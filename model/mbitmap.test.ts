@@ -197,3 +197,22 @@ describe('objIndex', () => {
   });
 });
 
+
+// runtime/mbitmap.go @ go1.21 · nextFreeIndex returns nelems before any refill
+// once freeindex reaches it: allocCache is left as the last shift made it.
+describe('nextFreeIndex at the end of the span leaves allocCache alone', () => {
+  test('a full 64-object span: nelems, and the empty cache stays empty', () => {
+    const s = spanOf({ nelems: 64, alloc: Array.from({ length: 64 }, () => true), freeindex: 0 });
+    expect(s.allocCache).toBe(0n);
+    expect(nextFreeIndex(s)).toBe(64);
+    expect([s.freeindex, s.allocCache]).toEqual([64, 0n]);
+  });
+
+  test('the last of 64 objects: its index, freeindex = nelems, and no refill after it', () => {
+    const s = spanOf({ nelems: 64, alloc: Array.from({ length: 64 }, (_, i) => i !== 63), freeindex: 0 });
+    expect(s.allocCache).toBe(1n << 63n);
+    expect(nextFreeIndex(s)).toBe(63);
+    // Go: allocCache >>= 64 is 0; sfreeindex == snelems, so no refill.
+    expect([s.freeindex, s.allocCache]).toEqual([64, 0n]);
+  });
+});

@@ -40,7 +40,9 @@ export function refillAllocCache(s: MSpan, whichByte: number): void {
 export function nextFreeIndex(s: MSpan): number {
   let sfreeindex = s.freeindex;
   const snelems = s.nelems;
+  // Stryker disable next-line ConditionalExpression: `false` is equivalent: at freeindex == nelems the code below returns nelems too, leaving freeindex and allocCache as they are (an empty cache moves to the next block, at or past nelems; a free bit lies at or past nelems); `true`, caught, is disabled with it
   if (sfreeindex === snelems) return sfreeindex;
+  // Stryker disable next-line EqualityOperator: `>=` is equivalent: equality returned just above (`<=`, caught, is disabled with it)
   if (sfreeindex > snelems) throwGo('s.freeindex > s.nelems', `${site} · (*mspan).nextFreeIndex`);
   let bitIndex = tz64(s.allocCache);
   while (bitIndex === 64) {

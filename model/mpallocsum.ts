@@ -33,30 +33,22 @@ const maxFlagHi = 0x80000000;
  */
 class FieldLayout {
   readonly inLo: boolean;
+  /** Whether a field that starts in the low half runs into the high half (read only when inLo). */
   readonly straddles: boolean;
   constructor(
     readonly o: number,
     readonly L: number,
   ) {
     this.inLo = o < 32;
-    this.straddles = o < 32 && o + L > 32;
+    // Stryker disable next-line EqualityOperator: `o + L >= 32` is equivalent: at o + L = 32 the straddling read's hi << (32 - o) = hi << L has no bits under the L-bit mask (`<=`, caught, is disabled with it)
+    this.straddles = o + L > 32;
   }
 
   get(lo: number, hi: number, mask: number): number {
+    // Stryker disable next-line ArithmeticOperator: JavaScript takes a shift count mod 32, and o + 32 = o - 32 mod 32
     if (!this.inLo) return (hi >>> (this.o - 32)) & mask;
     if (!this.straddles) return (lo >>> this.o) & mask;
     return ((lo >>> this.o) | (hi << (32 - this.o))) & mask;
-  }
-
-  /** The field's bits in the low half. */
-  lo(v: number): number {
-    return this.inLo ? v << this.o : 0;
-  }
-
-  /** The field's bits in the high half. */
-  hi(v: number): number {
-    if (!this.inLo) return v << (this.o - 32);
-    return this.straddles ? v >>> (32 - this.o) : 0;
   }
 }
 
@@ -64,32 +56,31 @@ class FieldLayout {
 export class SumCodec {
   readonly L: number;
   readonly maxPackedValue: number;
-  /** freeChunkSum: a summary of a wholly free chunk. */
-  readonly freeChunk: Sum3;
   /** (1 << L) - 1: one field's bits. */
   readonly mask: number;
   private readonly fStart: FieldLayout;
   private readonly fMax: FieldLayout;
   private readonly fEnd: FieldLayout;
-  /** packLo/packHi's shifts, -1 where a field has no bits in that half. */
+  /** packLo/packHi's shifts: end's in the low half (-1 when end lies wholly in hi), max's and end's into the high half. */
   private readonly endLoShl: number;
   private readonly maxHiShr: number;
   private readonly endHiShl: number;
-  private readonly endHiShr: number;
 
   constructor(g: Geometry) {
     this.L = g.logMaxPackedValue;
     this.maxPackedValue = g.maxPackedValue;
-    this.freeChunk = [g.pallocChunkPages, g.pallocChunkPages, g.pallocChunkPages];
     this.mask = lowOnes32(this.L);
     this.fStart = new FieldLayout(0, this.L);
     this.fMax = new FieldLayout(this.L, this.L);
     this.fEnd = new FieldLayout(2 * this.L, this.L);
     const L = this.L;
+    // max starts at bit L < 32 (3L <= 63): its bits above 32 are max >>> (32 - L),
+    // none when 2L <= 32 (a masked max < 2^L <= 2^(32 - L)).
+    this.maxHiShr = 32 - L;
+    // end starts at bit 2L: in the low half below 32; its bits above 32 are
+    // end << (2L - 32) from 32 on, else end >>> (32 - 2L) (none unless 3L > 32).
     this.endLoShl = 2 * L < 32 ? 2 * L : -1;
-    this.maxHiShr = 2 * L > 32 ? 32 - L : -1;
-    this.endHiShl = 2 * L >= 32 ? 2 * L - 32 : -1;
-    this.endHiShr = 2 * L < 32 && 3 * L > 32 ? 32 - 2 * L : -1;
+    this.endHiShl = 2 * L - 32;
   }
 
   /** Low half of packPallocSum(start, max, end): each field masked to L bits, as Go does. */
@@ -97,6 +88,7 @@ export class SumCodec {
     if (max === this.maxPackedValue) return 0;
     const m = this.mask;
     // start is at bit 0, max at L (< 32: 3L <= 63), end at 2L.
+    // Stryker disable next-line EqualityOperator: `endLoShl > 0` is equivalent: endLoShl is 2L >= 12 or -1, never 0 (`<`, caught, is disabled with it)
     const e = this.endLoShl >= 0 ? (end & m) << this.endLoShl : 0;
     return ((start & m) | ((max & m) << this.L) | e) >>> 0;
   }
@@ -105,8 +97,10 @@ export class SumCodec {
   packHi(start: number, max: number, end: number): number {
     if (max === this.maxPackedValue) return maxFlagHi;
     const m = this.mask;
-    const mh = this.maxHiShr >= 0 ? (max & m) >>> this.maxHiShr : 0;
-    const eh = this.endHiShl >= 0 ? (end & m) << this.endHiShl : this.endHiShr >= 0 ? (end & m) >>> this.endHiShr : 0;
+    const mh = (max & m) >>> this.maxHiShr;
+    const e = end & m;
+    // Stryker disable next-line EqualityOperator: `endHiShl > 0` is equivalent: at endHiShl = 0 both arms give e (e << 0 and e >>> -0, e < 2^L < 2^31) (`<`, caught, is disabled with it)
+    const eh = this.endHiShl >= 0 ? e << this.endHiShl : e >>> -this.endHiShl;
     return (mh | eh) >>> 0;
   }
 
@@ -169,6 +163,7 @@ export function mergeSummaries(c: SumCodec, mem: Uint32Array, first: number, cou
   // 2L, so none in the mask when max lies in lo.
   let start = lo & mask;
   let max = ((lo >>> L) | (hi << (32 - L))) & mask;
+  // Stryker disable next-line ArithmeticOperator: JavaScript takes a shift count mod 32, and oE + 32 = oE - 32 mod 32 (`32 + oE`, caught, is disabled with it)
   let end = (endInHi ? hi >>> (oE - 32) : (lo >>> oE) | (hi << (32 - oE))) & mask;
   if (hi & 0x80000000) start = max = end = maxp;
   for (let i = 1; i < count; i++) {
@@ -177,13 +172,16 @@ export function mergeSummaries(c: SumCodec, mem: Uint32Array, first: number, cou
     hi = mem[k + 1]!;
     let si = lo & mask;
     let mi = ((lo >>> L) | (hi << (32 - L))) & mask;
+    // Stryker disable next-line ArithmeticOperator: JavaScript takes a shift count mod 32, and oE + 32 = oE - 32 mod 32 (`32 + oE`, caught, is disabled with it)
     let ei = (endInHi ? hi >>> (oE - 32) : (lo >>> oE) | (hi << (32 - oE))) & mask;
     if (hi & 0x80000000) si = mi = ei = maxp;
     // The running start grows only while everything so far is free.
     if (start === i * full) start += si;
     // The longest run may cross the boundary, or lie inside sums[i].
     const across = end + si;
+    // Stryker disable next-line EqualityOperator: `across >= max` also sets max = across when they are equal, which changes nothing (`<=`, caught, is disabled with it)
     if (across > max) max = across;
+    // Stryker disable next-line EqualityOperator: `mi >= max` also sets max = mi when they are equal, which changes nothing (`<=`, caught, is disabled with it)
     if (mi > max) max = mi;
     // A wholly free sums[i] extends the running end; otherwise its end wins.
     if (ei === full) end += full;

@@ -51,10 +51,14 @@ export class OSMemory {
    * or 0 if there is none.
    */
   private placeTopDown(n: number): number {
+    // Stryker disable next-line EqualityOperator: `top - n > 0` is equivalent: at top = n the only candidate is base 0, which the caller takes as failure, as it takes the 0 returned after the loop (`<`, caught, is disabled with it)
     for (let top = alignDown(this.mmapTop, this.physPageSize); top - n >= 0; ) {
       const base = top - n;
       const clash = [...this.reserved, ...this.foreign].filter((r) => overlaps(r, base, top));
       if (clash.length === 0) return base;
+      // Every top above a clashing region's base overlaps that region, so any of
+      // their bases is a correct next try; the lowest skips the most.
+      // Stryker disable next-line MethodExpression: `Math.max` is equivalent: it also skips only tops whose range overlaps a region, so the search ends at the same highest free range, in more steps
       top = alignDown(Math.min(...clash.map((r) => r.base)), this.physPageSize);
     }
     return 0;

@@ -164,6 +164,9 @@ describe('sizeToClass (mallocgc) and roundupsize', () => {
   test('out-of-range sizes are refused', () => {
     for (const n of [-1, 1.5, maxSmallSize + 1, Number.NaN]) expect(() => sizeToClass(n)).toThrow(ModelError);
     for (const n of [-1, 0.5, 2 ** 53]) expect(() => roundupsize(n)).toThrow(ModelError);
+    // Each by the function asked, with what was wrong.
+    expect(() => sizeToClass(-1)).toThrow('sizeToClass: size must be an integer in [0, 32768], got -1');
+    expect(() => roundupsize(-1)).toThrow('roundupsize: size must be a non-negative integer, got -1');
   });
 });
 

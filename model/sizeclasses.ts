@@ -100,6 +100,7 @@ export function sizeToClass(size: number): number {
   if (!Number.isSafeInteger(size) || size < 0 || size > maxSmallSize) {
     refuse('sizeToClass', `size must be an integer in [0, ${maxSmallSize}], got ${String(size)}`);
   }
+  // Stryker disable next-line EqualityOperator: `size < smallSizeMax - 8` is equivalent: at size 1016, the one size it moves, size_to_class8[127] and size_to_class128[0] are both class 32 (`>`, caught, is disabled with it)
   if (size <= smallSizeMax - 8) return size_to_class8[divRoundUp(size, smallSizeDiv)]!;
   return size_to_class128[divRoundUp(size - smallSizeMax, largeSizeDiv)]!;
 }
@@ -111,6 +112,7 @@ export function sizeToClass(size: number): number {
  */
 export function roundupsize(size: number): number {
   if (!Number.isSafeInteger(size) || size < 0) refuse('roundupsize', `size must be a non-negative integer, got ${String(size)}`);
+  // Stryker disable next-line EqualityOperator: `size <= _MaxSmallSize` is equivalent: at 32768, the one size it moves, class 67's object size and alignUp(32768, _PageSize) are both 32768 (`>=`, caught, is disabled with it)
   if (size < _MaxSmallSize) return class_to_size[sizeToClass(size)]!;
   // Go returns size unchanged when size+_PageSize overflows a uintptr; a safe
   // integer cannot, and the page-aligned result (at most 2^53) is exact.

@@ -61,8 +61,16 @@ export class ScavChunkData {
 
 /** The index over one geometry. */
 export class ScavengeIndex {
-  /** atomicScavChunkData per chunk, packed as (lo, hi); sparse pages of physPageSize/8 entries, mapped in [min, max). */
-  private readonly chunkPages = new Map<number, Uint32Array>();
+  /**
+   * atomicScavChunkData per chunk, packed as (lo, hi); sparse pages of
+   * physPageSize/8 entries, mapped in [min, max). Go's sysMap maps the whole
+   * range and the OS backs a page at its first write; so here: a mapped page
+   * never written is null and reads as zeroPage (sysGrow maps the gap between
+   * distant arenas too: made eagerly, those pages cost the mheap suite a
+   * twentieth of its time, most in the GC).
+   */
+  private readonly chunkPages = new Map<number, Uint32Array | null>();
+  private readonly zeroPage: Uint32Array;
   private readonly perPage: number;
   private readonly logPerPage: number;
   /** [min, max): chunk indices whose entries are mapped. */
@@ -85,6 +93,7 @@ export class ScavengeIndex {
   ) {
     this.perPage = g.physPageSize / 8;
     this.logPerPage = Math.log2(this.perPage);
+    this.zeroPage = new Uint32Array(2 * this.perPage);
     this.searchAddrBg = new AtomicOffAddr(g);
     this.searchAddrForce = new AtomicOffAddr(g);
     this.freeHWM = minOffAddr(g);
@@ -138,7 +147,7 @@ export class ScavengeIndex {
   /** sysMap of entries [lo, hi): pages come up zeroed, even if they were mapped before. */
   private mapEntries(lo: number, hi: number): void {
     for (let p = Math.floor(lo / this.perPage); p < Math.ceil(hi / this.perPage); p++) {
-      this.chunkPages.set(p, new Uint32Array(2 * this.perPage));
+      this.chunkPages.set(p, null);
     }
     this.lastUnit = -1;
     this.lastPage = undefined;
@@ -148,16 +157,30 @@ export class ScavengeIndex {
   private lastUnit = -1;
   private lastPage: Uint32Array | undefined;
 
-  /** The page holding chunk ci's entry; a fault when it is not mapped. */
+  /** The page holding chunk ci's entry, to read (zeroPage if never written); a fault when it is not mapped. */
   private entryPage(ci: number): Uint32Array {
-    // A shift for a valid chunk index (perPage is a power of two); floor-division otherwise.
-    const u = (ci & 0x3fffffff) === ci ? ci >>> this.logPerPage : Math.floor(ci / this.perPage);
+    const u = this.entryUnit(ci);
     if (u === this.lastUnit) return this.lastPage!;
     const pg = this.chunkPages.get(u);
     if (pg === undefined) throw new ModelError('scavengeIndex.chunks', `unexpected fault address: chunks[${ci}] is not mapped`);
     this.lastUnit = u;
-    this.lastPage = pg;
-    return pg;
+    this.lastPage = pg ?? this.zeroPage;
+    return this.lastPage;
+  }
+
+  /** The page holding chunk ci's entry, to write: backed now if it never was. */
+  private writablePage(ci: number): Uint32Array {
+    const pg = this.entryPage(ci);
+    if (pg !== this.zeroPage) return pg;
+    this.lastPage = new Uint32Array(2 * this.perPage);
+    this.chunkPages.set(this.lastUnit, this.lastPage);
+    return this.lastPage;
+  }
+
+  /** The index of the page holding chunk ci's entry. */
+  private entryUnit(ci: number): number {
+    // A shift for a valid chunk index (perPage is a power of two); floor-division otherwise.
+    return (ci & 0x3fffffff) === ci ? ci >>> this.logPerPage : Math.floor(ci / this.perPage);
   }
 
   /** Chunk ci's entry's position in its page, in uint32 halves. */
@@ -168,7 +191,7 @@ export class ScavengeIndex {
 
   /** Mapped backing-store units and their raw words, ascending (for state fingerprints). */
   mappedUnits(): [number, Uint32Array][] {
-    return [...this.chunkPages.entries()].sort((a, b) => a[0] - b[0]);
+    return [...this.chunkPages.entries()].map(([u, pg]): [number, Uint32Array] => [u, pg ?? this.zeroPage]).sort((a, b) => a[0] - b[0]);
   }
 
   /** Whether chunk ci's entry is mapped (so load cannot fault). */
@@ -188,7 +211,7 @@ export class ScavengeIndex {
 
   /** chunks[ci].store(sc): pack. */
   store(ci: number, sc: ScavChunkData): void {
-    const pg = this.entryPage(ci);
+    const pg = this.writablePage(ci);
     const k = this.entrySlot(ci);
     pg[k] = (sc.inUse & 0xffff) | ((sc.lastInUse & 0xffff) << 16) | ((sc.flags & 0xff) << (16 + this.g.logScavChunkInUseMax));
     pg[k + 1] = sc.gen;

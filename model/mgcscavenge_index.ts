@@ -196,7 +196,7 @@ export class ScavengeIndex {
 
   /** Whether chunk ci's entry is mapped (so load cannot fault). */
   mapped(ci: number): boolean {
-    return this.chunkPages.has(Math.floor(ci / this.perPage));
+    return this.chunkPages.has(this.entryUnit(ci));
   }
 
   /** chunks[ci].load(): unpack. */

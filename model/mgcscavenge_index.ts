@@ -189,7 +189,7 @@ export class ScavengeIndex {
     return 2 * (ci % this.perPage);
   }
 
-  /** Mapped backing-store units and their raw words, ascending (for state fingerprints). */
+  /** Mapped backing-store units and their raw words, ascending (for state fingerprints; read-only: the pages never written share one zero page). */
   mappedUnits(): [number, Uint32Array][] {
     return [...this.chunkPages.entries()].map(([u, pg]): [number, Uint32Array] => [u, pg ?? this.zeroPage]).sort((a, b) => a[0] - b[0]);
   }

@@ -7,10 +7,16 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MARKER_FILE, projectRoot, readMarker, type MutantMarker } from './applied.js';
 import { namedMutant } from './catalog.js';
+
+/** The project's tsc, found as Node resolves the typescript package (hoisted or not), as cli/mutationTypecheck.ts does. */
+function tscOf(root: string): string {
+  return path.join(path.dirname(createRequire(path.join(root, 'package.json')).resolve('typescript/package.json')), 'bin', 'tsc');
+}
 
 /** What a mutant build copies: every folder tsconfig.build.json compiles, and the configs (tests left out: the build does not compile them). */
 const COPIED_DIRS = ['model', 'spec', 'properties', 'cli', 'bench', 'conformance', 'mutants', 'testing'] as const;
@@ -103,7 +109,7 @@ export function prepareMutant(id: string, log: (line: string) => void = () => {}
       throw new MutantBuildError(id, `the patch does not apply: ${outputOf(e)}`);
     }
     try {
-      execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: tmp, stdio: 'pipe' });
+      execFileSync(process.execPath, [tscOf(root), '-p', 'tsconfig.build.json'], { cwd: tmp, stdio: 'pipe' });
     } catch (e) {
       throw new MutantBuildError(id, `the patched model does not type-check: ${outputOf(e)}`);
     }

@@ -256,10 +256,12 @@ function validate(p: GeometryParams): void {
  * integer arithmetic of every hot loop that reads it into float arithmetic.
  */
 function int(x: number): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator,BooleanLiteral: only the V8 representation depends on this test, never the value (x | 0 is x for every int32 but -0): `false`, `x > -0x80000000`, `x < 0x7fffffff` and `+0x80000000` return x only where x | 0 is x; `Object.is(x, -0)` and `+0` differ only at -0, which no argument here is (each is positive, or 2^heapAddrBits - 1 + arenaBaseOffset, a sum that is -0 only if both terms are) (the `true`s, `x < -0x80000000` and `x > 0x7fffffff`, caught, are disabled with them)
   return Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff && !Object.is(x, -0) ? x | 0 : x;
 }
 
 function isPow2(x: number): boolean {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: `x > 0` as `true` or `x >= 0` only lets 0 through (2 ** round(log2 0) = 2 ** -Infinity = 0), and validate refuses physPageSize 0 (< 4096) with the same message and never asks about physHugePageSize 0; a negative x gives NaN either way (`false`, `x <= 0`, `!== x` and the other `true`s, caught, are disabled with them)
   return x > 0 && Number.isSafeInteger(x) && 2 ** Math.round(Math.log2(x)) === x;
 }
 

@@ -105,6 +105,17 @@ describe('sysAlloc', () => {
     expect(h.os.reservedBytes).toBe(2 * A);
   });
 
+  test('a down hint that would start below the address space is dropped without asking the kernel (Go: p+n < p, "don\'t ask")', () => {
+    const h = new MHeap({ geometry: new Geometry(small) });
+    // One arena up, growing down by two: p = -A. The up hint after it is used.
+    h.arenaHints = hintList([A, true], [8 * A, false]);
+    const before = h.os.calls.length;
+    expect(sysAlloc(h, A + 1, true)).toEqual([8 * A, 2 * A]);
+    expect(h.os.calls.slice(before)).toEqual([{ op: 'sysReserve', v: 8 * A, n: 2 * A, got: 8 * A }]);
+    expect([h.arenaHints!.addr, h.arenaHints!.down, h.arenaHints!.next]).toEqual([10 * A, false, null]);
+    expect(h.allArenas).toEqual([8, 9]);
+  });
+
   test('the last arena of the address space is usable', () => {
     const h = new MHeap({ geometry: new Geometry(small) });
     h.arenaHints = hintList([top - A, false]);

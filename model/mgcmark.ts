@@ -15,6 +15,7 @@ function setMarked(h: MHeap, span: MSpan, i: number): boolean {
   if (span.gcmarkBits!.isSet(i)) return false;
   span.gcmarkBits!.set(i);
   const [pageMarks, pi, mask] = spanPageMarkBit(h, span);
+  // Stryker disable next-line ConditionalExpression: `true` is equivalent: when the bit is already set, `|= mask` leaves the byte as it was (Go tests first only to skip an atomic Or8); `false`, caught, is disabled with it
   if ((pageMarks[pi]! & mask) === 0) pageMarks[pi]! |= mask;
   return true;
 }

@@ -15,6 +15,7 @@ export function spanOf(h: MHeap, p: number): MSpan | null {
   const g = h.g;
   const ri = arenaIndex(g, p);
   // Outside the arena map (Go: ri.l2() >= len(arenas[0]), with uint wrap-around below the offset).
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: dropping either bound (`false`, `&&`, `>`) is equivalent: h.arenas is written only by sysAlloc, which throws for a reservation outside [arenaBaseOffset, maxOffAddr], so it never holds an index outside [0, arenaMapEntries) and h.arenas.get(ri) below is undefined for every ri this check rejects (this line's other mutants, `true`, `ri <= 0`, `ri >= 0`, `ri < arenaMapEntries`, caught, are disabled with them)
   if (ri < 0 || ri >= g.arenaMapEntries) return null;
   const ha = h.arenas.get(ri);
   if (ha === undefined) return null;

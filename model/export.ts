@@ -67,6 +67,7 @@ export function newPageAlloc(g: Geometry, chunks: readonly ChunkInit[]): PageAll
       chunk.allocRange(s.I, s.N);
       p.scav.index.alloc(ci, s.N);
     }
+    // Stryker disable next-line BooleanLiteral: contig and alloc are equivalent here: [addr, addr + pallocChunkBytes) is one chunk, and update's one-chunk fast path reads neither flag
     p.update(addr, g.pallocChunkPages, false, false);
   }
   return p;
@@ -77,6 +78,7 @@ function validateChunkInits(g: Geometry, chunks: readonly ChunkInit[]): void {
   const seen = new Set<number>();
   for (const c of chunks) {
     if (!Number.isSafeInteger(c.chunk) || c.chunk <= 0) refuse(op, `chunk ${String(c.chunk)} is not a positive chunk index`);
+    // Stryker disable next-line LogicalOperator: `&&` is equivalent: c.chunk is a positive safe integer here and the space is whole chunks (chunk-aligned arenaBaseOffset, 2^heapAddrBits a multiple of pallocChunkBytes), so a chunk's first and last byte are both inside or both outside
     if (!g.inAddressSpace(chunkBase(g, c.chunk)) || !g.inAddressSpace(chunkBase(g, c.chunk + 1) - 1)) refuse(op, `chunk ${c.chunk} is outside the address space`);
     if (seen.has(c.chunk)) refuse(op, `chunk ${c.chunk} is listed twice`);
     seen.add(c.chunk);

@@ -4,7 +4,7 @@ import { HeapArena } from './heaparena.js';
 import type { ArenaHint } from './malloc.js';
 import { arenaHintAddrs, sysAlloc, sysReserveAligned } from './malloc.js';
 import { MHeap } from './mheap.js';
-import { GoThrow } from './throw.js';
+import { catchThrow } from '../testing/heap.js';
 
 const MiB = 1 << 20;
 
@@ -137,34 +137,25 @@ describe('sysAlloc', () => {
     expect([h.allArenas, [...h.arenas.keys()]]).toEqual([[], [8, 9]]);
   });
 
-  const thrown = (f: () => unknown): GoThrow => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof GoThrow) return e;
-      throw e;
-    }
-    throw new Error('no throw');
-  };
   const site = 'runtime/malloc.go · (*mheap).sysAlloc';
 
   test('memory the OS places outside the address space: "memory reservation exceeds address space limit", with what Go prints', () => {
     // The kernel's mmap top above the space: the aligned fallback lands past its end.
     const out = new MHeap({ geometry: new Geometry(small), mmapTop: 2 * top });
     out.arenaHints = null;
-    const e = thrown(() => sysAlloc(out, 1, true));
+    const e = catchThrow(() => sysAlloc(out, 1, true));
     expect([e.goMessage, e.site, e.detail]).toEqual(['memory reservation exceeds address space limit', site, 'memory allocated by OS [0x7f800000, 0x80000000) not in usable address space: base outside usable address space']);
     // One arena above the end: the reservation straddles it.
     const straddle = new MHeap({ geometry: new Geometry(small), mmapTop: top + A });
     straddle.arenaHints = null;
-    const f = thrown(() => sysAlloc(straddle, 1, true));
+    const f = catchThrow(() => sysAlloc(straddle, 1, true));
     expect([f.goMessage, f.detail]).toEqual(['memory reservation exceeds address space limit', 'memory allocated by OS [0x3fc00000, 0x40400000) not in usable address space: end outside usable address space']);
   });
 
   test('an unaligned hint the kernel grants: "misrounded allocation in sysAlloc"', () => {
     const h = new MHeap({ geometry: new Geometry(small) });
     h.arenaHints = hintList([A + 4096, false]);
-    const e = thrown(() => sysAlloc(h, 1, true));
+    const e = catchThrow(() => sysAlloc(h, 1, true));
     expect([e.goMessage, e.site]).toEqual(['misrounded allocation in sysAlloc', site]);
   });
 
@@ -173,7 +164,7 @@ describe('sysAlloc', () => {
     const h = new MHeap({ geometry: g });
     h.arenas.set(1, new HeapArena(1, g.pagesPerArena));
     h.arenaHints = hintList([A, false]);
-    const e = thrown(() => sysAlloc(h, 1, true));
+    const e = catchThrow(() => sysAlloc(h, 1, true));
     expect([e.goMessage, e.site]).toEqual(['arena already initialized', site]);
   });
 });

@@ -11,7 +11,7 @@ import { gcStart } from './mgc.js';
 import { markObject } from './mgcmark.js';
 import { MHeap } from './mheap.js';
 import type { MSpan } from './mspan.js';
-import { ModelError } from './throw.js';
+import { catchRefusal } from '../testing/heap.js';
 
 function malloc(h: MHeap, size: number): Malloc {
   const m = mallocgcStart(h, size, true, true, h.p(0));
@@ -23,16 +23,6 @@ function malloc(h: MHeap, size: number): Malloc {
 function pageMarked(h: MHeap, s: MSpan): boolean {
   const page = Math.floor(s.base() / h.g.pageSize) % h.g.pagesPerArena;
   return (h.arenaOf(s.base())!.pageMarks[Math.floor(page / 8)]! & (1 << page % 8)) !== 0;
-}
-
-function refusal(f: () => unknown): ModelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ModelError) return e;
-    throw e;
-  }
-  throw new Error('no refusal');
 }
 
 /** Three 64-byte objects in one span, allocated before the cycle, then gcStart: _GCmark with nothing marked. */
@@ -80,7 +70,7 @@ describe('markObject (greyobject)', () => {
   test('outside a mark phase it refuses, marking nothing', () => {
     const h = new MHeap({ nprocs: 1 });
     const m = malloc(h, 64);
-    const e = refusal(() => markObject(h, m.x));
+    const e = catchRefusal(() => markObject(h, m.x));
     expect([e.op, e.reason]).toEqual(['markObject', 'the GC marks only during the mark phase (gcphase _GCoff)']);
     expect([h.work.bytesMarked, marks(m.span).some((b) => b), pageMarked(h, m.span)]).toEqual([0, false, false]);
   });
@@ -88,8 +78,8 @@ describe('markObject (greyobject)', () => {
   test('an address in no heap object is refused: no arena, and just past an in-use span', () => {
     const { h, objs } = setup();
     const s = objs[0]!.span;
-    expect(refusal(() => markObject(h, 0)).message).toBe('markObject: 0 is not in a heap object');
-    expect(refusal(() => markObject(h, s.limit)).message).toBe(`markObject: ${s.limit} is not in a heap object`);
+    expect(catchRefusal(() => markObject(h, 0)).message).toBe('markObject: 0 is not in a heap object');
+    expect(catchRefusal(() => markObject(h, s.limit)).message).toBe(`markObject: ${s.limit} is not in a heap object`);
     expect(h.work.bytesMarked).toBe(0);
     expect(markObject(h, s.limit - 1)).toBe(true); // the last object's last byte
   });

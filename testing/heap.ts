@@ -3,7 +3,7 @@
 // nothing, and the GoThrow a call raises.
 
 import type { MHeap } from '../model/mheap.js';
-import { GoThrow } from '../model/throw.js';
+import { GoThrow, ModelError } from '../model/throw.js';
 
 /** Every field reachable from h, in order (shared objects by first reference). */
 export function image(h: MHeap): string {
@@ -31,4 +31,15 @@ export function catchThrow(f: () => unknown): GoThrow {
     throw e;
   }
   throw new Error('expected a GoThrow, but the call returned');
+}
+
+/** The ModelError (the model's refusal of bad input) f raises; anything else it throws propagates; no throw at all is an error. */
+export function catchRefusal(f: () => unknown): ModelError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ModelError) return e;
+    throw e;
+  }
+  throw new Error('expected a ModelError, but the call returned');
 }

@@ -18,7 +18,7 @@ import { refuse } from './throw.js';
 
 /** materializeGCProg: a manual span for the 1-bit pointer mask of ptrdata bytes (8-byte words). */
 export function materializeGCProg(h: MHeap, ptrdata: number, pp: P | null): MSpan | null {
-  if (false) refuse('materializeGCProg', `ptrdata must be a positive integer, got ${String(ptrdata)}`);
+  if (!Number.isSafeInteger(ptrdata) || ptrdata < 1) refuse('materializeGCProg', `ptrdata must be a positive integer, got ${String(ptrdata)}`);
   // Each word of ptrdata needs one bit in the bitmap.
   const bitmapBytes = Math.ceil(ptrdata / (8 * 8));
   const pages = Math.ceil(bitmapBytes / h.g.pageSize);

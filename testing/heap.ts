@@ -22,24 +22,23 @@ export function image(h: MHeap): string {
   });
 }
 
-/** The GoThrow f raises; anything else it throws propagates; no throw at all is an error. */
-export function catchThrow(f: () => unknown): GoThrow {
+/** The error of kind k that f raises; anything else it throws propagates; no throw at all is an error. */
+function caught<E extends Error>(f: () => unknown, k: new (...args: never[]) => E): E {
   try {
     f();
   } catch (e) {
-    if (e instanceof GoThrow) return e;
+    if (e instanceof k) return e;
     throw e;
   }
-  throw new Error('expected a GoThrow, but the call returned');
+  throw new Error(`expected a ${k.name}, but the call returned`);
+}
+
+/** The GoThrow f raises; anything else it throws propagates; no throw at all is an error. */
+export function catchThrow(f: () => unknown): GoThrow {
+  return caught(f, GoThrow);
 }
 
 /** The ModelError (the model's refusal of bad input) f raises; anything else it throws propagates; no throw at all is an error. */
 export function catchRefusal(f: () => unknown): ModelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ModelError) return e;
-    throw e;
-  }
-  throw new Error('expected a ModelError, but the call returned');
+  return caught(f, ModelError);
 }

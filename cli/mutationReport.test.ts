@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { MutantResult, StrykerReport } from './mutationReport.js';
 import { countedMutants, countsByFile, mutationMarkdown, score, unmeasuredFiles } from './mutationReport.js';
-import { applyMutant, typecheckMutants } from './mutationTypecheck.js';
+import { applyMutant, importCycle, relativeImports, typecheckMutants } from './mutationTypecheck.js';
 
 // A small Stryker report: every status, two files, and two mutants a type
 // check rejects (a function body emptied; a string union given '').
@@ -132,4 +132,34 @@ describe('mutationTypecheck', () => {
     expect([...(errors.get(file)?.keys() ?? [])]).toEqual(['bad']);
     expect(errors.get(file)!.get('bad')).toMatch(/^\d+:\d+ TS\d+: /);
   }, 60_000);
+
+  test('a mutant of a class in an import cycle stands in for the original: MHeap passes `this` to mheap_*.ts, PageAlloc is checked in its own cycle', () => {
+    // Checked beside the original, a copy of model/mheap.ts declares a second MHeap, and
+    // passing its `this` where mheap_*.ts want the original's MHeap is TS2345 for every mutant.
+    const mutantOf = (file: string, text: string, replacement: string, id: string): [string, { source: string; mutants: MutantResult[] }] => {
+      const source = readFileSync(file, 'utf8');
+      const lines = source.split('\n');
+      const line = lines.findIndex((l) => l.includes(text));
+      expect(line).toBeGreaterThanOrEqual(0);
+      const column = lines[line]!.indexOf(text) + 1;
+      return [file, { source, mutants: [{ id, mutatorName: 'test', replacement, status: 'Killed', location: { start: { line: line + 1, column }, end: { line: line + 1, column: column + text.length } } }] }];
+    };
+    const report: StrykerReport = {
+      files: Object.fromEntries([
+        mutantOf('model/mheap.ts', 'this.allspans.length + 1', 'this.allspans.length - 1', 'mheap-good'),
+        mutantOf('model/mpagealloc.ts', 'this.start === 0', "this.start === ''", 'pagealloc-bad'),
+      ]),
+    };
+    const errors = typecheckMutants(report, { scratch });
+    expect(errors.has('model/mheap.ts')).toBe(false);
+    expect([...(errors.get('model/mpagealloc.ts')?.keys() ?? [])]).toEqual(['pagealloc-bad']);
+    expect(errors.get('model/mpagealloc.ts')!.get('pagealloc-bad')).toMatch(/^\d+:\d+ TS2367: /);
+  }, 60_000);
+
+  test('importCycle is the files FILE reaches that reach it back; relativeImports reads from, import() and side-effect imports', () => {
+    const graph: Record<string, string[]> = { a: ['b'], b: ['c', 'd'], c: ['a'], d: ['e'], e: [] };
+    expect(importCycle('a', (f) => graph[f] ?? [])).toEqual(['a', 'b', 'c']);
+    expect(importCycle('d', (f) => graph[f] ?? [])).toEqual(['d']);
+    expect(relativeImports("import { x } from './x.js';\nimport type { Y } from '../y/y.js';\nexport * from './z.js';\nimport './side.js';\ntype T = import('./t.js').T;\nimport { vi } from 'vitest';\nimport { x as x2 } from './x.js';")).toEqual(['./x.js', '../y/y.js', './z.js', './side.js', './t.js']);
+  });
 });

@@ -11,12 +11,14 @@ export default {
   // tsconfig, so point it at none (the sandbox needs no rewritten tsconfig:
   // vitest resolves the .js imports itself).
   tsconfigFile: 'tsconfig.stryker-none.json',
-  // No checker: @stryker-mutator/typescript-checker needs the TypeScript 5
-  // compiler API. Vitest's transform strips types without checking them, so
-  // a mutant that would not type-check still runs; `mheap-spec mutation-report`
-  // type-checks each mutant with tsc and counts those as compile errors,
-  // never as killed (README).
-  checkers: [],
+  // Not @stryker-mutator/typescript-checker, which needs the TypeScript 5
+  // compiler API: cli/strykerChecker.ts ("tsc7", built to dist/ by `npm run
+  // mutation`) type-checks each mutant with the project's tsc, and one that
+  // does not compile is a CompileError, never run. Vitest's transform strips
+  // types without checking them, so without it such a mutant would run and
+  // could count as killed (README).
+  plugins: ['@stryker-mutator/vitest-runner', './dist/cli/strykerChecker.js'],
+  checkers: ['tsc7'],
   concurrency: 1,
   reporters: ['json', 'clear-text', 'progress'],
   // Both git-ignored: the incremental file is the whole report (sources, every

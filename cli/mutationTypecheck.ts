@@ -3,8 +3,8 @@
 // compiler API.
 //
 // Each mutant gets a tree of its own in a scratch copy of the sources:
-// mutants/N/ holds its file with the mutation applied, at the file's own
-// path, and a copy of every file in the same import cycle as it (its
+// mutants-B/K/ (batch B, its K-th mutant) holds its file with the mutation
+// applied, at the file's own path, and a copy of every file in the same import cycle as it (its
 // strongly connected component of relative imports). Every other file a copy
 // imports is a one-line `export *` of the scratch original, so its types are
 // one set shared by all trees (tsc 7 does not resolve a symlink outside
@@ -31,7 +31,7 @@ export interface TypecheckOptions {
   readonly root?: string;
   /** The scratch directory, emptied first (default ROOT/.cache/mutation-typecheck). */
   readonly scratch?: string;
-  /** Mutant copies per tsc run. */
+  /** Tree files (a mutant's file and its import cycle) per tsc run. */
   readonly batch?: number;
   readonly log?: (line: string) => void;
 }
@@ -66,66 +66,87 @@ export function importCycle(file: string, importsOf: (f: string) => readonly str
   return [file, ...[...forward].filter((f) => f !== file && reach(f).has(file)).sort()];
 }
 
-/** Every mutant (but the equivalent ones) that does not type-check, with tsc's first error. */
-export function typecheckMutants(report: StrykerReport, opts: TypecheckOptions = {}): CompileErrors {
-  const root = resolve(opts.root ?? '.');
-  const scratch = resolve(root, opts.scratch ?? join('.cache', 'mutation-typecheck'));
-  const log = opts.log ?? (() => undefined);
-  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown>; include: string[] };
-  rmSync(scratch, { recursive: true, force: true });
-  mkdirSync(scratch, { recursive: true });
-  for (const d of tsconfig.include) {
-    const from = join(root, d);
-    if (existsSync(from) && statSync(from).isDirectory()) cpSync(from, join(scratch, d), { recursive: true });
+/** A mutant to type-check: its root-relative file, that file's source, the mutant (1-based location). */
+export interface MutantToCheck {
+  readonly file: string;
+  readonly source: string;
+  readonly mutant: Pick<MutantResult, 'location' | 'replacement'>;
+}
+
+/**
+ * The scratch copy of the sources and the mutants' trees in it. `check`
+ * writes a batch's trees, runs tsc once over them and removes them.
+ */
+export class MutantTrees {
+  readonly root: string;
+  readonly scratch: string;
+  private readonly compilerOptions: Record<string, unknown>;
+  private readonly tsc: string;
+  private readonly sources = new Map<string, string>();
+  private readonly imports = new Map<string, string[]>();
+  private readonly cycles = new Map<string, string[]>();
+  private batches = 0;
+
+  /** Empties SCRATCH (ROOT-relative or absolute) and copies tsconfig's include folders into it. */
+  constructor(root: string, scratch: string) {
+    this.root = resolve(root);
+    this.scratch = resolve(this.root, scratch);
+    const tsconfig = JSON.parse(readFileSync(join(this.root, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown>; include: string[] };
+    rmSync(this.scratch, { recursive: true, force: true });
+    mkdirSync(this.scratch, { recursive: true });
+    for (const d of tsconfig.include) {
+      const from = join(this.root, d);
+      if (existsSync(from) && statSync(from).isDirectory()) cpSync(from, join(this.scratch, d), { recursive: true });
+    }
+    this.compilerOptions = { ...tsconfig.compilerOptions, noEmit: true, noUnusedLocals: false, sourceMap: false };
+    this.tsc = join(dirname(createRequire(join(this.root, 'package.json')).resolve('typescript/package.json')), 'bin', 'tsc');
   }
-  const sources = new Map<string, string>();
-  const sourceOf = (f: string): string => {
-    let s = sources.get(f);
-    if (s === undefined) sources.set(f, (s = existsSync(join(scratch, f)) ? readFileSync(join(scratch, f), 'utf8') : ''));
+
+  private sourceOf(f: string): string {
+    let s = this.sources.get(f);
+    if (s === undefined) this.sources.set(f, (s = existsSync(join(this.scratch, f)) ? readFileSync(join(this.scratch, f), 'utf8') : ''));
     return s;
-  };
-  const imports = new Map<string, string[]>();
-  const importsOf = (f: string): string[] => {
-    let i = imports.get(f);
-    if (i === undefined) imports.set(f, (i = relativeImports(sourceOf(f)).map((spec) => resolveImport(f, spec))));
+  }
+
+  private importsOf(f: string): string[] {
+    let i = this.imports.get(f);
+    if (i === undefined) this.imports.set(f, (i = relativeImports(this.sourceOf(f)).map((spec) => resolveImport(f, spec))));
     return i;
-  };
-  const cycles = new Map<string, string[]>();
-  const jobs: { tree: string; files: number; file: string; id: string }[] = [];
-  for (const [file, f] of Object.entries(report.files)) {
-    let cycle = cycles.get(file);
-    if (cycle === undefined) cycles.set(file, (cycle = importCycle(file, importsOf)));
-    const members = new Set(cycle);
-    for (const m of f.mutants) {
-      if (m.status === 'Ignored') continue;
-      // Numbered, not named by id: a result Stryker's incremental mode carried over has a key for an id.
-      const tree = `mutants/${jobs.length}`;
+  }
+
+  /** FILE's import cycle (root-relative, '/'-separated), FILE first. */
+  cycleOf(file: string): readonly string[] {
+    let c = this.cycles.get(file);
+    if (c === undefined) this.cycles.set(file, (c = importCycle(file, (f) => this.importsOf(f))));
+    return c;
+  }
+
+  /** Type-checks MUTANTS in one tsc run: for each, tsc's first error, or undefined if it compiles. */
+  check(mutants: readonly MutantToCheck[]): (string | undefined)[] {
+    const batch = `mutants-${this.batches++}`;
+    const errors: (string | undefined)[] = mutants.map(() => undefined);
+    const roots: string[] = [];
+    mutants.forEach(({ file, source, mutant }, k) => {
+      const tree = `${batch}/${k}`;
+      const cycle = this.cycleOf(file);
       for (const member of cycle) {
-        const path = join(scratch, tree, member);
+        const path = join(this.scratch, tree, member);
         mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, member === file ? applyMutant(f.source, m) : sourceOf(member));
-        for (const dep of importsOf(member)) {
-          const link = join(scratch, tree, dep);
-          if (members.has(dep) || existsSync(link)) continue;
+        writeFileSync(path, member === file ? applyMutant(source, mutant) : this.sourceOf(member));
+        for (const dep of this.importsOf(member)) {
+          const link = join(this.scratch, tree, dep);
+          if (cycle.includes(dep) || existsSync(link)) continue;
           mkdirSync(dirname(link), { recursive: true });
           writeFileSync(link, `export * from '${posix.relative(posix.dirname(`${tree}/${dep}`), dep).replace(/\.ts$/, '.js')}';\n`);
         }
       }
-      jobs.push({ tree, files: cycle.length, file, id: m.id });
-    }
-  }
-  const byTree = new Map(jobs.map((j) => [j.tree, j]));
-  const errors = new Map<string, Map<string, string>>();
-  const tsc = join(dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')), 'bin', 'tsc');
-  const size = opts.batch ?? 3000;
-  const compilerOptions = { ...tsconfig.compilerOptions, noEmit: true, noUnusedLocals: false, sourceMap: false };
-  for (let b = 0, n = 0; b < jobs.length; n++) {
-    const batch: typeof jobs = [];
-    for (let files = 0; b < jobs.length && (batch.length === 0 || files + jobs[b]!.files <= size); b++) (batch.push(jobs[b]!), (files += jobs[b]!.files));
-    const project = join(scratch, `tsconfig.batch-${n}.json`);
-    writeFileSync(project, JSON.stringify({ compilerOptions, files: batch.map((j) => `${j.tree}/${j.file}`) }, null, 2));
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false', '--checkers', '2'], { cwd: scratch, encoding: 'utf8', maxBuffer: 256 << 20 });
+      roots.push(`${tree}/${file}`);
+    });
+    const project = join(this.scratch, `tsconfig.${batch}.json`);
+    writeFileSync(project, JSON.stringify({ compilerOptions: this.compilerOptions, files: roots }, null, 2));
+    const r = spawnSync(process.execPath, [this.tsc, '-p', project, '--pretty', 'false', '--checkers', '2'], { cwd: this.scratch, encoding: 'utf8', maxBuffer: 256 << 20 });
+    rmSync(join(this.scratch, batch), { recursive: true, force: true });
+    rmSync(project, { force: true });
     if (r.error !== undefined) throw r.error;
     for (const line of r.stdout.split('\n')) {
       const e = /^(.+?)\((\d+),(\d+)\): error (TS\d+: .*)$/.exec(line.trim());
@@ -133,16 +154,48 @@ export function typecheckMutants(report: StrykerReport, opts: TypecheckOptions =
         if (/error TS\d+/.test(line)) throw new Error(`tsc failed: ${line}`);
         continue;
       }
-      const where = /^mutants\/(\d+)\/(.*)$/.exec(e[1]!.split(sep).join('/'));
-      const job = where === null ? undefined : byTree.get(`mutants/${where[1]}`);
-      if (job === undefined || where === null) throw new Error(`tsc reports an error outside the mutant trees, so the project itself does not type-check: ${line}`);
-      let m = errors.get(job.file);
-      if (m === undefined) errors.set(job.file, (m = new Map()));
-      const at = where[2] === job.file ? '' : `${where[2]}:`;
-      if (!m.has(job.id)) m.set(job.id, `${at}${e[2]}:${e[3]} ${e[4]}`);
+      const where = new RegExp(`^${batch}/(\\d+)/(.*)$`).exec(e[1]!.split(sep).join('/'));
+      const k = where === null ? -1 : Number(where[1]);
+      if (where === null || mutants[k] === undefined) throw new Error(`tsc reports an error outside the mutant trees, so the project itself does not type-check: ${line}`);
+      const at = where[2] === mutants[k].file ? '' : `${where[2]}:`;
+      errors[k] ??= `${at}${e[2]}:${e[3]} ${e[4]}`;
     }
     if (r.status === null || r.status > 2) throw new Error(`tsc exited with status ${r.status}: ${r.stderr}${r.stdout.slice(0, 2000)}`);
-    log(`type-checked mutants ${b - batch.length + 1}-${b} of ${jobs.length} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return errors;
+  }
+
+  /** MUTANTS cut into batches of at most SIZE tree files (a mutant's tree holds its import cycle). */
+  batchesOf<T extends { readonly file: string }>(mutants: readonly T[], size: number): T[][] {
+    const out: T[][] = [];
+    let files = Infinity;
+    for (const m of mutants) {
+      const n = this.cycleOf(m.file).length;
+      if (files + n > size) (out.push([]), (files = 0));
+      out[out.length - 1]!.push(m);
+      files += n;
+    }
+    return out;
+  }
+}
+
+/** Every mutant (but the equivalent ones) that does not type-check, with tsc's first error. */
+export function typecheckMutants(report: StrykerReport, opts: TypecheckOptions = {}): CompileErrors {
+  const trees = new MutantTrees(opts.root ?? '.', opts.scratch ?? join('.cache', 'mutation-typecheck'));
+  const log = opts.log ?? (() => undefined);
+  const jobs: (MutantToCheck & { id: string })[] = [];
+  for (const [file, f] of Object.entries(report.files)) for (const m of f.mutants) if (m.status !== 'Ignored') jobs.push({ file, source: f.source, mutant: m, id: m.id });
+  const errors = new Map<string, Map<string, string>>();
+  let done = 0;
+  for (const batch of trees.batchesOf(jobs, opts.batch ?? 3000)) {
+    const t0 = performance.now();
+    trees.check(batch).forEach((error, k) => {
+      if (error === undefined) return;
+      const { file, id } = batch[k]!;
+      let m = errors.get(file);
+      if (m === undefined) errors.set(file, (m = new Map()));
+      m.set(id, error);
+    });
+    log(`type-checked mutants ${done + 1}-${(done += batch.length)} of ${jobs.length} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   return errors;
 }

@@ -227,3 +227,23 @@ describe('runtime/stack.go · stackpoolfree @ go1.21: what it frees', () => {
     expect(s.allocCount).toBe(0);
   });
 });
+
+describe('runtime/stack.go · stackpoolfree @ go1.21: a stale span lookup', () => {
+  // Go's spanOfUnchecked reads h.spans, which freeing does not clear: the pages of a
+  // freed span still name its mspan, and fixalloc hands that mspan out again. Go's
+  // stackpoolfree would then push a stack of another span onto this one's free list.
+  test('the model refuses an address past the pool span that a stale spans entry maps to it', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const big = stackalloc(h, 64 * KiB, h.p(0)); // 8 pages at big.lo
+    const a = h.spanOf(big.lo)!;
+    stackfree(h, big, h.p(0)); // _GCoff: the span goes back to the heap, its mspan to fixalloc
+    const st = stackalloc(h, 2 * KiB, h.p(0)); // a 4-page pool span, the same mspan, at the same base
+    const s = h.spanOf(st.lo)!;
+    expect([s, s.base()]).toEqual([a, big.lo]);
+    const x = big.lo + stackCacheSize; // page 4 of the old span: its entry still names s
+    const before = image(h);
+    const e = catchRefusal(() => stackfree(h, { lo: x, hi: x + 2 * KiB }, h.p(0)));
+    expect(e.message).toBe(`stackpoolfree: ${hex(x)} is not an allocated 2048-byte stack of span ${hex(big.lo)}`);
+    expect(image(h)).toBe(before);
+  });
+});

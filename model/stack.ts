@@ -70,6 +70,7 @@ function stackOrder(n: number): number {
 
 /** Whether n bytes is a stack pool size (Go's test in stackalloc and stackfree). */
 function isSmallStack(n: number): boolean {
+  // Stryker disable next-line EqualityOperator,LogicalOperator,ConditionalExpression: on linux/amd64 both bounds are 32 KiB (fixedStack<<numStackOrders == stackCacheSize == 32768, constants), so each side decides alone: && vs ||, one side true, or one side <= (the other side stays strict) give the same result for every n; the `false` and >= mutants here are caught (stack.test.ts: 32 KiB is large, 2-16 KiB small) but are disabled with them.
   return n < fixedStack << numStackOrders && n < stackCacheSize;
 }
 

@@ -51,12 +51,14 @@ export function scavengeOne(p: PageAlloc, ci: number, searchIdx: number, max: nu
   const leaf = p.summary[g.summaryLevels - 1]!;
   const pg = leaf.page(ci);
   const k = leaf.slot(ci);
+  // Stryker disable next-line ConditionalExpression: `true` only skips Go's shortcut: a candidate needs a min-aligned group of minPages pages all free (fillAligned), so a chunk whose longest free run (the leaf summary's max) is below minPages has none, findScavengeCandidate returns npages 0 and the same setEmpty follows (the `false`, caught, is disabled with it)
   if (p.sums.max(pg[k]!, pg[k + 1]!) >= minPages) {
     const [base, npages] = findScavengeCandidate(g, p.chunkOf(ci), searchIdx, minPages, maxPages);
     if (npages !== 0) {
       const addr = chunkBase(g, ci) + base * g.pageSize;
       // Hold the range as allocated while it is released, so no one grabs it.
       p.chunkOf(ci).allocRange(base, npages);
+      // Stryker disable next-line BooleanLiteral: update's contig and alloc flags matter only when the range spans chunks (mpagealloc.ts update: the `sc === ec` fast path re-summarizes the one chunk from its bitmap); scavengeOne's range is inside chunk ci
       p.update(addr, npages, true, true);
       // We're about to break up a huge page.
       p.scav.index.setNoHugePage(ci);
@@ -64,8 +66,10 @@ export function scavengeOne(p: PageAlloc, ci: number, searchIdx: number, max: nu
       p.notifyScavenged(addr, npages);
       // Free it back, lowering searchAddr like a free.
       const b = new OffAddr(addr);
+      // Stryker disable next-line ConditionalExpression: [addr, addr+npages) was free and unscavenged before this call and searchAddr has no free page below it (the invariant spec/pagealloc/invariants.ts searchAddrIsLowerBound checks after every operation), so addr >= searchAddr and the test is always false (Go keeps it for safety); the `true`, caught, is disabled with it
       if (b.lessThan(p.searchAddr)) p.searchAddr = b;
       p.chunkOf(ci).free(base, npages);
+      // Stryker disable next-line BooleanLiteral: update's contig and alloc flags matter only when the range spans chunks (mpagealloc.ts update: the `sc === ec` fast path re-summarizes the one chunk from its bitmap); scavengeOne's range is inside chunk ci
       p.update(addr, npages, true, false);
       p.chunkOf(ci).scavenged.setRange(base, npages);
       return npages * g.pageSize;
@@ -105,7 +109,9 @@ export function fillAligned(lo: number, hi: number, m: number): [number, number]
   const xhi = ~(ahi | hi | chi) >>> 0;
   // ^((x - (x >> (m-1))) | x): spread each top bit over its group.
   const s = m - 1;
+  // Stryker disable next-line EqualityOperator,ConditionalExpression,ArithmeticOperator: s = m - 1 is one of 1, 3, 7, 15, 31, 63 here (m === 1 returned above, fillConst refuses the rest), so `s <= 32` is `s < 32` and `s === 0` is always false; for m <= 32 no m-group straddles bit 32, and x holds only each group's top bit (bit k*m + m-1), so the bits `xhi << (32 - s)` would carry into lo (x's bits 32..32+s-1, each below its group's top bit) are all 0: `true` and `!==` give the same 0; `s + 32` shifts by 95, which JavaScript's >>> takes mod 32 as 31 = s - 32. The `s >= 32`, `32 + s` and other mutants here are caught (TestFillAligned, conformance/gotables) and are disabled with them
   const shLo = s < 32 ? ((xlo >>> s) | (s === 0 ? 0 : xhi << (32 - s))) >>> 0 : xhi >>> (s - 32);
+  // Stryker disable next-line EqualityOperator: s = m - 1 is never 32 (m is a power of two <= 64, not 1), so `s <= 32` is `s < 32`; the `s >= 32`, caught, is disabled with it
   const shHi = s < 32 ? xhi >>> s : 0;
   const [dlo, dhi] = sub64(xlo, xhi, shLo, shHi);
   return [~(dlo | xlo) >>> 0, ~(dhi | xhi) >>> 0];
@@ -144,6 +150,7 @@ export function findScavengeCandidate(g: Geometry, m: PallocData, searchIdx: num
   const word = (i: number): [number, number] => fillAligned(m.scavenged.w[2 * i]! | m.w[2 * i]!, m.scavenged.w[2 * i + 1]! | m.w[2 * i + 1]!, min);
   let i = searchIdx >>> 6;
   // Skip blocks with nothing to scavenge.
+  // Stryker disable next-line EqualityOperator: with `i > 0`, an all-ones word 0 leaves the loop at i = 0 instead of -1; then z1 = 64, end = 0, run = 0, size = 0, start = 0 and the huge-page step adds 0 (alignUp(0) = alignDown(0) = 0): the same (0, 0) as the `i < 0` return; the `i < 0` and `i <= 0`, caught, are disabled with it
   for (; i >= 0; i--) {
     const [xlo, xhi] = word(i);
     if (xlo !== 0xffffffff || xhi !== 0xffffffff) break;
@@ -156,6 +163,7 @@ export function findScavengeCandidate(g: Geometry, m: PallocData, searchIdx: num
   const end = i * 64 + (64 - z1);
   const slo = shlLo(xlo, z1 & 63);
   const shi = shlHi(xlo, xhi, z1 & 63);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: word i is not all ones (the loop above stopped at it), so ^x != 0 and z1 = LeadingZeros64(^x) < 64 always; the guard only keeps the shift count in range: `true` and `<= 64` are the same; the other mutants here (`false`, `slo`/`shi` ones, `>= 64`), caught, are disabled with them
   if (z1 < 64 && (slo !== 0 || shi !== 0)) {
     // Still 1s after shifting out z1 bits: the run ends inside this word.
     run = leadingZeros64(slo, shi);
@@ -173,6 +181,7 @@ export function findScavengeCandidate(g: Geometry, m: PallocData, searchIdx: num
   let start = end - size;
   // Don't break a free-and-unscavenged huge page: widen down to its boundary.
   const { physHugePageSize, pageSize, physPageSize } = g;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: only the first side's `true` and `>=` are equivalent: with physHugePageSize <= pageSize, pagesPerHugePage is 1, a fraction or 0, and alignUp(start)/alignDown(start) are start (or NaN for 0, failing `<= end`), so the widening adds 0 pages. The second side's `true` and `>=`, and the whole condition's `true`, are caught (mgcscavenge.test.ts: 64 KiB system pages and 64 KiB huge pages) but are disabled with them
   if (physHugePageSize > pageSize && physHugePageSize > physPageSize) {
     const pagesPerHugePage = physHugePageSize / pageSize;
     const hugePageAbove = alignUp(start, pagesPerHugePage);

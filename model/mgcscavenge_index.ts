@@ -110,6 +110,7 @@ export class ScavengeIndex {
   /** grow: lower minHeapIdx if needed, then map the entries [base, limit) needs. */
   grow(base: number, limit: number): number {
     const baseIdx = this.chunkIndex(base);
+    // Stryker disable next-line EqualityOperator: `baseIdx <= this.minHeapIdx` differs only when they are equal, and then stores the value already there; the other EqualityOperator mutants here (`!== 0`, `>=`), caught, are disabled with it
     if (this.minHeapIdx === 0 || baseIdx < this.minHeapIdx) this.minHeapIdx = baseIdx;
     return this.sysGrow(base, limit);
   }
@@ -133,12 +134,16 @@ export class ScavengeIndex {
     let needMax = alignUp(this.chunkIndex(limit), this.perPage);
     // Extend the range down to what we have, if there's no overlap.
     if (needMax < haveMin) needMax = haveMin;
+    // Stryker disable next-line EqualityOperator: `needMin >= haveMax` differs only when needMin == haveMax, and then assigns the value needMin already has; the other EqualityOperator mutants here (`=== 0`, `<=`, `<`), caught, are disabled with it
     if (haveMax !== 0 && needMin > haveMax) needMin = haveMax;
     const have = new AddrRange(new OffAddr(haveMin * scSize), new OffAddr(haveMax * scSize));
     const need = new AddrRange(new OffAddr(needMin * scSize), new OffAddr(needMax * scSize)).subtract(have);
+    // Stryker disable next-line ConditionalExpression: `true` runs the block for an empty need, which subtract returns only when [needMin, needMax) lies inside [haveMin, haveMax) with haveMax != 0: it is emptyAddrRange() = [0, 0), so mapEntries(0, 0) maps no page (only resets the read cache, which is rebuilt from the same map), needMin >= haveMin and needMax <= haveMax change neither bound, and the same need.size() = 0 is returned; the `false`, caught, is disabled with it
     if (need.size() !== 0) {
       this.mapEntries(need.base.addr() / scSize, need.limit.addr() / scSize);
+      // Stryker disable next-line EqualityOperator: `needMin <= haveMin` differs only when they are equal, and then stores the value min already has; the other EqualityOperator mutants here, caught, are disabled with it
       if (haveMax === 0 || needMin < haveMin) this.min = needMin;
+      // Stryker disable next-line EqualityOperator: `needMax >= haveMax` differs only when they are equal, and then stores the value max already has; the `<=`, caught, is disabled with it
       if (needMax > haveMax) this.max = needMax;
     }
     return need.size();
@@ -160,6 +165,7 @@ export class ScavengeIndex {
   /** The page holding chunk ci's entry, to read (zeroPage if never written); a fault when it is not mapped. */
   private entryPage(ci: number): Uint32Array {
     const u = this.entryUnit(ci);
+    // Stryker disable next-line ConditionalExpression: `false` only skips the one-entry cache: lastUnit/lastPage always equal the map's entry for lastUnit (mapEntries resets them, writablePage sets the map and lastPage together), so the lookup below returns the same page; the `true`, caught, is disabled with it
     if (u === this.lastUnit) return this.lastPage!;
     const pg = this.chunkPages.get(u);
     if (pg === undefined) throw new ModelError('scavengeIndex.chunks', `unexpected fault address: chunks[${ci}] is not mapped`);
@@ -318,6 +324,7 @@ export class ScavengeIndex {
   /** setNoHugePage records that a huge page in ci was broken up. */
   setNoHugePage(ci: number): void {
     const v = this.load(ci);
+    // Stryker disable next-line ConditionalExpression: `false` stores an entry that already has scavChunkNoHugePage: setNoHugePage changes nothing, and the page is already backed (the flag got there by a store), so the same words are written to the same page; Go returns early only to skip the store; the `true`, caught, is disabled with it
     if (!v.isHugePage()) return;
     v.setNoHugePage();
     this.store(ci, v);

@@ -19,7 +19,7 @@ import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
 import { gcMarkTermination, gcStart, gcSweep } from './mgc.js';
 import { markObject } from './mgcmark.js';
-import { SweeponeG, deductSweepCredit, ensureSwept, isSweepDone, nextSpanForSweep, sweep, sweepClassDone, sweepDrainedMask, sweepone } from './mgcsweep.js';
+import { SweepData, SweeponeG, deductSweepCredit, ensureSwept, gcPaceSweeper, isSweepDone, nextSpanForSweep, sweep, sweepAll, sweepClassDone, sweepDrainedMask, sweepone, sweeponeSteps } from './mgcsweep.js';
 import { MHeap } from './mheap.js';
 import type { MSpan } from './mspan.js';
 import type { P } from './proc.js';
@@ -435,5 +435,227 @@ describe('deductSweepCredit', () => {
   });
 });
 
-/** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
+describe('runtime/mgcsweep.go · activeSweep.markDrained and sweepClass.update @ go1.21', () => {
+  test('markDrained with no sweeper outstanding: the first call marks (state = sweepDrainedMask), a second sees the bit and returns false', () => {
+    // Go: "if state&sweepDrainedMask != 0 { return false }": the bit alone, count 0, is already drained.
+    const h = new MHeap({});
+    gcSweep(h);
+    expect(h.sweep.active.markDrained()).toBe(true);
+    expect(h.sweep.active.state).toBe(sweepDrainedMask);
+    expect(h.sweep.active.markDrained()).toBe(false);
+    expect([h.sweep.active.state, isSweepDone(h)]).toEqual([sweepDrainedMask, true]);
+  });
 
+  test('sweepClass.update only raises centralIndex ("*s increases monotonically"): a lower sNew leaves it', () => {
+    const d = new SweepData();
+    d.updateCentralIndex(7);
+    d.updateCentralIndex(3);
+    expect(d.centralIndex).toBe(7);
+    d.updateCentralIndex(9);
+    expect(d.centralIndex).toBe(9);
+  });
+});
+
+describe('runtime/mgcsweep.go · (*sweepLocked).sweep details @ go1.21', () => {
+  const sc = sizeToClass(eightPerSpan);
+
+  test('"mspan.sweep: bad span state" prints Go\'s detail: state, sweepgen, mheap.sweepgen', () => {
+    const { h, s } = smallSpan(3, []);
+    const sg = h.sweepgen;
+    // s was never acquired: it is still at sg-2.
+    const e = catchThrow(() => sweep(h, s, false));
+    expect(e.detail).toBe(`state=mSpanInUse sweepgen=${sg - 2} mheap.sweepgen=${sg}`);
+  });
+
+  test('reportZombies prints the span base, elemsize and freeindex', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const x = malloc(h, eightPerSpan).x;
+    const s = h.spanOf(x)!;
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    gc(h, [x, x + 5 * eightPerSpan]);
+    h.sweep.active.begin(h).tryAcquire(s);
+    const e = catchThrow(() => sweep(h, s, false));
+    expect(e.detail).toBe(`marked free object in span ${s.base()}, elemsize=1024 freeindex=${s.freeindex}`);
+  });
+
+  test('reportZombies looks only at objects [freeindex, nelems): a mark in the bitmap\'s padding beyond nelems is no object', () => {
+    // Go: "for i := uintptr(s.freeindex); i < uintptr(s.nelems); i++": the mark bits are whole uint64s, bit nelems is padding.
+    const { h, s } = smallSpan(7, [0, 1, 2, 3, 4, 5, 6]);
+    expect([s.nelems, s.freeindex]).toEqual([8, 7]); // object 7 is free and unmarked
+    s.gcmarkBits!.set(8);
+    h.sweep.active.begin(h).tryAcquire(s);
+    expect(sweep(h, s, false)).toBe(false);
+    expect(s.allocCount).toBe(7);
+  });
+
+  test('"sweep increased allocation count" prints nelems, nalloc, the previous allocCount and nfreed (negative)', () => {
+    const { h, s } = smallSpan(4, [0, 1, 2]);
+    s.allocCount = 2;
+    h.sweep.active.begin(h).tryAcquire(s);
+    const e = catchThrow(() => sweep(h, s, false));
+    // nalloc = 3 marked, nfreed = allocCount - nalloc = 2 - 3.
+    expect(e.detail).toBe('nelems=8 nalloc=3 previous allocCount=2 nfreed=-1');
+  });
+
+  test('a large span whose object died, swept with preserve: swept at sg, but not freed ("} else if !preserve {")', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const dead = malloc(h, 40000);
+    gc(h, []);
+    const [count, bytes] = [h.heapStats.largeFreeCount, h.heapStats.largeFree];
+    expect(acquireAndSweep(h, dead.span, true)).toBe(false);
+    expect([dead.span.state.get(), dead.span.sweepgen]).toEqual(['mSpanInUse', h.sweepgen]);
+    expect([h.heapStats.largeFreeCount, h.heapStats.largeFree]).toEqual([count, bytes]);
+  });
+
+  test('freeing a large span counts one largeFree object of the span\'s size', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const dead = malloc(h, 40000);
+    gc(h, []);
+    const [count, bytes, total] = [h.heapStats.largeFreeCount, h.heapStats.largeFree, h.gcController.totalFree];
+    expect(acquireAndSweep(h, dead.span, false)).toBe(true);
+    // 40000 bytes round up to 5 pages: one object of 40960 bytes.
+    expect([h.heapStats.largeFreeCount - count, h.heapStats.largeFree - bytes, h.gcController.totalFree - total]).toEqual([1, 5 * 8192, 5 * 8192]);
+  });
+
+  test('small frees: smallFreeCount[sizeclass] += nfreed and totalFree += nfreed * elemsize', () => {
+    const { h, s } = smallSpan(5, [1, 3]);
+    const total = h.gcController.totalFree;
+    const count = h.heapStats.smallFreeCount[sc]!;
+    acquireAndSweep(h, s, false);
+    expect([h.heapStats.smallFreeCount[sc]! - count, h.gcController.totalFree - total]).toEqual([3, 3 * 1024]);
+  });
+});
+
+describe('runtime/mgcsweep.go · sweepone step by step @ go1.21', () => {
+  test('each step yields "sweepone: <next pc>", with the span in hand and whether it holds it', () => {
+    const { h, spans } = unsweptSpans(1, () => true);
+    const s = spans[0]!;
+    const seen: [string, MSpan | null, boolean][] = [];
+    const it = sweeponeSteps(h, h.p(0));
+    let r = it.next();
+    while (r.done !== true) {
+      seen.push([r.value.at, r.value.span, r.value.holds]);
+      r = it.next();
+    }
+    expect(seen).toEqual([
+      ['sweepone: next', null, false],
+      ['sweepone: acquire', s, false],
+      ['sweepone: cas', s, false],
+      ['sweepone: sweep', s, true], // the CAS won: sg-1, held
+      ['sweepone: end', null, false], // swept: released
+    ]);
+    // The span lives on: 0 pages returned, and no reclaim credit ("if npages != 0" in Go's sweepone... s.sweep returned false).
+    expect([r.value, h.reclaimCredit]).toEqual([0, 0]);
+  });
+
+  test('noMoreWork stays false for a sweepone that found a span, and for one whose locker was invalid', () => {
+    const { h } = unsweptSpans(1, () => true);
+    const g = new SweeponeG(h, h.p(0));
+    expect(g.noMoreWork).toBe(false);
+    while (!g.done) g.step();
+    expect(g.noMoreWork).toBe(false);
+    sweepAll(h);
+    const late = new SweeponeG(h, h.p(0));
+    late.step();
+    expect([late.done, late.noMoreWork]).toEqual([true, false]);
+  });
+
+  test('a non-in-use span in an unswept set at sg+3 (swept and cached again) is skipped, no throw', () => {
+    // Go: "if !(s.sweepgen == sg || s.sweepgen == sg+3) { throw(...) }"
+    const { h } = unsweptSpans(1);
+    const stack = h.allocManual(1, spanAllocStack, h.p(0))!;
+    stack.sweepgen = (h.sweepgen + 3) >>> 0;
+    h.central[0]!.fullUnswept(h.sweepgen).push(stack);
+    const g = new SweeponeG(h, h.p(0));
+    g.step();
+    g.step();
+    expect(g.span).toBe(stack);
+    g.step();
+    expect([g.pc, g.span]).toEqual(['next', null]);
+  });
+});
+
+describe('runtime/mgcsweep.go · ensureSwept @ go1.21', () => {
+  test('sweeps on the current P (P0 by default): a freed span\'s structure goes to that P\'s mspancache', () => {
+    const { h, spans } = unsweptSpans(1);
+    const len = h.p(0).mspancache.len;
+    expect(len).toBeLessThan(h.p(0).mspancache.buf.length);
+    expect(ensureSwept(h, spans[0]!)).toBe(true);
+    expect(spans[0]!.state.get()).toBe('mSpanDead');
+    expect(h.p(0).mspancache.len).toBe(len + 1);
+  });
+});
+
+describe('runtime/mgcsweep.go · deductSweepCredit bases @ go1.21', () => {
+  test('the debt is measured from both bases: heapLive - sweepHeapLiveBasis, and pagesSwept - pagesSweptBasis', () => {
+    const { h } = unsweptSpans(12);
+    sweepone(h);
+    sweepone(h); // two pages swept before the basis
+    h.sweepPagesPerByte = 1 / 8192;
+    h.gcController.heapLive = 5 * 8192;
+    h.sweepHeapLiveBasis = 5 * 8192;
+    h.pagesSweptBasis = h.pagesSwept;
+    expect(h.pagesSweptBasis).toBe(2);
+    h.gcController.heapLive += 3 * 8192; // three pages since the basis
+    deductSweepCredit(h, 2 * 8192, 1);
+    // pagesTarget = 1/8192 * (2 + 3 pages) - 1 = 4 pages beyond the basis.
+    expect(h.pagesSwept - h.pagesSweptBasis).toBe(4);
+  });
+});
+
+describe('runtime/mgcsweep.go · gcPaceSweeper @ go1.21', () => {
+  const MiB = 1024 * 1024;
+
+  test('sweeping done: sweepPagesPerByte = 0, the bases untouched', () => {
+    const h = new MHeap({ nprocs: 1 });
+    malloc(h, onePerSpan);
+    malloc(h, onePerSpan); // pages in use, none swept: the ratio would not be 0 if it were computed
+    expect([isSweepDone(h), h.pagesInUse > h.pagesSwept]).toEqual([true, true]);
+    h.sweepPagesPerByte = 0.5;
+    h.sweepHeapLiveBasis = 77;
+    h.pagesSweptBasis = 3;
+    gcPaceSweeper(h, 100 * MiB);
+    expect([h.sweepPagesPerByte, h.sweepHeapLiveBasis, h.pagesSweptBasis]).toEqual([0, 77, 3]);
+  });
+
+  test('sweepPagesPerByte = (pagesInUse - pagesSwept) / (trigger - heapLive - 1MiB), with heapLive and pagesSwept as the bases', () => {
+    const { h } = unsweptSpans(10, () => true);
+    sweepone(h);
+    sweepone(h);
+    const heapLive = 3 * 8192;
+    h.gcController.heapLive = heapLive;
+    const [inUse, swept] = [h.pagesInUse, h.pagesSwept];
+    expect(swept).toBe(2);
+    expect(inUse).toBeGreaterThan(swept);
+    gcPaceSweeper(h, heapLive + MiB + 64 * 8192);
+    expect(h.sweepPagesPerByte).toBe((inUse - swept) / (64 * 8192));
+    expect([h.sweepHeapLiveBasis, h.pagesSweptBasis]).toEqual([heapLive, swept]);
+  });
+
+  test('a heap distance under one page is raised to _PageSize', () => {
+    const { h } = unsweptSpans(4, () => true);
+    const heapLive = 8192;
+    h.gcController.heapLive = heapLive;
+    const pages = h.pagesInUse - h.pagesSwept;
+    gcPaceSweeper(h, heapLive + MiB + 100); // distance 100 bytes
+    expect(h.sweepPagesPerByte).toBe(pages / 8192);
+    gcPaceSweeper(h, heapLive); // distance -1MiB
+    expect(h.sweepPagesPerByte).toBe(pages / 8192);
+  });
+
+  test('nothing left to sweep (pagesSwept = pagesInUse) while a sweeper is still out: sweepPagesPerByte = 0, the bases untouched', () => {
+    const { h } = unsweptSpans(3, () => true);
+    const sl = h.sweep.active.begin(h); // an outstanding sweeper keeps isSweepDone false
+    sweepAll(h);
+    expect(isSweepDone(h)).toBe(false);
+    expect(h.pagesSwept).toBe(h.pagesInUse);
+    h.sweepPagesPerByte = 0.5;
+    h.sweepHeapLiveBasis = 77;
+    h.pagesSweptBasis = 1;
+    gcPaceSweeper(h, 100 * MiB);
+    expect([h.sweepPagesPerByte, h.sweepHeapLiveBasis, h.pagesSweptBasis]).toEqual([0, 77, 1]);
+    h.sweep.active.end(h, sl);
+  });
+});
+
+/** Everything the heap holds, as a string: equal before and after means the call changed nothing. */

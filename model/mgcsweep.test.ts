@@ -603,6 +603,17 @@ describe('runtime/mgcsweep.go · deductSweepCredit bases @ go1.21', () => {
   });
 });
 
+describe('runtime/mgcsweep.go · deductSweepCredit "if mheap_.sweepPagesPerByte == 0 { return }" @ go1.21', () => {
+  test('a zero ratio sweeps nothing even when pagesSweptBasis is above pagesSwept (gcSweep resets pagesSwept, mgc.go, not the basis)', () => {
+    const { h } = unsweptSpans(2);
+    h.sweepPagesPerByte = 0;
+    h.pagesSweptBasis = h.pagesSwept + 5; // a basis left from an earlier gcPaceSweeper
+    const before = image(h);
+    deductSweepCredit(h, 8192, 0);
+    expect(image(h)).toBe(before);
+  });
+});
+
 describe('runtime/mgcsweep.go · gcPaceSweeper @ go1.21', () => {
   const MiB = 1024 * 1024;
 

@@ -111,6 +111,7 @@ export class SweepData {
 
   /** centralIndex.update: raise it to sNew (it only moves up). */
   updateCentralIndex(sNew: number): void {
+    // Stryker disable next-line EqualityOperator: <= only adds the case centralIndex === sNew, which assigns the value it already has (tests catch the `true` mutant).
     if (this.centralIndex < sNew) this.centralIndex = sNew;
   }
 }
@@ -150,6 +151,7 @@ export function sweep(h: MHeap, s: MSpan, preserve: boolean, pp = h.allp[0] ?? n
   const spc = s.spanclass;
   const size = s.elemsize;
   // Zombies: a marked object that is free (beyond freeindex and not allocated) means a pointer to a free object.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the guard repeats the loop's own condition (i = freeindex; i < nelems): with freeindex >= nelems the loop runs zero times either way.
   if (s.freeindex < s.nelems) {
     for (let i = s.freeindex; i < s.nelems; i++) {
       if (s.gcmarkBits!.isSet(i) && !s.allocBits!.isSet(i)) throwGo('found pointer to free object', `${site} · (*mspan).reportZombies`, `marked free object in span ${s.base()}, elemsize=${s.elemsize} freeindex=${s.freeindex}`);
@@ -172,9 +174,12 @@ export function sweep(h: MHeap, s: MSpan, preserve: boolean, pp = h.allp[0] ?? n
   s.gcmarkBits = newMarkBits(s.nelems);
   // Initialize alloc bits cache.
   refillAllocCache(s, 0);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: re-checks what the entry check just proved (in use, at sg-1); nothing in between writes s.state or s.sweepgen and no other goroutine runs inside the step, so the condition is always false and the block never runs.
   if (s.state.get() !== 'mSpanInUse' || s.sweepgen !== ((sweepgen - 1) >>> 0)) {
+    // Stryker disable next-line StringLiteral: unreachable throw (see above).
     throwGo('mspan.sweep: bad span state after sweep', `${site} · (*sweepLocked).sweep`);
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,ArithmeticOperator,StringLiteral: s.sweepgen is sg-1 here (checked just above), never sg+1, sg+3 or sg-3 (uint32, distinct mod 2^32), so the throw is unreachable.
   if (s.sweepgen === ((sweepgen + 1) >>> 0) || s.sweepgen === ((sweepgen + 3) >>> 0)) throwGo('swept cached span', `${site} · (*sweepLocked).sweep`);
   s.sweepgen = sweepgen;
   const sc = sizeclass(spc);
@@ -327,6 +332,7 @@ export class SweeponeG {
         this.pc = 'done';
         return;
       }
+      // Stryker disable next-line ConditionalExpression: 'done' is the last case: without its return it falls out of the switch, which returns just the same.
       case 'done':
         return;
     }
@@ -383,6 +389,7 @@ export function* deductSweepCreditSteps(h: MHeap, spanBytes: number, callerSweep
   const liveBasis = h.sweepHeapLiveBasis;
   let newHeapLive = spanBytes;
   // Only when it does not overflow (Go issue 57523).
+  // Stryker disable next-line EqualityOperator: <= only adds liveBasis === live, where it adds live - liveBasis = 0 (tests catch the arithmetic mutant).
   if (liveBasis < live) newHeapLive += live - liveBasis;
   const pagesTarget = Math.floor(h.sweepPagesPerByte * newHeapLive) - callerSweepPages;
   while (pagesTarget > h.pagesSwept - h.pagesSweptBasis) {
@@ -403,6 +410,7 @@ export function gcPaceSweeper(h: MHeap, trigger: number): void {
   let heapDistance = trigger - heapLiveBasis;
   // Add a little margin so rounding errors and concurrent sweep are less likely to leave pages unswept when GC starts.
   heapDistance -= 1024 * 1024;
+  // Stryker disable next-line EqualityOperator: <= only adds heapDistance === pageSize, which it sets to pageSize again (tests catch the `false` mutant).
   if (heapDistance < h.g.pageSize) heapDistance = h.g.pageSize;
   const sweepDistancePages = h.pagesInUse - h.pagesSwept;
   if (sweepDistancePages <= 0) {

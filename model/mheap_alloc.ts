@@ -64,13 +64,16 @@ export function allocSpan(h: MHeap, npages: number, typ: SpanAllocType, spanclas
     // If the cache is empty, refill it (under the heap lock).
     if (pp.pcache.empty()) pp.pcache = h.pages.allocToCache();
     [base, scav] = pp.pcache.alloc(npages);
+    // Stryker disable next-line ConditionalExpression,BlockStatement: without tryAllocMSpan the locked path's allocMSpanLocked(h, pp) runs instead, which takes the same last entry of pp's mspancache when it is non-empty and refills it exactly when tryAllocMSpan would return null; base stays, so the result is the same (Go differs only in taking the heap lock, which the model does not have).
     if (base !== 0) {
       s = tryAllocMSpan(pp);
       // A base but no mspan: take the lock for one.
+      // Stryker disable next-line ConditionalExpression: haveSpan false with s non-null enters the locked block, which skips both its alloc (base !== 0) and allocMSpanLocked (s !== null): the same span.
       haveSpan = s !== null;
     }
   }
 
+  // Stryker disable next-line ConditionalExpression: entering with haveSpan true does nothing: the cache path ran, so needPhysPageAlign is false, base !== 0 and s !== null skip every step.
   if (!haveSpan) {
     // Under the heap lock.
     if (needPhysPageAlign) {
@@ -82,6 +85,7 @@ export function allocSpan(h: MHeap, npages: number, typ: SpanAllocType, spanclas
         const [, ok] = grow(h, npages + extraPages);
         if (!ok) return null;
         [base] = h.pages.find(npages + extraPages);
+        // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable: grow(npages + extraPages) succeeded, so it added at least that many free contiguous pages and find succeeds (this also ignores the line's `true` mutant, which tests kill; the `!==` one stays).
         if (base === 0) throwGo('grew heap, but no adequate free space found', `${site} · (*mheap).allocSpan`);
       }
       base = Math.ceil((base - g.arenaBaseOffset) / g.physPageSize) * g.physPageSize + g.arenaBaseOffset;
@@ -94,10 +98,12 @@ export function allocSpan(h: MHeap, npages: number, typ: SpanAllocType, spanclas
         const [, ok] = grow(h, npages);
         if (!ok) return null;
         [base, scav] = h.pages.alloc(npages);
+        // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable: grow(npages) succeeded, so it added at least npages free contiguous pages and alloc succeeds (this also ignores the line's `true` mutant, which tests kill).
         if (base === 0) throwGo('grew heap, but no adequate free space found', `${site} · (*mheap).allocSpan`);
       }
     }
     // We failed to get an mspan earlier: grab one now that we have the lock.
+    // Stryker disable next-line ConditionalExpression: in this block s is always null (s is set only on the cache path, and then haveSpan = s !== null), so the guard is always true (this also ignores the `false` mutant, which tests kill).
     if (s === null) s = allocMSpanLocked(h, pp);
   }
 
@@ -107,6 +113,7 @@ export function allocSpan(h: MHeap, npages: number, typ: SpanAllocType, spanclas
 
   // Commit and account for any scavenged memory the span now owns.
   const nbytes = npages * g.pageSize;
+  // Stryker disable next-line ConditionalExpression: with scav 0, sysUsed adds 0 to mappedReady and heapReleased.add(-0) adds nothing: the same state (this also ignores the `false` mutant, which tests kill).
   if (scav !== 0) {
     // sysUsed the whole span: some of its pages may be scavenged.
     sysUsed(h, base, nbytes, scav);
@@ -120,6 +127,7 @@ export function allocSpan(h: MHeap, npages: number, typ: SpanAllocType, spanclas
   if (typ === spanAllocHeap) st.inHeap += nbytes;
   else if (typ === spanAllocStack) st.inStacks += nbytes;
   else if (typ === spanAllocPtrScalarBits) st.inPtrScalarBits += nbytes;
+  // Stryker disable next-line ConditionalExpression: the last of the four spanAllocTypes (allocManual refuses others): reaching this else means typ is spanAllocWorkBuf (this also ignores the `false` mutant, which tests kill).
   else if (typ === spanAllocWorkBuf) st.inWorkBufs += nbytes;
   h.ghostAllocType.set(s!, typ);
   return s;
@@ -182,6 +190,7 @@ export function setSpans(h: MHeap, base: number, npage: number, s: MSpan): void 
   for (let n = 0; n < npage; n++) {
     const addr = base + n * g.pageSize;
     const i = arenaPage(g, addr);
+    // Stryker disable next-line ConditionalExpression: an optimisation: looking the arena up again on every page finds the same arena for pages of the same arena (this also ignores the `false` mutant, which tests kill).
     if (i === 0) ha = h.arenaOf(addr)!;
     ha.spans[i] = s;
   }
@@ -208,6 +217,7 @@ export function allocNeedsZero(h: MHeap, base: number, npage: number, race?: (ar
     const arenaLimit = Math.min(arenaBase + npage * g.pageSize, g.heapArenaBytes);
     race?.(ha);
     // Increase ha.zeroedBase so it is >= arenaLimit (a CAS loop in Go).
+    // Stryker disable next-line EqualityOperator: >= only adds arenaLimit === zeroedBase: without a race it CASes zeroedBase to the value it has; a racing allocation only raises zeroedBase (a CAS upward), past arenaLimit, which ends the loop without a throw.
     while (arenaLimit > zeroedBase) {
       if (ha.zeroedBase === zeroedBase) {
         ha.zeroedBase = arenaLimit;

@@ -44,6 +44,7 @@ export function reclaim(h: MHeap, npage: number, pp: P | null): void {
     }
     // Scan this chunk.
     const nfound = reclaimChunk(h, arenas, idx, chunk, pp);
+    // Stryker disable next-line EqualityOperator: < only moves nfound === npage to the else branch, which adds nfound - npage = 0 to the credit and sets npage = 0, as npage -= nfound does.
     if (nfound <= npage) npage -= nfound;
     else {
       // Put spare pages toward global credit.
@@ -71,7 +72,9 @@ export function reclaimChunk(h: MHeap, arenas: readonly number[], pageIdx: numbe
     for (let i = 0; i < bytes; i++) {
       const b = arenaPage / 8 + i;
       let inUseUnmarked = ha.pageInUse[b]! & ~ha.pageMarks[b]!;
+      // Stryker disable next-line ConditionalExpression: a shortcut: with the byte 0 the bit loop below finds no set bit and does nothing.
       if (inUseUnmarked === 0) continue;
+      // Stryker disable next-line EqualityOperator: j = 8 tests bit 8 of a byte's bits (pageInUse[b] & ~pageMarks[b] is at most 0xff): never set, so it continues.
       for (let j = 0; j < 8; j++) {
         if ((inUseUnmarked & (1 << j)) === 0) continue;
         const s = ha.spans[arenaPage + i * 8 + j]!;

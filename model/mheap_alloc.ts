@@ -127,7 +127,7 @@ export function allocSpan(h: MHeap, npages: number, typ: SpanAllocType, spanclas
   if (typ === spanAllocHeap) st.inHeap += nbytes;
   else if (typ === spanAllocStack) st.inStacks += nbytes;
   else if (typ === spanAllocPtrScalarBits) st.inPtrScalarBits += nbytes;
-  // Stryker disable next-line ConditionalExpression: the last of the four spanAllocTypes (allocManual refuses others): reaching this else means typ is spanAllocWorkBuf (this also ignores the `false` mutant, which tests kill).
+  // Stryker disable next-line ConditionalExpression: the last of the four spanAllocTypes (typ is a SpanAllocType; allocManual refuses anything else): reaching this else means typ is spanAllocWorkBuf (this also ignores the `false` mutant, which tests kill).
   else if (typ === spanAllocWorkBuf) st.inWorkBufs += nbytes;
   h.ghostAllocType.set(s!, typ);
   return s;

@@ -84,7 +84,7 @@ export function freeSpanLocked(h: MHeap, s: MSpan, typ: SpanAllocType, pp: P | n
   if (typ === spanAllocHeap) st.inHeap -= nbytes;
   else if (typ === spanAllocStack) st.inStacks -= nbytes;
   else if (typ === spanAllocPtrScalarBits) st.inPtrScalarBits -= nbytes;
-  // Stryker disable next-line ConditionalExpression: the last of the four spanAllocTypes (checkFree refuses others; freeSpanLocked's callers pass one): reaching this else means typ is spanAllocWorkBuf (this also ignores the `false` mutant, which tests kill).
+  // Stryker disable next-line ConditionalExpression: the last of the four spanAllocTypes (typ is a SpanAllocType; checkFree refuses anything else): reaching this else means typ is spanAllocWorkBuf (this also ignores the `false` mutant, which tests kill).
   else if (typ === spanAllocWorkBuf) st.inWorkBufs -= nbytes;
   // Mark the space as free.
   h.pages.free(s.base(), s.npages);

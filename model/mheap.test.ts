@@ -7,6 +7,7 @@ import { sweepAll } from './mgcsweep.js';
 import { MHeap } from './mheap.js';
 import { makeSpanClass, spanAllocStack, spanAllocWorkBuf } from './spanclass.js';
 import { GoThrow, ModelError } from './throw.js';
+import { catchRefusal } from '../testing/heap.js';
 
 const heapClass = makeSpanClass(0, true);
 const MiB = 1 << 20;
@@ -206,3 +207,42 @@ test('physical-page aligned stacks where pages are smaller than physical pages (
   expect((st.base() - g.arenaBaseOffset) % 16384).toBe(0);
   expect(hex(st.base())).toBe('0xc000004000');
 });
+
+describe('runtime/mheap.go · (*mheap).init and mallocinit defaults @ go1.21', () => {
+  test('physPageAlignedStacks is false unless asked for (malloc.go: GOOS == "openbsd" only)', () => {
+    expect(new MHeap({}).physPageAlignedStacks).toBe(false);
+    expect(new MHeap({ physPageAlignedStacks: true }).physPageAlignedStacks).toBe(true);
+  });
+
+  test('h.p refuses a P that does not exist', () => {
+    const h = new MHeap({ nprocs: 2 });
+    expect(h.p(1).id).toBe(1);
+    const e = catchRefusal(() => h.p(2));
+    expect([e.op, e.reason]).toEqual(['mheap', 'there is no P 2 (GOMAXPROCS = 2)']);
+  });
+});
+
+describe('runtime/mheap.go · the mheap methods initSpan, setSpans, freeSpanLocked, freeMSpanLocked @ go1.21', () => {
+  test('initSpan and setSpans publish a span in the spans map; freeSpanLocked gives its pages back; freeMSpanLocked its structure to the P', () => {
+    const h = new MHeap({});
+    const p = h.p(0);
+    h.grow(2);
+    const [base] = h.pages.alloc(2);
+    const s = h.allocMSpanLocked(p);
+    h.initSpan(s, spanAllocStack, 0, base, 2);
+    expect([s.state.get(), s.npages, h.spanOf(base), h.spanOf(base + 8192)]).toEqual(['mSpanManual', 2, s, s]);
+    const t = h.allocMSpanLocked(p);
+    h.setSpans(base + 8192, 1, t);
+    expect([h.spanOf(base), h.spanOf(base + 8192)]).toEqual([s, t]);
+    const st = h.allocManual(1, spanAllocStack, p)!;
+    expect(h.heapStats.inStacks).toBe(8192);
+    const len = p.mspancache.len;
+    h.freeSpanLocked(st, spanAllocStack, p);
+    expect([st.state.get(), h.heapStats.inStacks, p.mspancache.len]).toEqual(['mSpanDead', 0, len + 1]);
+    expect(h.pages.alloc(1)[0]).toBe(st.base()); // its page is free again: first fit finds it
+    h.freeMSpanLocked(t, p);
+    expect(p.mspancache.len).toBe(len + 2);
+    expect(p.mspancache.buf[len + 1]).toBe(t);
+  });
+});
+

@@ -139,6 +139,7 @@ export class MHeap {
       (s) => this.recordspan(s),
       () => {},
     );
+    // Stryker disable next-line BooleanLiteral: the FixAlloc above is given a no-op clear (() => {}), so zero = true would call it and change nothing: a recycled structure keeps its fields either way.
     this.spanalloc.zero = false;
     this.pages = new PageAlloc(g, false, {
       arenaMapped: (addr) => this.arenas.has(arenaIndex(g, addr)),

@@ -544,7 +544,7 @@ describe('runtime/mgcsweep.go · sweepone step by step @ go1.21', () => {
       ['sweepone: sweep', s, true], // the CAS won: sg-1, held
       ['sweepone: end', null, false], // swept: released
     ]);
-    // The span lives on: 0 pages returned, and no reclaim credit ("if npages != 0" in Go's sweepone... s.sweep returned false).
+    // The span lives on: s.sweep(false) is false, so Go's sweepone sets npages = 0 and adds no reclaimCredit.
     expect([r.value, h.reclaimCredit]).toEqual([0, 0]);
   });
 

@@ -11,10 +11,10 @@
 // provokes it on a set directly).
 
 import { describe, expect, test } from 'vitest';
-import { image, catchThrow } from '../testing/heap.js';
+import { image, catchRefusal, catchThrow } from '../testing/heap.js';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
-import { finishsweepM, flushAtSafePoint, gcMarkTermination, gcStart, gcSweep } from './mgc.js';
+import { finishsweepM, flushAtSafePoint, gcMarkTermination, gcStart, gcSweep, gcTrigger, heapMinimum } from './mgc.js';
 import { markObject } from './mgcmark.js';
 import { SweeponeG, isSweepDone, sweepAll } from './mgcsweep.js';
 import { MHeap } from './mheap.js';
@@ -159,3 +159,96 @@ describe('forEachP at mark termination', () => {
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
 
+
+describe('gcTrigger (the model pacer, GOGC=100)', () => {
+  test('twice the marked heap, at least heapMinimum (4 MiB): runtime/mgcpacer.go · gcControllerState.commit @ go1.21, goal = heapMarked + heapMarked*GOGC/100', () => {
+    const h = new MHeap({ nprocs: 1 });
+    // 2 * 3 MiB = 6 MiB, above heapMinimum; 2 * 1 MiB = 2 MiB, below it.
+    for (const [marked, trigger] of [[3 << 20, 6 << 20], [1 << 20, 4 << 20], [0, 4 << 20]] as const) {
+      h.gcController.heapMarked = marked;
+      expect([marked, gcTrigger(h)]).toEqual([marked, trigger]);
+    }
+    expect(heapMinimum).toBe(4 << 20);
+  });
+});
+
+describe('the world cannot stop (runtime/proc.go · stopTheWorld waits; runtime/mgc.go · gcStart, gcMarkTermination @ go1.21): the model refuses, changing nothing', () => {
+  test('gcStart during the mark phase: a GC is already running (Go: gcStart returns when !trigger.test())', () => {
+    const h = new MHeap({ nprocs: 1 });
+    gcStart(h);
+    const before = image(h);
+    const e = catchRefusal(() => gcStart(h));
+    expect(e.message).toBe('gcStart: a GC is already running (gcphase _GCmark)');
+    expect(image(h)).toBe(before);
+  });
+
+  test('gcStart while the last mark termination waits for a P to flush its mcache (Go waits on gcsema)', () => {
+    const h = new MHeap({ nprocs: 2 });
+    gcStart(h);
+    gcMarkTermination(h, h.p(0), (p) => p === h.p(1));
+    expect(catchRefusal(() => gcStart(h)).message).toBe('gcStart: the last mark termination is still waiting for Ps to flush their mcaches');
+  });
+
+  test('gcStart and gcMarkTermination while another P is inside mallocgc (mp.mallocing: not preemptible); a P not in mallocgc does not stop them', () => {
+    const h = new MHeap({ nprocs: 2 });
+    mallocgcStart(h, 64, true, true, h.p(1)); // P1 between mallocgcStart and mallocgcFinish; P0 is not
+    const before = image(h);
+    expect(catchRefusal(() => gcStart(h)).message).toBe('gcStart: a mallocgc is in progress: the world cannot stop until it finishes');
+    expect(image(h)).toBe(before);
+    h.p(1).mallocing = false;
+    gcStart(h);
+    h.p(1).mallocing = true;
+    const during = image(h);
+    expect(catchRefusal(() => gcMarkTermination(h, h.p(0))).message).toBe('gcMarkTermination: a mallocgc is in progress: the world cannot stop until it finishes');
+    expect(image(h)).toBe(during);
+    h.p(1).mallocing = false;
+    gcMarkTermination(h, h.p(0));
+    expect(h.gcphase).toBe('_GCoff');
+  });
+
+  test('gcStart with a sweeper between its steps: the refusal counts them', () => {
+    const h = new MHeap({ nprocs: 1 });
+    gcStart(h);
+    gcMarkTermination(h, h.p(0));
+    new SweeponeG(h, h.p(0)).step();
+    expect(catchRefusal(() => gcStart(h)).message).toBe('gcStart: 1 sweepers are between their steps: the world cannot stop until they return');
+  });
+
+  test('gcMarkTermination outside the mark phase: no mark phase to end', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const before = image(h);
+    expect(catchRefusal(() => gcMarkTermination(h, h.p(0))).message).toBe('gcMarkTermination: no mark phase to end (gcphase _GCoff)');
+    expect(image(h)).toBe(before);
+  });
+});
+
+describe('finishsweep_m resets the unswept sets (runtime/mgcsweep.go · finishsweep_m → runtime/mspanset.go · spanSet.reset @ go1.21: index = makeHeadTailIndex(0, 0))', () => {
+  test('after gcStart popped a span from an unswept set, its head and tail are 0 again: one span pushed on it makes reset print "head = 0, tail = 1"', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const m = malloc(h, 8192); // one object: a full span, on the full swept set once given back
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    gcStart(h);
+    gcMarkTermination(h, h.p(0)); // the full swept set becomes the full unswept set
+    const c = h.central[m.span.spanclass]!;
+    expect(c.fullUnswept(h.sweepgen).contents()).toEqual([m.span]);
+    gcStart(h); // sweepAll pops it (head 1), then the reset
+    const set = c.fullUnswept(h.sweepgen);
+    set.push(m.span); // corrupt: a span on an unswept set after the reset
+    const e = catchThrow(() => set.reset());
+    expect([e.goMessage, e.detail]).toEqual(['attempt to clear non-empty span set', 'head = 0, tail = 1']);
+  });
+});
+
+describe('forEachP at mark termination: only an idle P flushes its page cache (runtime/mgc.go · gcMarkTermination @ go1.21: if pp.status == _Pidle { pp.pcache.flush })', () => {
+  test('a running P flushes its mcache at its safe point and keeps its page cache', () => {
+    const h = new MHeap({ nprocs: 2 });
+    const p1 = h.p(1);
+    malloc(h, 8192, p1); // grows the heap
+    malloc(h, 8192, p1); // from P1's page cache, which keeps the rest
+    expect(p1.pcache.empty()).toBe(false);
+    gcStart(h);
+    gcMarkTermination(h, h.p(0), (p) => p === p1);
+    flushAtSafePoint(h, p1);
+    expect([p1.mcache.flushGen, p1.pcache.empty(), h.forEachP]).toEqual([h.sweepgen, false, null]);
+  });
+});

@@ -86,10 +86,12 @@ export function gcMarkTermination(h: MHeap, pp: P | null, deferFlush: (p: P) => 
   // gcControllerCommit: heapLive restarts from what was marked; pace the sweeper for the next trigger.
   h.gcController.heapLive = h.gcController.heapMarked;
   gcPaceSweeper(h, gcTrigger(h));
+  // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable, as in Go: h.gcphase was set to _GCoff above and gcSweep, gcPaceSweeper and gcTrigger never change it (gcSweep throws itself unless it is _GCoff), so the guard is always false and its message never raised
   if (h.gcphase !== '_GCoff') throwGo('gc done but gcphase != _GCoff', `${site} · gcMarkTermination`);
   h.pages.scav.index.nextGen();
   // Hold the sweep open until every mcache is flushed.
   const sl = h.sweep.active.begin(h);
+  // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable, as in Go: gcSweep just reset sweep.active (no sweeper, not drained) and nothing ran since, so begin always returns a valid locker; the guard is always false and its message never raised
   if (!sl.valid) throwGo('failed to set sweep barrier', `${site} · gcMarkTermination`);
   // The world starts again.
   prepareFreeWorkbufs(h);

@@ -10,7 +10,7 @@
 
 import { fc, test as prop } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { image, catchThrow } from '../testing/heap.js';
+import { image, catchRefusal, catchThrow } from '../testing/heap.js';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
 import { isFree, objIndex } from './mbitmap.js';
@@ -222,3 +222,63 @@ describe('throws', () => {
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
 
+
+describe('what mallocgc reports (runtime/malloc.go · mallocgc @ go1.21)', () => {
+  test('size 0 is refused with its reason (Go returns &zerobase: the model takes sizes from 1)', () => {
+    const h = new MHeap({ nprocs: 1 });
+    expect(catchRefusal(() => mallocgcStart(h, 0, true, true, h.p(0))).message).toBe('mallocgc: size must be a positive integer, got 0');
+    expect(catchRefusal(() => mallocgcStart(h, 1.5, true, true, h.p(0))).message).toBe('mallocgc: size must be a positive integer, got 1.5');
+  });
+
+  test('refilled only when nextFree refilled the cached span: not for nextFreeFast, not for a large object (allocLarge, no mcache span), not in the tiny block', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const first = malloc(h, 1024); // emptymspan: nextFree refills
+    const second = malloc(h, 1024); // nextFreeFast from the cached span
+    const large = malloc(h, 40000);
+    const block = malloc(h, 1); // a new tiny block: emptymspan for the tiny class, refilled
+    const inBlock = malloc(h, 1); // fits in it
+    expect([first.refilled, second.refilled, large.refilled, block.refilled, inBlock.refilled]).toEqual([true, false, false, true, false]);
+  });
+
+  test('cleared: a new tiny block is always zeroed (Go writes its two words); an object in the current block is not (Go returns before any clearing)', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const block = malloc(h, 1, true, h.p(0), false);
+    const inBlock = malloc(h, 1);
+    expect([block.path, block.cleared, inBlock.path, inBlock.cleared]).toEqual(['tiny', true, 'tinyBlock', false]);
+  });
+
+  test('cleared, large: only when the caller asks (needzero) and the span needs zeroing (span.needzero, set when its pages were freed)', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const big = 16 * 8192; // 16 pages: not from the P's page cache (npages < pageCachePages/4 only), so a freed run is found again first-fit
+    const fresh = malloc(h, big); // fresh pages: span.needzero 0
+    expect([fresh.span.needzero, fresh.cleared]).toEqual([0, false]);
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    gcStart(h);
+    gcMarkTermination(h, h.p(0)); // nothing marked: fresh dies
+    gcStart(h); // finishsweep_m frees its span: its pages need zeroing
+    gcMarkTermination(h, h.p(0));
+    const noZero = malloc(h, big, true, h.p(0), false); // the same pages again
+    expect([noZero.x, noZero.span.needzero, noZero.cleared]).toEqual([fresh.x, 1, false]);
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    gcStart(h);
+    gcMarkTermination(h, h.p(0));
+    gcStart(h);
+    gcMarkTermination(h, h.p(0));
+    const zero = malloc(h, big);
+    expect([zero.x, zero.span.needzero, zero.cleared]).toEqual([fresh.x, 1, true]);
+  });
+
+  test('mallocgcFinish publishes once: finished after it; a tiny-block object (already finished) is not marked again during the mark phase, nor is a second finish', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const p = h.p(0);
+    gcStart(h);
+    const block = malloc(h, 1); // a new block: marked black, 16 bytes
+    const small = malloc(h, 1024);
+    expect([block.finished, small.finished, h.work.bytesMarked]).toEqual([true, true, 16 + 1024]);
+    const inBlock = mallocgcStart(h, 1, true, true, p);
+    expect(inBlock.path).toBe('tinyBlock');
+    mallocgcFinish(h, inBlock, p);
+    mallocgcFinish(h, small, p);
+    expect(h.work.bytesMarked).toBe(16 + 1024);
+  });
+});

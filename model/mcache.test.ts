@@ -12,7 +12,7 @@ import { image, catchThrow } from '../testing/heap.js';
 import { emptymspan } from './mcache.js';
 import { mallocgcFinish, mallocgcStart } from './mallocgc.js';
 import type { Malloc } from './mallocgc.js';
-import { gcMarkTermination, gcStart } from './mgc.js';
+import { flushAtSafePoint, gcMarkTermination, gcStart } from './mgc.js';
 import { MHeap } from './mheap.js';
 import type { P } from './proc.js';
 import { sizeToClass } from './sizeclasses.js';
@@ -185,3 +185,88 @@ describe('allocLarge', () => {
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
 
+
+describe('nextFree prints the counts with its throws (runtime/malloc.go · (*mcache).nextFree @ go1.21: println("runtime: s.allocCount=", s.allocCount, "s.nelems=", s.nelems))', () => {
+  test('"s.allocCount != s.nelems && freeIndex == s.nelems": one object taken of eight', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const s = malloc(h, 1024).span;
+    s.freeindex = s.nelems; // corrupt: allocCount is 1
+    expect(catchThrow(() => h.p(0).mcache.nextFree(h, spc, h.p(0))).detail).toBe('s.allocCount=1 s.nelems=8');
+  });
+
+  test('"s.allocCount > s.nelems": the ninth object of eight', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const s = malloc(h, 1024).span;
+    s.allocCount = s.nelems; // corrupt
+    expect(catchThrow(() => h.p(0).mcache.nextFree(h, spc, h.p(0))).detail).toBe('s.allocCount=9 s.nelems=8');
+  });
+});
+
+describe('refill and allocLarge: the stats and heapLive (runtime/mcache.go · (*mcache).refill, allocLarge, releaseAll @ go1.21)', () => {
+  test('refill flushes tinyAllocs into tinyAllocCount only when it refills the tiny span class (if spc == tinySpanClass)', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const c = h.p(0).mcache;
+    malloc(h, 1); // a tiny block (its span refilled from emptymspan: nothing to flush)
+    malloc(h, 1); // in the block: tinyAllocs 1
+    for (let i = 0; i < 9; i++) malloc(h, 1024); // the 1024-byte class refills twice
+    expect([c.tinyAllocs, h.heapStats.tinyAllocCount]).toEqual([1, 0]);
+    for (let i = 0; i < 511; i++) malloc(h, 15); // a new block each (15 bytes never fit after 2): the tiny span's 512 blocks taken
+    expect([c.tinyAllocs, h.heapStats.tinyAllocCount]).toEqual([1, 0]);
+    malloc(h, 15); // refills the tiny span class
+    expect([c.tinyAllocs, h.heapStats.tinyAllocCount]).toEqual([0, 1]);
+  });
+
+  test('refill counts the span\'s free bytes in heapLive (npages*pageSize - allocCount*elemsize); releaseAll counts the slots used since (allocCount - allocCountBeforeCache) and gives back the unused bytes', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const p = h.p(0);
+    const a = Array.from({ length: 3 }, () => malloc(h, 1024))[0]!.span;
+    p.mcache.releaseAll(h, p); // a: 3 objects, partial swept
+    const live = h.gcController.heapLive;
+    p.mcache.refill(h, spc, p);
+    expect(p.mcache.alloc[spc]).toBe(a);
+    expect(h.gcController.heapLive - live).toBe(8192 - 3 * 1024);
+    malloc(h, 1024);
+    malloc(h, 1024); // 5 objects now
+    const [count, total, live2] = [h.heapStats.smallAllocCount[sc]!, h.gcController.totalAlloc, h.gcController.heapLive];
+    p.mcache.releaseAll(h, p);
+    expect([h.heapStats.smallAllocCount[sc]! - count, h.gcController.totalAlloc - total, h.gcController.heapLive - live2]).toEqual([2, 2 * 1024, -3 * 1024]);
+  });
+
+  test('releaseAll leaves heapLive alone for a span cached before the sweep (sg+1): heapLive was recomputed at mark termination since refill counted it', () => {
+    const h = new MHeap({ nprocs: 2 });
+    const p1 = h.p(1);
+    malloc(h, 1024, p1); // P1 caches a span with 7 free slots
+    gc(h, (p) => p === p1);
+    const live = h.gcController.heapLive;
+    flushAtSafePoint(h, p1); // P1's releaseAll of its stale span
+    expect([p1.mcache.alloc[spc], h.gcController.heapLive]).toEqual([emptymspan, live]);
+  });
+
+  test('allocLarge adds the span\'s bytes to heapLive', () => {
+    const h = new MHeap({ nprocs: 1 });
+    const live = h.gcController.heapLive;
+    const s = h.p(0).mcache.allocLarge(h, 40000, true, h.p(0));
+    expect([s.npages, h.gcController.heapLive - live]).toEqual([5, 5 * 8192]);
+  });
+
+  test('out of memory: refill and allocLarge throw "out of memory" when the heap cannot grow', () => {
+    const h = new MHeap({ nprocs: 1, osLimitBytes: 0 });
+    const c = h.p(0).mcache;
+    const e = catchThrow(() => c.refill(h, spc, h.p(0)));
+    expect([e.goMessage, e.site]).toEqual(['out of memory', 'runtime/mcache.go · (*mcache).refill']);
+    const e2 = catchThrow(() => c.allocLarge(h, 40000, true, h.p(0)));
+    expect([e2.goMessage, e2.site]).toEqual(['out of memory', 'runtime/mcache.go · (*mcache).allocLarge']);
+  });
+
+  test('allocLarge sweeps proportionally first, for npages*pageSize bytes less the npages it will sweep itself (deductSweepCredit(npages*pageSize, npages))', () => {
+    const h = new MHeap({ nprocs: 1 });
+    for (let i = 0; i < 100; i++) malloc(h, 10 * 8192); // 1000 pages in use
+    gc(h); // nothing marked: every span to sweep
+    // Go's deductSweepCredit: pagesTarget = int64(sweepPagesPerByte*float64(newHeapLive)) - int64(callerSweepPages).
+    const target = Math.floor(h.sweepPagesPerByte * (5 * 8192 + Math.max(0, h.gcController.heapLive - h.sweepHeapLiveBasis))) - 5;
+    expect(target).toBeGreaterThan(0);
+    const steps = h.p(0).mcache.allocLargeSteps(h, 40000, true, h.p(0));
+    const first = steps.next();
+    expect([first.done, first.value && 'at' in first.value ? first.value.at.startsWith('sweepone: ') : null]).toEqual([false, true]);
+  });
+});

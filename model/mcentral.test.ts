@@ -18,6 +18,7 @@ import type { MCentral } from './mcentral.js';
 import { MHeap } from './mheap.js';
 import type { MSpan } from './mspan.js';
 import type { P } from './proc.js';
+import type { Yield } from './steps.js';
 import { _NumSizeClasses, class_to_allocnpages, class_to_size, sizeToClass } from './sizeclasses.js';
 import { makeSpanClass } from './spanclass.js';
 
@@ -192,3 +193,156 @@ describe('uncacheSpan', () => {
 
 /** Everything the heap holds, as a string: equal before and after means the call changed nothing. */
 
+
+/** cacheSpan run to its end, with the steps it yielded at its own points (cacheSpan: ..., not the sweeps of its sweep credit). */
+function cacheSpanYields(c: MCentral, h: MHeap): { got: MSpan | null; steps: Yield[] } {
+  const g = c.cacheSpanSteps(h, h.p(0));
+  const steps: Yield[] = [];
+  for (;;) {
+    const r = g.next();
+    if (r.done === true) return { got: r.value, steps: steps.filter((y) => y.at.startsWith('cacheSpan: ')) };
+    steps.push(r.value);
+  }
+}
+
+describe('cacheSpan, stepped where other sweepers interleave (steps.ts; runtime/mcentral.go · (*mcentral).cacheSpan @ go1.21: pop, then tryAcquire = check (s.sweepgen == sg-2) and CAS to sg-1, then sweep)', () => {
+  test('a partial unswept span: popped, checked, won (held), then swept and kept', () => {
+    const { h, c, objs } = released(3);
+    gc(h, [objs[0]!]);
+    const s = objs[0]!.span;
+    expect(cacheSpanYields(c, h)).toEqual({
+      got: s,
+      steps: [
+        { at: 'cacheSpan: popped from partialUnswept', span: s, holds: false },
+        { at: 'cacheSpan: tryAcquire checked', span: s, holds: false },
+        { at: 'cacheSpan: tryAcquire won', span: s, holds: true },
+      ],
+    });
+  });
+
+  test('a partial unswept span another sweeper holds: popped, and its check fails (no CAS is tried)', () => {
+    const { h, c, objs } = released(3);
+    gc(h, [objs[0]!]);
+    const s = objs[0]!.span;
+    h.sweep.active.begin(h).tryAcquire(s);
+    const { got, steps } = cacheSpanYields(c, h);
+    expect(got).not.toBe(s);
+    expect(steps).toEqual([{ at: 'cacheSpan: popped from partialUnswept', span: s, holds: false }]);
+  });
+
+  test('a full unswept span that stays full: popped from fullUnswept, won, swept, put on the full swept set, and the span let go', () => {
+    const { h, c, objs } = released(8);
+    gc(h, objs);
+    const s = objs[0]!.span;
+    expect(cacheSpanYields(c, h).steps).toEqual([
+      { at: 'cacheSpan: popped from fullUnswept', span: s, holds: false },
+      { at: 'cacheSpan: tryAcquire checked', span: s, holds: false },
+      { at: 'cacheSpan: tryAcquire won', span: s, holds: true },
+      { at: 'cacheSpan: swept a full span, still full', span: null, holds: false },
+    ]);
+  });
+
+  test('it first sweeps for its credit, for class_to_allocnpages*pageSize bytes (deductSweepCredit(spanBytes, 0))', () => {
+    const h = new MHeap({ nprocs: 1 });
+    for (let i = 0; i < 100; i++) malloc8k(h, 10 * 8192); // 1000 pages in use
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    gc(h, []); // nothing marked: every span to sweep
+    // Go's deductSweepCredit: pagesTarget = int64(sweepPagesPerByte*float64(spanBytes + heapLive - basis)); class 32 spans are one page.
+    const target = Math.floor(h.sweepPagesPerByte * (class_to_allocnpages[32]! * 8192 + Math.max(0, h.gcController.heapLive - h.sweepHeapLiveBasis)));
+    expect(target).toBeGreaterThan(0);
+    const first = h.central[spc]!.cacheSpanSteps(h, h.p(0)).next();
+    expect([first.done, first.value && 'at' in first.value ? first.value.at.startsWith('sweepone: ') : null]).toEqual([false, true]);
+  });
+});
+
+function malloc8k(h: MHeap, n: number): Malloc {
+  const m = mallocgcStart(h, n, true, true, h.p(0));
+  mallocgcFinish(h, m, h.p(0));
+  return m;
+}
+
+describe('haveSpan (runtime/mcentral.go · (*mcentral).cacheSpan @ go1.21, haveSpan: throw if n == 0 || s.freeindex == s.nelems || s.allocCount == s.nelems; then refillAllocCache(freeByteBase/8))', () => {
+  test('a partial span whose freeindex is at nelems (allocCount says free objects) throws "span has no free objects"', () => {
+    const { h, c, objs } = released(3);
+    objs[0]!.span.freeindex = objs[0]!.span.nelems; // corrupt
+    const e = catchThrow(() => c.cacheSpan(h, h.p(0)));
+    expect([e.goMessage, e.site]).toEqual(['span has no free objects', 'runtime/mcentral.go · (*mcentral).cacheSpan']);
+  });
+
+  test('freeindex past the first 64 objects: allocCache is loaded from allocBits byte freeByteBase/8 (= 8 for freeindex 82) and shifted by freeindex%64', () => {
+    // 16-byte objects (class 2, noscan): 512 to a one-page span.
+    const h = new MHeap({ nprocs: 1 });
+    const p = h.p(0);
+    const objs = Array.from({ length: 200 }, () => malloc8k(h, 16));
+    const s = objs[0]!.span;
+    p.mcache.releaseAll(h, p);
+    gc(h, [70, 71, 100, 101].map((i) => objs[i]!)); // s: partial unswept; sweeping sets allocBits 70, 71, 100, 101
+    for (let i = 0; i < 80; i++) malloc8k(h, 16); // refill sweeps s; objects 0..69 and 72..81 taken: freeindex 82
+    expect([p.mcache.alloc[makeSpanClass(2, true)], s.freeindex, s.allocCount]).toEqual([s, 82, 84]); // 4 live + 80
+    p.mcache.releaseAll(h, p); // s to the partial swept set
+    const c = h.central[makeSpanClass(2, true)]!;
+    expect(c.cacheSpan(h, p)).toBe(s);
+    // Bits 64..127 of ~allocBits: all free but 70, 71, 100, 101 (bits 6, 7, 36, 37); >> 18: 100, 101 at bits 18, 19.
+    expect(s.allocCache).toBe((u64 >> 18n) & ~(0b11n << 18n));
+  });
+});
+
+describe('cacheSpan\'s spanBudget (runtime/mcentral.go · (*mcentral).cacheSpan @ go1.21: spanBudget := 100; for ; spanBudget >= 0; spanBudget-- over partial unswept, then full unswept: at most 101 spans tried)', () => {
+  /** k partial unswept spans of 4096-byte objects another sweeper holds, then one it can take. */
+  function partialUnswept(k: number): { h: MHeap; c: MCentral; free: MSpan } {
+    const h = new MHeap({ nprocs: 1 });
+    const spc4k = makeSpanClass(sizeToClass(4096), true); // two objects to a one-page span
+    const objs = Array.from({ length: 2 * (k + 1) }, () => malloc8k(h, 4096));
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    const firsts = objs.filter((_, i) => i % 2 === 0);
+    gc(h, firsts); // full unswept, one object of each live
+    gc(h, firsts); // gcStart swept them: partial; now partial unswept
+    const c = h.central[spc4k]!;
+    const spans = c.partialUnswept(h.sweepgen).contents();
+    expect(spans.length).toBe(k + 1);
+    const sl = h.sweep.active.begin(h);
+    for (const s of spans.slice(0, k)) expect(sl.tryAcquire(s)).toBe(true);
+    return { h, c, free: spans[k]! };
+  }
+
+  test('100 held partial spans, then a free one: the 101st try takes it', () => {
+    const { h, c, free } = partialUnswept(100);
+    expect(c.cacheSpan(h, h.p(0))).toBe(free);
+    expect(c.lastPath).toBe('partialUnswept');
+  });
+
+  test('101 held partial spans, then a free one: the budget is spent, a new span is grown', () => {
+    const { h, c, free } = partialUnswept(101);
+    expect(c.cacheSpan(h, h.p(0))).not.toBe(free);
+    expect(c.lastPath).toBe('grow');
+    expect(c.partialUnswept(h.sweepgen).contents()).toEqual([free]);
+  });
+
+  /** k full unswept spans of 8192-byte objects that stay full when swept, then one whose object died. */
+  function fullUnswept(k: number): { h: MHeap; c: MCentral; free: MSpan } {
+    const h = new MHeap({ nprocs: 1 });
+    const spc8k = makeSpanClass(sizeToClass(8192), true); // one object to a one-page span
+    const objs = Array.from({ length: k + 1 }, () => malloc8k(h, 8192));
+    h.p(0).mcache.releaseAll(h, h.p(0));
+    const c = h.central[spc8k]!;
+    const order = c.fullSwept(h.sweepgen).contents();
+    expect(order.length).toBe(k + 1);
+    const free = order[k]!;
+    gc(h, objs.filter((m) => m.span !== free));
+    expect(c.fullUnswept(h.sweepgen).contents()).toEqual(order);
+    return { h, c, free };
+  }
+
+  test('100 full spans that stay full, then one with a free object: the 101st try takes it', () => {
+    const { h, c, free } = fullUnswept(100);
+    expect(c.cacheSpan(h, h.p(0))).toBe(free);
+    expect(c.lastPath).toBe('fullUnswept');
+  });
+
+  test('101 full spans that stay full, then one with a free object: the budget is spent, a new span is grown', () => {
+    const { h, c, free } = fullUnswept(101);
+    c.cacheSpan(h, h.p(0)); // (mheap.alloc's reclaim may sweep and free the last one: its MSpan may come back as the new span)
+    expect(c.lastPath).toBe('grow');
+    expect(c.fullUnswept(h.sweepgen).contents()).toEqual([free]);
+  });
+});

@@ -123,7 +123,9 @@ export class MCentral {
 
   private haveSpan(s: MSpan, path: CacheSpanPath): MSpan {
     this.lastPath = path;
+    // Stryker disable next-line ArithmeticOperator: n is only tested for n == 0, which (nelems - allocCount) shares with the third condition allocCount == nelems, as in Go's haveSpan; with nelems + allocCount, n == 0 only when both are 0, which allocCount == nelems catches too: the throw happens for exactly the same spans
     const n = s.nelems - s.allocCount;
+    // Stryker disable next-line ConditionalExpression: n === 0 and s.allocCount === s.nelems are the same condition (n = nelems - allocCount; Go's haveSpan tests both), so either one replaced by false throws for exactly the same spans; the line's other ConditionalExpression mutants (freeindex === nelems, and the first two terms, as false) are killed by mcentral.test.ts's "freeindex is at nelems" test
     if (n === 0 || s.freeindex === s.nelems || s.allocCount === s.nelems) throwGo('span has no free objects', `${site} · (*mcentral).cacheSpan`);
     const freeByteBase = s.freeindex & ~63;
     const whichByte = freeByteBase / 8;

@@ -244,7 +244,7 @@ describe('cacheSpan, stepped where other sweepers interleave (steps.ts; runtime/
 
   test('it first sweeps for its credit, for class_to_allocnpages*pageSize bytes (deductSweepCredit(spanBytes, 0))', () => {
     const h = new MHeap({ nprocs: 1 });
-    for (let i = 0; i < 100; i++) malloc8k(h, 10 * 8192); // 1000 pages in use
+    for (let i = 0; i < 100; i++) mallocOf(h, 10 * 8192); // 1000 pages in use
     h.p(0).mcache.releaseAll(h, h.p(0));
     gc(h, []); // nothing marked: every span to sweep
     // Go's deductSweepCredit: pagesTarget = int64(sweepPagesPerByte*float64(spanBytes + heapLive - basis)); class 32 spans are one page.
@@ -255,7 +255,7 @@ describe('cacheSpan, stepped where other sweepers interleave (steps.ts; runtime/
   });
 });
 
-function malloc8k(h: MHeap, n: number): Malloc {
+function mallocOf(h: MHeap, n: number): Malloc {
   const m = mallocgcStart(h, n, true, true, h.p(0));
   mallocgcFinish(h, m, h.p(0));
   return m;
@@ -273,11 +273,11 @@ describe('haveSpan (runtime/mcentral.go · (*mcentral).cacheSpan @ go1.21, haveS
     // 16-byte objects (class 2, noscan): 512 to a one-page span.
     const h = new MHeap({ nprocs: 1 });
     const p = h.p(0);
-    const objs = Array.from({ length: 200 }, () => malloc8k(h, 16));
+    const objs = Array.from({ length: 200 }, () => mallocOf(h, 16));
     const s = objs[0]!.span;
     p.mcache.releaseAll(h, p);
     gc(h, [70, 71, 100, 101].map((i) => objs[i]!)); // s: partial unswept; sweeping sets allocBits 70, 71, 100, 101
-    for (let i = 0; i < 80; i++) malloc8k(h, 16); // refill sweeps s; objects 0..69 and 72..81 taken: freeindex 82
+    for (let i = 0; i < 80; i++) mallocOf(h, 16); // refill sweeps s; objects 0..69 and 72..81 taken: freeindex 82
     expect([p.mcache.alloc[makeSpanClass(2, true)], s.freeindex, s.allocCount]).toEqual([s, 82, 84]); // 4 live + 80
     p.mcache.releaseAll(h, p); // s to the partial swept set
     const c = h.central[makeSpanClass(2, true)]!;
@@ -292,7 +292,7 @@ describe('cacheSpan\'s spanBudget (runtime/mcentral.go · (*mcentral).cacheSpan 
   function partialUnswept(k: number): { h: MHeap; c: MCentral; free: MSpan } {
     const h = new MHeap({ nprocs: 1 });
     const spc4k = makeSpanClass(sizeToClass(4096), true); // two objects to a one-page span
-    const objs = Array.from({ length: 2 * (k + 1) }, () => malloc8k(h, 4096));
+    const objs = Array.from({ length: 2 * (k + 1) }, () => mallocOf(h, 4096));
     h.p(0).mcache.releaseAll(h, h.p(0));
     const firsts = objs.filter((_, i) => i % 2 === 0);
     gc(h, firsts); // full unswept, one object of each live
@@ -322,7 +322,7 @@ describe('cacheSpan\'s spanBudget (runtime/mcentral.go · (*mcentral).cacheSpan 
   function fullUnswept(k: number): { h: MHeap; c: MCentral; free: MSpan } {
     const h = new MHeap({ nprocs: 1 });
     const spc8k = makeSpanClass(sizeToClass(8192), true); // one object to a one-page span
-    const objs = Array.from({ length: k + 1 }, () => malloc8k(h, 8192));
+    const objs = Array.from({ length: k + 1 }, () => mallocOf(h, 8192));
     h.p(0).mcache.releaseAll(h, h.p(0));
     const c = h.central[spc8k]!;
     const order = c.fullSwept(h.sweepgen).contents();

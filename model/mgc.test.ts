@@ -191,17 +191,18 @@ describe('the world cannot stop (runtime/proc.go · stopTheWorld waits; runtime/
 
   test('gcStart and gcMarkTermination while another P is inside mallocgc (mp.mallocing: not preemptible); a P not in mallocgc does not stop them', () => {
     const h = new MHeap({ nprocs: 2 });
-    mallocgcStart(h, 64, true, true, h.p(1)); // P1 between mallocgcStart and mallocgcFinish; P0 is not
+    const p1 = h.p(1);
+    const m = mallocgcStart(h, 64, true, true, p1); // P1 between mallocgcStart and mallocgcFinish; P0 is not
     const before = image(h);
     expect(catchRefusal(() => gcStart(h)).message).toBe('gcStart: a mallocgc is in progress: the world cannot stop until it finishes');
     expect(image(h)).toBe(before);
-    h.p(1).mallocing = false;
+    mallocgcFinish(h, m, p1);
     gcStart(h);
-    h.p(1).mallocing = true;
+    const m2 = mallocgcStart(h, 64, true, true, p1);
     const during = image(h);
     expect(catchRefusal(() => gcMarkTermination(h, h.p(0))).message).toBe('gcMarkTermination: a mallocgc is in progress: the world cannot stop until it finishes');
     expect(image(h)).toBe(during);
-    h.p(1).mallocing = false;
+    mallocgcFinish(h, m2, p1);
     gcMarkTermination(h, h.p(0));
     expect(h.gcphase).toBe('_GCoff');
   });

@@ -26,6 +26,8 @@ describe('runtime/mpagealloc_64bit.go · summary memory @ go1.21', () => {
 
   test('p.summary[l][i] out of [0, len) is an index out of range; on an unmapped page, a fault', () => {
     const lvl = level();
+    // Nothing mapped yet: entry 600 (page 1) faults.
+    expect(catchRefusal(() => lvl.page(600)).message).toBe('pageAlloc.summary: unexpected fault address: summary[3][600] is not mapped');
     lvl.map(0, 4096);
     expect(catchRefusal(() => lvl.page(-1)).message).toBe('pageAlloc.summary: index out of range [-1] with length 2048 at level 3');
     expect(catchRefusal(() => lvl.page(2048)).message).toBe('pageAlloc.summary: index out of range [2048] with length 2048 at level 3');

@@ -100,6 +100,17 @@ describe('runtime/mpagealloc.go · pageAlloc.find @ go1.21: j0, where each block
     p.searchAddr = new OffAddr(chunkBase(sg, 21));
     expect(found(p, 1)).toEqual([hex(chunkBase(sg, 21)), hex(chunkBase(sg, 21))]);
   });
+
+  test('arenaBaseOffset -2^28: the block index is taken in the offset space (searchAddr - arenaBaseOffset)', () => {
+    // A 30-bit space from -2^28: chunk index = (addr + 2^28) >> 19, so
+    // address 2^28 is chunk 1024. Chunks 1030 and 1045 free, searchAddr at
+    // 1045: root j0 = 1045 >> 4 = 65 skips root entry 64 (chunk 1030).
+    const sg = new Geometry({ ...small, arenaBaseOffset: -(2 ** 28) });
+    expect(chunkBase(sg, 1024)).toBe(2 ** 28);
+    const p = newPageAlloc(sg, [{ chunk: 1030 }, { chunk: 1045 }]);
+    p.searchAddr = new OffAddr(chunkBase(sg, 1045));
+    expect(found(p, 1)).toEqual([hex(chunkBase(sg, 1045)), hex(chunkBase(sg, 1045))]);
+  });
 });
 
 describe('runtime/mpagealloc.go · pageAlloc.find @ go1.21: summaries of every layout', () => {

@@ -52,6 +52,7 @@ export class SummaryLevel {
     }
     // 0 <= i < len <= 2^30 here: the shift is floor(i / perPage).
     const u = i >>> this.logPerPage;
+    // Stryker disable next-line ConditionalExpression: `false` only skips the one-unit cache: the map lookup returns the same mapped page (lastPage is set only from pages.get(u), and map() clears the cache when it replaces pages) (`true`, caught, is disabled with it)
     if (u === this.lastUnit) return this.lastPage!;
     const pg = this.pages.get(u);
     if (pg === undefined) {
@@ -65,7 +66,9 @@ export class SummaryLevel {
   /** Entry i's position in its page, in uint32 halves. */
   slot(i: number): number {
     // The mask for a valid index (no integer division); % otherwise.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: every caller passes an index page(i) accepted, 0 <= i < len <= cap = 2^(heapAddrBits - levelShift[l]) <= 2^30 (heapAddrBits <= 48, levelShift >= pageShift + logPallocChunkPages >= 18), where the mask arm and the `%` arm both give 2 * (i mod perPage), perPage a power of two; `true`, `false` and `!==` only choose between equal arms
     if ((i & 0x3fffffff) === i) return (i & (this.perPage - 1)) << 1;
+    // Stryker disable next-line ArithmeticOperator: unreachable for any entry index (see the mask test above): no index >= 2^30 exists at any level
     return 2 * (i % this.perPage);
   }
 
@@ -133,11 +136,13 @@ export function sysGrowSummaries(g: Geometry, summary: SummaryLevel[], inUse: re
     const lvl = summary[l]!;
     const [needIdxBase, needIdxLimit] = blockAlignSummaryRange(g, l, ...addrsToSummaryRange(g, l, base, limit));
     // Tight bounds on the top end, whether or not anything new is mapped.
+    // Stryker disable next-line EqualityOperator: `>=` differs only when needIdxLimit == lvl.len, where it stores the value already there (`<`, caught, is disabled with it)
     if (needIdxLimit > lvl.len) lvl.len = needIdxLimit;
     let need = sumBytes(needIdxBase, needIdxLimit);
     // Prune what the neighbouring ranges already mapped (never a split).
     if (inUseIndex > 0) need = need.subtract(rangeBytes(l, inUse[inUseIndex - 1]!));
     if (inUseIndex < inUse.length) need = need.subtract(rangeBytes(l, inUse[inUseIndex]!));
+    // Stryker disable next-line ConditionalExpression: `false` is equivalent: need is empty only as emptyAddrRange() = [0, 0) (subtract's first case; its other cases, and sumBytes of a non-empty block-aligned range, are never empty), and map(0, 0) maps no unit (floor(0) = ceil(0) = 0) and mapped += 0; map's reset of the page cache is unobservable (see page()'s cache test) (`true`, caught, is disabled with it)
     if (need.size() === 0) continue;
     lvl.map(need.base.addr(), need.limit.addr());
     mapped += need.size();

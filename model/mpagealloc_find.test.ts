@@ -77,6 +77,19 @@ describe('runtime/mpagealloc.go · pageAlloc.find @ go1.21: the firstFree window
   });
 });
 
+describe('runtime/mpagealloc.go · pageAlloc.find @ go1.21: a descent past the window', () => {
+  test('the run is in an entry above the first free one: the window stays at the first, its children are above it', () => {
+    // C has 3 free pages in the middle ([100, 103): start 0, max 3, end 0);
+    // C+8 has pages [0, 10) allocated (start 0, max 502, end 502). At level 3
+    // (8-chunk entries) the window narrows to entry C..C+7, whose max 3 < 100;
+    // find descends into C+8..C+15, whose children lie above the window
+    // (foundFree neither narrows nor throws), and finds C+8's page 10. The
+    // candidate searchAddr is the window's base, chunkBase(C).
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 100 }, { I: 103, N: 409 }] }, { chunk: C + 8, alloc: [{ I: 0, N: 10 }] }]);
+    expect(found(p, 100)).toEqual([hex(pageBase(g, C + 8, 10)), hex(chunkBase(g, C))]);
+  });
+});
+
 describe('runtime/mpagealloc.go · pageAlloc.find @ go1.21: j0, where each block is entered', () => {
   // Go: `if searchIdx := offAddrToLevelIndex(l, p.searchAddr); searchIdx&^(entriesPerBlock-1) == i
   // { j0 = searchIdx & (entriesPerBlock - 1) }`: entries of the block below

@@ -37,6 +37,7 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   let lastStart = 0;
   let lastMax = 0;
   let lastEnd = 0;
+  // Stryker disable next-line UnaryOperator: only the l >= 1 'bad summary data' detail prints lastSumIdx, and find reaches a level l >= 1 only through the descent (`continue nextLevel`), which assigns lastSumIdx = i first; the initial -1 is never read
   let lastSumIdx = -1;
   // pallocSum layout: start at bit 0, max at L, end at 2L (see SumCodec);
   // maxPackedValue as 1 << L, an int32 V8 can prove.
@@ -45,8 +46,10 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   const endInHi = 2 * L >= 32;
   // searchAddr's entry at every level, from its leaf index by shifts
   // (offAddrToLevelIndex's floor division by a power of two, nested).
+  // Stryker disable next-line ArithmeticOperator: leafLevel only feeds the saLeaf shortcut: with `+ 1`, levelBytes[leafLevel] is undefined, saLeaf is NaN, `NaN >= 0` is false, and searchIdx falls back to offAddrToLevelIndex, which computes the same index
   const leafLevel = g.summaryLevels - 1;
   const saOff = p.searchAddr.addr() - g.arenaBaseOffset;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: saOff = searchAddr - arenaBaseOffset >= 0 always (searchAddr is an offset-space address, at least minOffAddr = arenaBaseOffset), so `true` changes nothing and `false`, `> 0`, `< 0` and the -1 arm (never taken; `+1` there) only send searchIdx to offAddrToLevelIndex, which computes the same index, floor((a - arenaBaseOffset) / levelBytes[l]) (the ArithmeticOperator `saOff * ...`, caught, stays enabled)
   const saLeaf = saOff >= 0 ? Math.floor(saOff / g.levelBytes[leafLevel]!) : -1;
 
   nextLevel: for (let l = 0; l < g.summaryLevels; l++) {
@@ -61,8 +64,10 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
 
     // Start at searchAddr's entry if searchAddr lies in this block.
     let j0 = 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: saLeaf >= 0 always (see saLeaf); `true` changes nothing, and `false`, `> 0`, `< 0` only take offAddrToLevelIndex, the same floor division by a power of two that the nested shift computes (the ArithmeticOperator on the shift, caught, stays enabled)
     const searchIdx = saLeaf >= 0 ? saLeaf >>> (g.levelShift[l]! - g.levelShift[leafLevel]!) : offAddrToLevelIndex(g, l, p.searchAddr);
     // entriesPerBlock is a power of two: the mask is searchIdx % entriesPerBlock for an entry index.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: searchIdx is an entry index, 0 <= searchIdx < 2^(heapAddrBits - levelShift[l]) <= 2^30 (heapAddrBits <= 48, levelShift >= pageShift + logPallocChunkPages >= 18), where the mask and `%` agree for a power-of-two entriesPerBlock; `true`, `false` and `!==` only choose between the two equal arms (the ArithmeticOperators, one caught, stay enabled)
     const searchJ = (searchIdx & 0x3fffffff) === searchIdx ? searchIdx & (entriesPerBlock - 1) : searchIdx % entriesPerBlock;
     if (searchIdx - searchJ === i) j0 = searchJ;
 
@@ -83,15 +88,20 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
         continue;
       }
       // Free memory: narrow firstFree (foundFree, inline).
+      // Stryker disable next-line ConditionalExpression: `true` (foundFree on every free entry) is equivalent: ffDone is set only once an entry narrowed the window or lay above it, and every later entry of the level lies above the window, where foundFree does nothing; the `false` mutant, caught, is disabled with it
       if (!ffDone) {
         const addr = (i + j) * entryBytes + g.arenaBaseOffset;
         const last = addr + (entryBytes - 1);
         if (ffBase <= addr && last <= ffBound) {
           ffBase = addr;
           ffBound = last;
+          // Stryker disable next-line BooleanLiteral: ffDone is an optimisation (see `if (!ffDone)`): leaving it false only sends the later, higher entries through foundFree, which leaves the window alone for entries above it
           ffDone = true;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an entry reaching this test is not inside the window, and is then above it (the window is an aligned entry range of this or a higher level, or the whole space, and a level only scans the children of the entry it descended into, which lie inside or above the window), so `true` is the same test; `<=` differs only at ffBound == addr, impossible as ffBound + 1 and addr are both entry-aligned; `{}` skips an optimisation (see `if (!ffDone)`) (the `false` and `>=` mutants, caught, are disabled with them)
         } else if (ffBound < addr) {
+          // Stryker disable next-line BooleanLiteral: as for the first `ffDone = true`, ffDone is an optimisation; later entries lie above the window
           ffDone = true;
+        // Stryker disable next-line BooleanLiteral,ConditionalExpression,EqualityOperator,BlockStatement: unreachable: an entry here is neither inside nor above the window (the two tests before it), and none is ever below it or partly overlapping it (aligned entry ranges nest or are disjoint, and find only descends into entries at or above the window), so this partial-overlap throw never runs
         } else if (!(last < ffBase)) {
           rangePartiallyOverlaps(addr, entryBytes, ffBase, ffBound);
         }
@@ -165,7 +175,9 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   if (ffBase <= searchAddr && last <= ffBound) {
     ffBase = searchAddr;
     ffBound = last;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: the chunk's suffix [searchAddr, chunkBase(ci+1)) is inside the window or wholly above it (the window is the chunk's entry or an aligned range of at least a chunk that the descent never goes below), so the partial-overlap throw never runs and every mutant that does not throw when the suffix lies above the window (`false`, `|| -> true`, `last < ffBase -> false`, `<=`, `>=`, `ffBound <= searchAddr`, `{}`) is equivalent (`true`, `&&`, `ffBound < searchAddr -> false` and `>=` there, caught, are disabled with them)
   } else if (!(last < ffBase || ffBound < searchAddr)) {
+    // Stryker disable next-line ArithmeticOperator: unreachable (see the else-if above): the throw's size is never computed
     rangePartiallyOverlaps(searchAddr, last + 1 - searchAddr, ffBase, ffBound);
   }
   return [addr, p.findMappedAddr(new OffAddr(ffBase))];
@@ -173,5 +185,6 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
 
 /** firstFree.update's throw: [addr, addr+size) straddles the window [base, bound]. */
 function rangePartiallyOverlaps(addr: number, size: number, base: number, bound: number): never {
+  // Stryker disable next-line StringLiteral: unreachable: both partial-overlap branches (`!(last < ffBase)` in the entry loop, `!(last < ffBase || ffBound < searchAddr)` after the chunk search) never run, as for Go's foundFree on a well-formed radix tree (entries nest or are disjoint)
   throwGo('range partially overlaps', site, `addr = ${hex(addr)}, size = ${size}, base = ${hex(base)}, bound = ${hex(bound)}`);
 }

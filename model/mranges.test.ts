@@ -99,6 +99,16 @@ describe('runtime/mranges.go · atomicOffAddr @ go1.21', () => {
     expect(a.Load()).toEqual([0x1000, false]);
   });
 
+  test('Clear stores minOffAddr unless the value is marked', () => {
+    const a = new AtomicOffAddr(g);
+    a.StoreMarked(0x4000);
+    a.Clear();
+    expect(a.Load()).toEqual([0x4000, true]);
+    a.StoreUnmark(0x4000, 0x4000);
+    a.Clear();
+    expect(a.Load()).toEqual([g.arenaBaseOffset, false]);
+  });
+
   test('raw: the stored int64, with no negative zero', () => {
     const a = new AtomicOffAddr(g);
     a.StoreMarked(0x3000);

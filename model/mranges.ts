@@ -72,6 +72,7 @@ export class AtomicOffAddr {
 
   /** Clear stores minOffAddr unless the value is marked. */
   Clear(): void {
+    // Stryker disable next-line EqualityOperator: `<=` differs only at v = 0 or -0, where returning leaves a value that reads as the 0 Clear stores: Load gives -0 + arenaBaseOffset = arenaBaseOffset (in the right numeric sense), not marked (-0 < 0 is false), raw() normalises -0 to 0, and StoreMin and StoreUnmark compare -0 as 0 (`>=`, caught, is disabled with it)
     if (this.v < 0) return;
     this.v = 0;
   }
@@ -79,6 +80,7 @@ export class AtomicOffAddr {
   /** StoreMin stores addr if it is below the current, unmarked value. */
   StoreMin(addr: number): void {
     const nv = addr - this.g.arenaBaseOffset;
+    // Stryker disable next-line EqualityOperator: `<=` differs only at v == nv, where storing nv leaves the same value (or 0 over -0, indistinguishable, as in Clear) (`>=`, caught, is disabled with it)
     if (this.v < nv) return;
     this.v = nv;
   }
@@ -177,11 +179,15 @@ export class AddrRanges {
     const iterMax = 8;
     let bot = 0;
     let top = this.ranges.length;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the binary search is Go's optimisation: the linear scan of [bot, top) that follows returns the same index, the first range whose base is above addr in sorted disjoint ranges, whether the narrowing runs (`>=`) or not (`false`) (`true` and `<`, caught, are disabled with them)
     while (top - bot > iterMax) {
       const i = Math.floor((top - bot) / 2) + bot;
       const r = this.ranges[i]!;
+      // Stryker disable next-line ConditionalExpression: `false` is equivalent: for addr inside ranges[i], the search goes on with bot = i + 1 (addr >= base), and ranges[i + 1].base >= ranges[i].limit > addr, so it returns i + 1 all the same (`true`, caught, is disabled with it)
       if (r.contains(addr)) return i + 1;
+      // Stryker disable next-line EqualityOperator: `<=` differs only at addr == r.base.a, which the contains test above returns on first (every range in the set is non-empty: add refuses zero size) (`>=`, caught, is disabled with it)
       if (addr < r.base.a) top = i;
+      // Stryker disable next-line ArithmeticOperator: bot = i - 1 is still at or below the successor (ranges[i - 1] and ranges[i] both start at or below addr) and still shrinks the window (i - 1 >= bot + 3 while top - bot > 8), so the linear scan returns the same index
       else bot = i + 1;
     }
     for (let i = bot; i < top; i++) {

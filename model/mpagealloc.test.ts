@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { pageAllocFingerprint } from '../spec/pagealloc/modelView.js';
-import { chunkBase } from './chunks.js';
+import { catchRefusal, catchThrow } from '../testing/heap.js';
+import { chunkBase, chunkIndex, chunkL1 } from './chunks.js';
 import { baseChunkIdx, newPageAlloc, pageBase } from './export.js';
 import { Geometry, defaultGeometry as g, hex, small } from './geometry.js';
 import { PageAlloc } from './mpagealloc.js';
+import { OffAddr } from './mranges.js';
 import { ModelError } from './throw.js';
 
 const C = baseChunkIdx(g);
@@ -111,5 +113,247 @@ describe('other geometries run the same code', () => {
     // 58 pages are left, all in chunk 2: 64 do not fit, 58 do.
     expect(p.alloc(64)[0]).toBe(0);
     expect(p.alloc(58)[0]).toBe(pageBase(sg, 2, 6));
+  });
+});
+
+// ---- Go's behaviour at each step of the page allocator, one test per mechanism.
+
+/** Overwrite chunk ci's leaf summary (a corrupted radix tree, to reach Go's "bad summary data" throw). */
+function setLeafSummary(p: PageAlloc, ci: number, start: number, max: number, end: number): void {
+  const leaf = p.summary[g.summaryLevels - 1]!;
+  const pg = leaf.page(ci);
+  const k = leaf.slot(ci);
+  pg[k] = p.sums.packLo(start, max, end);
+  pg[k + 1] = p.sums.packHi(start, max, end);
+}
+
+/** Chunk ci's leaf summary as [start, max, end]. */
+function leafSummary(p: PageAlloc, ci: number): [number, number, number] {
+  const leaf = p.summary[g.summaryLevels - 1]!;
+  const pg = leaf.page(ci);
+  const k = leaf.slot(ci);
+  return [...p.sums.unpack(pg[k]!, pg[k + 1]!)] as [number, number, number];
+}
+
+describe('runtime/mpagealloc.go · (*pageAlloc).init @ go1.21', () => {
+  test('NewPageAlloc makes a test allocator (test = true) with the full L1 chunk map', () => {
+    const p = new PageAlloc(g);
+    expect(p.test).toBe(true);
+    // chunks [1 << pallocChunksL1Bits]*[1 << pallocChunksL2Bits]pallocData: 2^13 L1 entries on linux/amd64.
+    expect(p.chunks.length).toBe(2 ** 13);
+    // Nothing grown: searchAddr is maxOffAddr, no summary memory mapped (sysInit only reserves; index.init returns 0).
+    expect(p.searchAddr.addr()).toBe(g.maxOffAddr);
+    expect(p.summaryMappedReady).toBe(0);
+  });
+
+  test('chunkOf a chunk whose L2 block is not mapped is refused (Go: nil dereference)', () => {
+    const p = new PageAlloc(g);
+    const e = catchRefusal(() => p.chunkOf(C));
+    expect(e.op).toBe('pageAlloc.chunkOf');
+    expect(e.reason).toBe(`invalid memory address: chunk ${C} has no L2 block`);
+  });
+});
+
+describe('runtime/mpagealloc.go · (*pageAlloc).grow, mpagealloc_64bit.go · sysGrow @ go1.21', () => {
+  test('grow maps an L2 block of the chunk map: [1 << pallocChunksL2Bits]pallocData', () => {
+    const p = new PageAlloc(g);
+    p.grow(chunkBase(g, C), g.pallocChunkBytes);
+    // pallocChunksL2Bits = heapAddrBits - logPallocChunkBytes - pallocChunksL1Bits = 48 - 22 - 13 = 13.
+    expect(p.chunks[chunkL1(g, C)]!.length).toBe(2 ** 13);
+  });
+
+  test('summaryMappedReady counts the summary and index memory sysGrow maps', () => {
+    const p = new PageAlloc(g);
+    p.grow(chunkBase(g, C), g.pallocChunkBytes);
+    // Summaries: blockAlignSummaryRange maps level 0 whole (2^14 entries * 8 bytes = 128 KiB) and one
+    // 8-entry block at each of levels 1..4, each inside one 4096-byte physical page: 131072 + 4*4096.
+    // Index: chunks [alignDown(C, 512), alignUp(C+1, 512)) of 8-byte atomicScavChunkData = 4096 bytes
+    // (C = 0xc000 + 2^25 is 512-aligned). index.grow's second sysGrow maps nothing more.
+    expect(p.summaryMappedReady).toBe(131072 + 4 * 4096 + 4096);
+    // A second growth 4096 chunks up: new leaf (level 4) and level-3 pages (C/8 and (C+4096)/8 are
+    // 512 entries apart); levels 0..2 already mapped. The index extends down to what it has:
+    // needMin = haveMax = C+512, needMax = C+4096+512: 4096 entries * 8 bytes.
+    p.grow(chunkBase(g, C + 4096), g.pallocChunkBytes);
+    expect(p.summaryMappedReady).toBe(131072 + 4 * 4096 + 4096 + 2 * 4096 + 4096 * 8);
+  });
+
+  const cb = g.pallocChunkBytes;
+  const growRefusals: [string, number, number, string][] = [
+    ['a fractional base', chunkBase(g, C) + 0.5, cb, 'base and size must be integers'],
+    ['a fractional size', chunkBase(g, C), cb + 0.5, 'base and size must be integers'],
+    ['a size that is not whole chunks', chunkBase(g, C), cb + P, `[${hex(chunkBase(g, C))}, +${cb + P}) is not aligned to pallocChunkBytes (${cb})`],
+    ['a range running past the top of the address space', 2 ** 47 - cb, 2 * cb, `[0x7fffffc00000, +${2 * cb}) is outside the 48-bit address space`],
+    ['a range crossing address 0 (from 0xffff... to 0x0000...)', -cb, 2 * cb, `[0xffffffffffc00000, +${2 * cb}) crosses the address space's segment boundary`],
+  ];
+  for (const [name, base, size, reason] of growRefusals) {
+    test(`grow refuses ${name}`, () => {
+      const p = new PageAlloc(g);
+      const before = pageAllocFingerprint(p);
+      const e = catchRefusal(() => p.grow(base, size));
+      expect(e.op).toBe('pageAlloc.grow');
+      expect(e.reason).toBe(reason);
+      expect(pageAllocFingerprint(p)).toBe(before);
+    });
+  }
+
+  // Heap addresses on amd64 are [0xffff800000000000, 0x00007fffffffffff]: each half is fine on its own.
+  const growAccepted: [string, number, number][] = [
+    ['the last chunk below 2^47', 2 ** 47 - cb, cb],
+    ['two chunks in the high half', -4 * cb, 2 * cb],
+    ['the chunk at address 0', 0, cb],
+    ['two chunks just above address 0', cb, 2 * cb],
+  ];
+  for (const [name, base, size] of growAccepted) {
+    test(`grow accepts ${name}`, () => {
+      const p = new PageAlloc(g);
+      p.grow(base, size);
+      expect(p.inUse.ranges.map((r) => [r.base.addr(), r.limit.addr()])).toEqual([[base, base + size]]);
+      expect([p.start, p.end]).toEqual([chunkIndex(g, base), chunkIndex(g, base + size)]);
+    });
+  }
+});
+
+describe('runtime/mpagealloc.go · (*pageAlloc).update @ go1.21', () => {
+  test('contig = false summarizes every chunk in the range from its bitmap', () => {
+    const p = newPageAlloc(g, [{ chunk: C }, { chunk: C + 1 }, { chunk: C + 2 }]);
+    // A non-contiguous change over three chunks, made in the bitmaps only.
+    p.chunkOf(C).allocRange(500, 12);
+    p.chunkOf(C + 1).allocRange(0, 100);
+    p.chunkOf(C + 2).allocRange(0, 7);
+    p.update(pageBase(g, C, 500), 12 + 512 + 7, false, true);
+    // C: 0..499 free; C+1: 100..511 free; C+2: 7..511 free.
+    expect(leafSummary(p, C)).toEqual([500, 500, 0]);
+    expect(leafSummary(p, C + 1)).toEqual([0, 412, 412]);
+    expect(leafSummary(p, C + 2)).toEqual([0, 505, 505]);
+    // The parents follow: the 412 + 0 pages across C+1/C+2 do not join (C+2 starts allocated).
+    expect(p.alloc(506)[0]).toBe(0);
+    expect(p.alloc(505)[0]).toBe(pageBase(g, C + 2, 7));
+  });
+
+  test('chunkParts splits a page range into per-chunk pieces (allocRange and free)', () => {
+    const p = newPageAlloc(g, [{ chunk: C }, { chunk: C + 1 }, { chunk: C + 2 }]);
+    expect(p.chunkParts(pageBase(g, C, 10), 5)).toEqual([[C, 10, 5]]);
+    expect(p.chunkParts(pageBase(g, C, 500), 12 + 512 + 7)).toEqual([[C, 500, 12], [C + 1, 0, 512], [C + 2, 0, 7]]);
+  });
+});
+
+describe('runtime/mpagealloc.go · (*pageAlloc).findMappedAddr @ go1.21', () => {
+  // if p.test || mheap_.arenas[ai.l1()] == nil || mheap_.arenas[ai.l1()][ai.l2()] == nil { consult inUse } else { return addr }
+  const below = chunkBase(g, C) - g.pallocChunkBytes;
+  const above = chunkBase(g, C + 5);
+  const grown = (test: boolean, hooks = {}): PageAlloc => {
+    const p = new PageAlloc(g, test, hooks);
+    p.grow(chunkBase(g, C), g.pallocChunkBytes);
+    return p;
+  };
+  test('outside tests, an address in a mapped arena is returned as is', () => {
+    const p = grown(false, { arenaMapped: () => true });
+    expect(p.findMappedAddr(new OffAddr(above)).addr()).toBe(above);
+  });
+  test('in tests, inUse decides even if the arena is mapped', () => {
+    const p = grown(true, { arenaMapped: () => true });
+    expect(p.findMappedAddr(new OffAddr(below)).addr()).toBe(chunkBase(g, C));
+    expect(p.findMappedAddr(new OffAddr(above)).addr()).toBe(g.maxOffAddr);
+  });
+  test('outside tests, an unmapped arena (no hook: none mapped) falls back to inUse', () => {
+    for (const p of [grown(false), grown(false, { arenaMapped: () => false })]) {
+      expect(p.findMappedAddr(new OffAddr(below)).addr()).toBe(chunkBase(g, C));
+      expect(p.findMappedAddr(new OffAddr(above)).addr()).toBe(g.maxOffAddr);
+    }
+  });
+});
+
+describe('runtime/mpagealloc.go · (*pageAlloc).alloc @ go1.21', () => {
+  test('alloc(0) is refused by pageAlloc.alloc', () => {
+    const p = newPageAlloc(g, [{ chunk: C }]);
+    const e = catchRefusal(() => p.alloc(0));
+    expect(e.op).toBe('pageAlloc.alloc');
+    expect(e.reason).toBe('npages must be a positive integer, got 0');
+  });
+
+  test('searchAddr in chunk p.end (the heap is full): out of memory, searchAddr untouched', () => {
+    // if chunkIndex(p.searchAddr.addr()) >= p.end { return 0, 0 }
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 512 }] }]);
+    p.searchAddr = new OffAddr(chunkBase(g, C + 1));
+    expect(p.alloc(1)).toEqual([0, 0]);
+    expect(p.searchAddr.addr()).toBe(chunkBase(g, C + 1));
+  });
+
+  test('the fast path moves searchAddr to the first free page the chunk search saw', () => {
+    // Pages 0..9 allocated: findSmallN(5, 0) returns (10, newSearchIdx = 10), and
+    // p.searchAddr = chunkBase(i) + searchIdx*pageSize, as it is above the old one.
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 10 }] }]);
+    expect(p.searchAddr.addr()).toBe(chunkBase(g, C));
+    expect(p.alloc(5)).toEqual([pageBase(g, C, 10), 0]);
+    expect(p.searchAddr.addr()).toBe(pageBase(g, C, 10));
+  });
+
+  test('the slow path never lowers searchAddr (if p.searchAddr.lessThan(searchAddr))', () => {
+    // C has free pages 300 and 400 only; C+1 is free.
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 300 }, { I: 301, N: 99 }, { I: 401, N: 111 }] }, { chunk: C + 1 }]);
+    expect(p.alloc(1)[0]).toBe(pageBase(g, C, 300));
+    expect(p.searchAddr.addr()).toBe(pageBase(g, C, 300));
+    // Two pages: not in C (max 1), so find walks the tree; its firstFree candidate is chunk C's
+    // base (C's leaf entry had free pages), below searchAddr: searchAddr stays at page 300.
+    expect(p.alloc(2)[0]).toBe(pageBase(g, C + 1, 0));
+    expect(p.searchAddr.addr()).toBe(pageBase(g, C, 300));
+  });
+
+  test('a leaf summary that promises pages the bitmap lacks: fatal error "bad summary data"', () => {
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 512 }] }]);
+    setLeafSummary(p, C, 0, 5, 0);
+    const e = catchThrow(() => p.alloc(5));
+    expect(e.goMessage).toBe('bad summary data');
+    expect(e.site).toBe('runtime/mpagealloc.go · (*pageAlloc).alloc');
+    // print("runtime: max = ", max, ", npages = ", npages, "\n"); print("runtime: searchIdx = ", ..., ", p.searchAddr = ", hex(...))
+    expect(e.detail).toBe(`max = 5, npages = 5, searchIdx = 0, p.searchAddr = ${hex(chunkBase(g, C))}`);
+  });
+});
+
+describe('runtime/mpagealloc.go · (*pageAlloc).free @ go1.21', () => {
+  test('npages 0 is refused by pageAlloc.free', () => {
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 512 }] }]);
+    const e = catchRefusal(() => p.free(pageBase(g, C, 0), 0));
+    expect(e.op).toBe('pageAlloc.free');
+    expect(e.reason).toBe('npages must be a positive integer, got 0');
+  });
+
+  test('freeing free pages is refused by pageAlloc.free', () => {
+    const p = newPageAlloc(g, [{ chunk: C }]);
+    const e = catchRefusal(() => p.free(pageBase(g, C, 4), 2));
+    expect(e.op).toBe('pageAlloc.free');
+    expect(e.reason).toBe(`2 of the 2 pages at ${hex(pageBase(g, C, 4))} are not allocated`);
+  });
+
+  test('a range running past the end of grown memory is refused', () => {
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 512 }] }]);
+    const before = pageAllocFingerprint(p);
+    const e = catchRefusal(() => p.free(pageBase(g, C, 511), 2));
+    expect(e.op).toBe('pageAlloc.free');
+    expect(e.reason).toBe(`[${hex(pageBase(g, C, 511))}, +2 pages) is not inside memory the page allocator has grown`);
+    expect(pageAllocFingerprint(p)).toBe(before);
+  });
+
+  test('a range reaching into a live page cache is refused, counting only the cache\'s pages', () => {
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 64 }] }]);
+    const c = p.allocToCache();
+    expect(c.base).toBe(pageBase(g, C, 64));
+    const before = pageAllocFingerprint(p);
+    // Pages 60..67: 60..63 allocated, 64..67 allocated in the bitmap but owned by the cache.
+    const e = catchRefusal(() => p.free(pageBase(g, C, 60), 8));
+    expect(e.op).toBe('pageAlloc.free');
+    expect(e.reason).toBe(`4 of the pages at [${hex(pageBase(g, C, 60))}, +8) are owned by the page cache at ${hex(pageBase(g, C, 64))}`);
+    expect(pageAllocFingerprint(p)).toBe(before);
+  });
+});
+
+describe('runtime/mgcscavenge.go · scavengeOne: if !p.test { sysUnused; stats } @ go1.21', () => {
+  test('notifyScavenged calls onScavenged only outside tests', () => {
+    const seen: [number, number][] = [];
+    const onScavenged = (a: number, n: number): void => void seen.push([a, n]);
+    new PageAlloc(g, true, { onScavenged }).notifyScavenged(chunkBase(g, C), 3);
+    expect(seen).toEqual([]);
+    new PageAlloc(g, false, { onScavenged }).notifyScavenged(chunkBase(g, C), 3);
+    expect(seen).toEqual([[chunkBase(g, C), 3]]);
   });
 });

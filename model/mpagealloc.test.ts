@@ -357,3 +357,47 @@ describe('runtime/mgcscavenge.go · scavengeOne: if !p.test { sysUnused; stats }
     expect(seen).toEqual([[chunkBase(g, C), 3]]);
   });
 });
+
+describe('runtime/mpagealloc.go · (*pageAlloc).alloc: the fast path reads only the leaf summary of searchAddr\'s chunk @ go1.21', () => {
+  // if pallocChunkPages-chunkPageIndex(p.searchAddr.addr()) >= uint(npages) { if max := p.summary[len(p.summary)-1][i].max(); max >= uint(npages) { chunk find, or throw } }
+  // Each case corrupts one leaf summary (the parents keep the true, all-allocated state), so which
+  // summary alloc reads shows: the fast path throws "bad summary data"; the slow path (find) sees no free page.
+  const full = (): PageAlloc => newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 512 }] }, { chunk: C + 1, alloc: [{ I: 0, N: 512 }] }]);
+
+  test('an exact fit after searchAddr (512 - si == npages) takes the fast path', () => {
+    const p = full();
+    p.searchAddr = new OffAddr(pageBase(g, C, 507));
+    setLeafSummary(p, C, 0, 5, 0);
+    const e = catchThrow(() => p.alloc(5));
+    expect(e.site).toBe('runtime/mpagealloc.go · (*pageAlloc).alloc');
+    expect(e.detail).toBe(`max = 5, npages = 5, searchIdx = 507, p.searchAddr = ${hex(pageBase(g, C, 507))}`);
+  });
+
+  test('npages not fitting after searchAddr (512 - si < npages) skips it: find sees nothing free', () => {
+    const p = full();
+    p.searchAddr = new OffAddr(pageBase(g, C, 510));
+    setLeafSummary(p, C, 0, 5, 0);
+    expect(p.alloc(5)).toEqual([0, 0]);
+    expect(p.searchAddr.addr()).toBe(pageBase(g, C, 510));
+  });
+
+  test('the max read is chunk i\'s own summary, not its neighbour\'s', () => {
+    const p = full();
+    p.searchAddr = new OffAddr(chunkBase(g, C + 1));
+    // Chunk C (below searchAddr) claims a 4096-page max: its high bits are in the hi word next to C+1's entry.
+    setLeafSummary(p, C, 0, 4096, 0);
+    expect(p.alloc(1)).toEqual([0, 0]);
+    // alloc(1) failing: if npages == 1 { p.searchAddr = maxOffAddr }
+    expect(p.searchAddr.addr()).toBe(g.maxOffAddr);
+  });
+
+  test('a fast-path hit returns without find: a root that shows nothing free is not read', () => {
+    const p = newPageAlloc(g, [{ chunk: C }]);
+    const root = p.summary[0]!;
+    const r = Math.floor((chunkBase(g, C) - g.arenaBaseOffset) / g.levelBytes[0]!);
+    root.page(r)[root.slot(r)] = 0;
+    root.page(r)[root.slot(r) + 1] = 0;
+    // (NewPageAlloc clears the chunk's scavenged bits: no scavenged bytes.)
+    expect(p.alloc(3)).toEqual([pageBase(g, C, 0), 0]);
+  });
+});

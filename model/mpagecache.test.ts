@@ -124,6 +124,16 @@ describe('runtime/mpagecache.go · (*pageAlloc).allocToCache @ go1.21', () => {
     expect(e.site).toBe('runtime/mpagecache.go · (*pageAlloc).allocToCache');
   });
 
+  test('the fast path is taken when either half of the leaf summary is nonzero (p.summary[...][ci] != 0)', () => {
+    const p = newPageAlloc(g, [{ chunk: C, alloc: [{ I: 0, N: 512 }] }]);
+    // (start 0, max 0, end 300): end lies in the high word only; the low word is 0.
+    const leaf = p.summary[g.summaryLevels - 1]!;
+    leaf.page(C)[leaf.slot(C)] = p.sums.packLo(0, 0, 300);
+    leaf.page(C)[leaf.slot(C) + 1] = p.sums.packHi(0, 0, 300);
+    expect(leaf.page(C)[leaf.slot(C)]).toBe(0);
+    expect(catchThrow(() => p.allocToCache()).goMessage).toBe('bad summary data');
+  });
+
   test('ghost: a cache that ran empty is forgotten at the next allocToCache', () => {
     const p = newPageAlloc(g, [{ chunk: C }]);
     const c1 = p.allocToCache();

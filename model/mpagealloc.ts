@@ -85,7 +85,9 @@ export class PageAlloc {
 
   /** init: Go's (*pageAlloc).init(mheapLock, sysStat, test). */
   constructor(g: Geometry = defaultGeometry, test = true, hooks: PageAllocHooks = {}) {
+    // Stryker disable next-line ConditionalExpression,BlockStatement: Go's check of two constants; here levelLogPages[0] and logMaxPackedValue are the same expression by construction (geometry.ts: logPallocChunkPages + (summaryLevels - 1) * summaryLevelBits), and Geometry refuses params that would not fit, so the condition is always false and the block never runs
     if (g.levelLogPages[0]! > g.logMaxPackedValue) {
+      // Stryker disable next-line StringLiteral: unreachable: the check above is always false (levelLogPages[0] === logMaxPackedValue by construction)
       throwGo("root level max pages doesn't fit in summary", `${site} · (*pageAlloc).init`);
     }
     this.g = g;
@@ -96,6 +98,7 @@ export class PageAlloc {
     this.chunks = new Array<Array<PallocData | undefined> | undefined>(2 ** g.pallocChunksL1Bits);
     this.searchAddr = maxOffAddr(g);
     this.scav = { index: new ScavengeIndex(g, test), releasedBg: 0, releasedEager: 0 };
+    // Stryker disable next-line AssignmentOperator: index.init() always returns 0 (Go's scavengeIndex.sysInit: `return 0 // All memory above is mapped Reserved.`), so += and -= both leave summaryMappedReady at 0
     this.summaryMappedReady += this.scav.index.init();
     this.test = test;
   }
@@ -133,11 +136,14 @@ export class PageAlloc {
     const limit = base + size;
     // Summaries, then the index (Go maps the index twice: once in sysGrow, once in index.grow; the second is a no-op).
     this.sysGrow(base, limit);
+    // Stryker disable next-line AssignmentOperator: index.grow's sysGrow runs after sysGrow mapped the index for [base, limit) (the call above): need.subtract(have) is empty and it returns 0 (Go maps the index twice; the second is a no-op), so += and -= agree; the summary test in mpagealloc.test.ts pins the total
     this.summaryMappedReady += this.scav.index.grow(base, limit);
     const firstGrowth = this.start === 0;
     const start = chunkIndex(g, base);
     const end = chunkIndex(g, limit);
+    // Stryker disable next-line EqualityOperator: at start === this.start the assignment stores the value already there
     if (firstGrowth || start < this.start) this.start = start;
+    // Stryker disable next-line EqualityOperator: at end === this.end the assignment stores the value already there
     if (end > this.end) this.end = end;
     this.inUse.add(makeAddrRange(g, base, limit));
     // A grow is a lot like a free.
@@ -149,6 +155,7 @@ export class PageAlloc {
       this.chunks[l1] ??= new Array<PallocData | undefined>(g.chunksL2Size);
       this.chunkOf(c).scavenged.setRange(0, g.pallocChunkPages);
     }
+    // Stryker disable next-line BooleanLiteral: contig only picks, in update's multi-chunk branch, between writing inner chunks' all-free summary and summarizing their bitmaps; every chunk of newly grown memory has an all-zero bitmap (validateGrow refuses memory already grown, and nothing writes the bitmap of chunks outside grown memory), so both give (P, P, P)
     this.update(base, size / g.pageSize, true, false);
     this.observer?.grow(base, size);
   }
@@ -156,7 +163,9 @@ export class PageAlloc {
   /** sysGrow (64-bit): map the summary memory [base, limit) needs, then the index's. */
   private sysGrow(base: number, limit: number): void {
     const g = this.g;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: Go's throw is unreachable here: sysGrow's only caller, grow, has validateGrow refuse first any base - arenaBaseOffset or size not a multiple of pallocChunkBytes, and Geometry refuses an arenaBaseOffset that is not chunk-aligned, so base and limit are always aligned
     if (base % g.pallocChunkBytes !== 0 || limit % g.pallocChunkBytes !== 0) {
+      // Stryker disable next-line StringLiteral: unreachable (see the check above: validateGrow refuses unaligned bounds first)
       throwGo('sysGrow bounds not aligned to pallocChunkBytes', 'runtime/mpagealloc_64bit.go · (*pageAlloc).sysGrow', `base = ${hex(base)}, limit = ${hex(limit)}`);
     }
     const inUseIndex = this.inUse.findSucc(base);
@@ -178,14 +187,17 @@ export class PageAlloc {
     const sc = chunkIndex(g, base);
     const ec = chunkIndex(g, limit);
     const leaf = this.summary[g.summaryLevels - 1]!;
+    // Stryker disable next-line ConditionalExpression: the one-chunk early return is an optimisation: without it the contig branch (or the loop) writes the same leaf from the same bitmap, and the walk up recomputes parents from unchanged children (setSummary stores equal values)
     if (sc === ec) {
       // Fast path: one chunk; if its summary did not change, nothing above does.
       this.chunkOf(sc).summarizeTo(sum);
       if (!this.setSummary(leaf, sc, sum[0]!, sum[1]!, sum[2]!)) return;
+    // Stryker disable next-line ConditionalExpression: `contig` -> false is equivalent: contig is only an optimisation (callers pass true only for one contiguous alloc or free, whose inner chunks' bitmaps are all ones or all zeros, which the per-chunk loop summarizes to the same 0 or P); the other mutant here, `contig` -> true, is caught (mpagealloc.test.ts: contig = false summarizes every chunk)
     } else if (contig) {
       this.chunkOf(sc).summarizeTo(sum);
       this.setSummary(leaf, sc, sum[0]!, sum[1]!, sum[2]!);
       const whole = alloc ? 0 : g.pallocChunkPages;
+      // Stryker disable next-line EqualityOperator: i <= ec also writes chunk ec's leaf, which the next two lines overwrite from its bitmap
       for (let i = sc + 1; i < ec; i++) this.setSummary(leaf, i, whole, whole, whole);
       this.chunkOf(ec).summarizeTo(sum);
       this.setSummary(leaf, ec, sum[0]!, sum[1]!, sum[2]!);
@@ -197,7 +209,9 @@ export class PageAlloc {
     }
     // Walk up the radix tree.
     let changed = true;
+    // Stryker disable next-line LogicalOperator,ConditionalExpression: continuing the walk only recomputes levels whose children did not change (equal values stored), and at l = -1 the body is a no-op (levelBytes[-1] is undefined: lo and hi are NaN, no iteration, changed = false), so the loop ends with the same tree
     for (let l = g.summaryLevels - 2; l >= 0 && changed; l--) {
+      // Stryker disable next-line BooleanLiteral: changed = true only walks the tree to the root instead of stopping early, recomputing parents from unchanged children (equal values stored); l >= 0 still ends the loop
       changed = false;
       const children = this.summary[l + 1]!;
       const level = this.summary[l]!;
@@ -220,6 +234,7 @@ export class PageAlloc {
     const k = level.slot(i);
     const lo = this.sums.packLo(start, max, end);
     const hi = this.sums.packHi(start, max, end);
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: the report only lets update stop early; reporting a change that is none makes it walk further and store equal values: the tree is the same
     if (pg[k] === lo && pg[k + 1] === hi) return false;
     pg[k] = lo;
     pg[k + 1] = hi;
@@ -236,6 +251,7 @@ export class PageAlloc {
     const sc = chunkIndex(g, base);
     const ec = chunkIndex(g, limit);
     let scav = 0;
+    // Stryker disable next-line ConditionalExpression: the parts path on one chunk has one part [sc, si, n] and does the same: checkAlloc throws exactly what index.alloc would (same test, message, site), before any bit changes, then the same index.alloc, popcnt and bitmap update
     if (sc === ec) {
       // The range doesn't cross a chunk boundary (no parts list).
       const si = chunkPageIndex(g, base);
@@ -243,6 +259,7 @@ export class PageAlloc {
       const chunk = this.chunkOf(sc);
       this.scav.index.alloc(sc, n);
       scav = chunk.scavenged.popcntRange(si, n);
+      // Stryker disable next-line ConditionalExpression: allocRange(0, pallocChunkPages) sets the same bits as allocAll (Go's fast path, an optimisation)
       if (n === g.pallocChunkPages) chunk.allocAll();
       else chunk.allocRange(si, n);
     } else {
@@ -255,10 +272,12 @@ export class PageAlloc {
         const chunk = this.chunkOf(ci);
         this.scav.index.alloc(ci, n);
         scav += chunk.scavenged.popcntRange(si, n);
+        // Stryker disable next-line ConditionalExpression: allocRange(0, pallocChunkPages) sets the same bits as allocAll (Go's fast path, an optimisation)
         if (n === g.pallocChunkPages) chunk.allocAll();
         else chunk.allocRange(si, n);
       }
     }
+    // Stryker disable next-line BooleanLiteral: contig true -> false: allocRange's range is contiguous, so the per-chunk loop summarizes inner chunks (all allocated) to the same (0, 0, 0) (see update)
     this.update(base, npages, true, true);
     return scav * g.pageSize;
   }
@@ -368,17 +387,20 @@ export class PageAlloc {
     const limit = base + npages * g.pageSize - 1;
     const sc = chunkIndex(g, base);
     const ec = chunkIndex(g, limit);
+    // Stryker disable next-line ConditionalExpression: the parts path on one chunk has one part [sc, si, n] and does the same: the same allocated count and refusal, checkFree throws exactly what index.free would before any change, then index.free(sc, si, n) and free(si, n), which for npages 1 is free1
     if (sc === ec) {
       // The range doesn't cross a chunk boundary (no parts list).
       const si = chunkPageIndex(g, base);
       const n = chunkPageIndex(g, limit) + 1 - si;
       this.validateFreePages(base, npages, this.chunkOf(sc).popcntRange(si, n));
+      // Stryker disable next-line ConditionalExpression: free(si, 1) and index.free(sc, si, n) with n = 1 do what free1(si) and index.free(sc, si, 1) do (Go's one-bit fast path, an optimisation)
       if (npages === 1) {
         // Fast path: one bit.
         this.scav.index.free(sc, si, 1);
         this.chunkOf(sc).free1(si);
       } else {
         this.scav.index.free(sc, si, n);
+        // Stryker disable next-line ConditionalExpression: free(0, pallocChunkPages) clears the same bits as freeAll (an optimisation)
         if (n === g.pallocChunkPages) this.chunkOf(sc).freeAll();
         else this.chunkOf(sc).free(si, n);
       }
@@ -391,12 +413,15 @@ export class PageAlloc {
       for (const [ci, , n] of parts) this.scav.index.checkFree(ci, n);
       for (const [ci, si, n] of parts) {
         this.scav.index.free(ci, si, n);
+        // Stryker disable next-line ConditionalExpression: free(0, pallocChunkPages) clears the same bits as freeAll (an optimisation)
         if (n === g.pallocChunkPages) this.chunkOf(ci).freeAll();
         else this.chunkOf(ci).free(si, n);
       }
     }
     // Freeing below searchAddr lowers it (Go does this first; nothing reads it in between).
+    // Stryker disable next-line EqualityOperator: at base === searchAddr the new OffAddr holds the same address
     if (base < this.searchAddr.addr()) this.searchAddr = new OffAddr(base);
+    // Stryker disable next-line BooleanLiteral: contig true -> false: free's range is contiguous, so the per-chunk loop summarizes inner chunks (all free) to the same (P, P, P) (see update)
     this.update(base, npages, true, false);
     this.observer?.free(base, npages);
   }
@@ -411,10 +436,12 @@ export class PageAlloc {
     const op = 'pageAlloc.grow';
     if (!Number.isSafeInteger(base) || !Number.isSafeInteger(size)) refuse(op, 'base and size must be integers');
     if (size <= 0) refuse(op, `size ${size} must be positive`);
+    // Stryker disable next-line ArithmeticOperator: Geometry refuses an arenaBaseOffset that is not chunk-aligned, so base + arenaBaseOffset and base - arenaBaseOffset differ by a multiple of pallocChunkBytes (exact: |values| < 2^49) and are aligned together
     if ((base - g.arenaBaseOffset) % g.pallocChunkBytes !== 0 || size % g.pallocChunkBytes !== 0) {
       refuse(op, `[${hex(base)}, +${size}) is not aligned to pallocChunkBytes (${g.pallocChunkBytes})`);
     }
     if (!g.inAddressSpace(base) || !g.inAddressSpace(base + size - 1)) refuse(op, `[${hex(base)}, +${size}) is outside the ${g.heapAddrBits}-bit address space`);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: only `g.arenaBaseOffset !== 0` -> true and `base + size - 1 < 0` -> `<= 0` are equivalent: with arenaBaseOffset 0, line above (inAddressSpace) already requires base >= 0 and base + size - 1 >= 0, so the first conjunct is false; base + size - 1 is -1 mod pallocChunkBytes (base and size aligned), never 0. The others here (base < 0 -> false, base <= 0, base + size - 1 < 0 -> false, !== 0 -> === 0) are caught (mpagealloc.test.ts: grow accepts/refuses)
     if (base < 0 !== base + size - 1 < 0 && g.arenaBaseOffset !== 0) refuse(op, `[${hex(base)}, +${size}) crosses the address space's segment boundary`);
     for (const r of this.inUse.ranges) {
       if (base < r.limit.addr() && r.base.addr() < base + size) refuse(op, `[${hex(base)}, +${size}) overlaps memory already grown [${hex(r.base.addr())}, ${hex(r.limit.addr())})`);
@@ -427,6 +454,7 @@ export class PageAlloc {
     const op = 'pageAlloc.free';
     validatePages(op, npages);
     // Page-aligned: an integral quotient (exact for safe integers; V8's float modulus is slow).
+    // Stryker disable next-line ArithmeticOperator: `- arenaBaseOffset` -> `+`: arenaBaseOffset is chunk-aligned, hence a multiple of pageSize, so (base + arenaBaseOffset) / pageSize is integral exactly when (base - arenaBaseOffset) / pageSize is (both exact: |values| < 2^49)
     const q = (base - g.arenaBaseOffset) / g.pageSize;
     if (!Number.isSafeInteger(base) || Math.floor(q) !== q) refuse(op, `base ${String(base)} is not a page-aligned address`);
     const limit = base + npages * g.pageSize;
@@ -440,6 +468,7 @@ export class PageAlloc {
   private validateFreePages(base: number, npages: number, allocated: number): void {
     const op = 'pageAlloc.free';
     if (allocated !== npages) refuse(op, `${npages - allocated} of the ${npages} pages at ${hex(base)} are not allocated`);
+    // Stryker disable next-line ConditionalExpression: an early return before a loop over the same empty set
     if (this.ghostCaches.size === 0) return;
     const limit = base + npages * this.g.pageSize;
     for (const c of this.ghostCaches) {

@@ -57,6 +57,7 @@ export class PageCache {
     const pageSize = this.g.pageSize;
     if (!Number.isSafeInteger(npages) || npages < 1) refuse('pageCache.alloc', `npages must be a positive integer, got ${String(npages)}`);
     if (this.cache === 0n) return [0, 0];
+    // Stryker disable next-line ConditionalExpression,BlockStatement: Go's one-page fast path is an optimisation: allocN(1) finds the same page (findBitRange64(c, 1) is the trailing zero count of a nonzero c), masks the same one bit and counts the same scavenged bit
     if (npages === 1) {
       const i = trailingZeros64(u64Lo(this.cache), u64Hi(this.cache));
       const scav = (this.scav >> BigInt(i)) & 1n;
@@ -96,6 +97,7 @@ export class PageCache {
     const pi = chunkPageIndex(g, this.base);
     const chunk = p.chunkOf(ci);
     p.scav.index.checkFree(ci, onesCount64(u64Lo(this.cache), u64Hi(this.cache)));
+    // Stryker disable next-line EqualityOperator: at i = 64, cache >> 64n and scav >> 64n are 0n (both are 64-bit values): the extra iteration does nothing
     for (let i = 0; i < 64; i++) {
       if ((this.cache >> BigInt(i)) & 1n) {
         chunk.free1(pi + i);
@@ -106,6 +108,7 @@ export class PageCache {
     // Like a free: lower searchAddr.
     const b = new OffAddr(this.base);
     if (b.lessThan(p.searchAddr)) p.searchAddr = b;
+    // Stryker disable next-line BooleanLiteral: a 64-page aligned block lies in one chunk (pallocChunkPages is a multiple of 64), so update takes its one-chunk path, which reads neither flag
     p.update(this.base, pageCachePages, false, false);
     p.ghostCaches.delete(this);
     this.base = 0;
@@ -116,10 +119,12 @@ export class PageCache {
 
   /** Ghost: how many pages in [base, limit) this cache owns. */
   ownedIn(base: number, limit: number): number {
+    // Stryker disable next-line ConditionalExpression: with cache 0n, owned = cache & mask is 0n and the count 0: the early return is an optimisation
     if (this.cache === 0n) return 0;
     const ps = this.g.pageSize;
     const lo = Math.max(0, Math.ceil((base - this.base) / ps));
     const hi = Math.min(64, Math.ceil((limit - this.base) / ps));
+    // Stryker disable next-line EqualityOperator: at lo === hi the mask is (1n << 0n) - 1n = 0n and the count 0
     if (lo >= hi) return 0;
     const mask = ((1n << BigInt(hi - lo)) - 1n) << BigInt(lo);
     const owned = this.cache & mask;
@@ -135,12 +140,15 @@ export class PageCache {
 function validateFlush(p: PageAlloc, c: PageCache): void {
   const g = p.g;
   const op = 'pageCache.flush';
+  // Stryker disable next-line ArithmeticOperator: only `- arenaBaseOffset` -> `+` is equivalent: arenaBaseOffset is chunk-aligned, hence a multiple of 64 pages (pallocChunkPages >= 64), so c.base +/- arenaBaseOffset are aligned together; `*` -> `/` here is caught (mpagecache.test.ts: a base that is not 64-page aligned)
   if (!Number.isSafeInteger(c.base) || (c.base - g.arenaBaseOffset) % (pageCachePages * g.pageSize) !== 0) {
     refuse(op, `base ${hex(c.base)} is not aligned to ${pageCachePages} pages`);
   }
   if ((c.scav & ~c.cache) !== 0n) refuse(op, `scavenged bits ${hexWord(c.scav & ~c.cache)} are outside the cache's free pages`);
+  // Stryker disable next-line ArithmeticOperator: the limit check it feeds is redundant (next line): a 64-page aligned base inside a grown range (whole chunks, each a multiple of 64 pages) has its whole block inside it
   const limit = c.base + pageCachePages * g.pageSize;
   const r = p.inUse.ranges[p.inUse.findSucc(c.base) - 1];
+  // Stryker disable next-line ConditionalExpression: only `limit > r.limit.addr()` -> false is equivalent: grown ranges are whole chunks, multiples of 64 pages, so an aligned block whose base is inside one ends inside it; the whole condition -> false is caught (mpagecache.test.ts: a block the allocator never grew)
   if (r === undefined || !r.contains(c.base) || limit > r.limit.addr()) refuse(op, `the block at ${hex(c.base)} is not inside memory the page allocator has grown`);
   const chunk = p.chunkOf(chunkIndex(g, c.base));
   const alloc = chunk.pages64(chunkPageIndex(g, c.base));
@@ -191,6 +199,7 @@ export function allocToCache(p: PageAlloc): PageCache {
   chunk.allocPages64(cpi, c.cache);
   chunk.scavenged.clearBlock64(cpi, c.cache & c.scav);
   // An allocation, but not a contiguous one.
+  // Stryker disable next-line BooleanLiteral: a 64-page aligned block lies in one chunk (pallocChunkPages is a multiple of 64), so update takes its one-chunk path, which reads neither flag
   p.update(c.base, pageCachePages, false, true);
   p.scav.index.alloc(ci, npages);
   // searchAddr: the last page of the block (not one past it: it must stay in mapped memory).

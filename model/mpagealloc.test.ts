@@ -183,7 +183,6 @@ describe('runtime/mpagealloc.go · (*pageAlloc).grow, mpagealloc_64bit.go · sys
     ['a fractional size', chunkBase(g, C), cb + 0.5, 'base and size must be integers'],
     ['a size that is not whole chunks', chunkBase(g, C), cb + P, `[${hex(chunkBase(g, C))}, +${cb + P}) is not aligned to pallocChunkBytes (${cb})`],
     ['a range running past the top of the address space', 2 ** 47 - cb, 2 * cb, `[0x7fffffc00000, +${2 * cb}) is outside the 48-bit address space`],
-    ['a range crossing address 0 (from 0xffff... to 0x0000...)', -cb, 2 * cb, `[0xffffffffffc00000, +${2 * cb}) crosses the address space's segment boundary`],
   ];
   for (const [name, base, size, reason] of growRefusals) {
     test(`grow refuses ${name}`, () => {
@@ -192,6 +191,23 @@ describe('runtime/mpagealloc.go · (*pageAlloc).grow, mpagealloc_64bit.go · sys
       const e = catchRefusal(() => p.grow(base, size));
       expect(e.op).toBe('pageAlloc.grow');
       expect(e.reason).toBe(reason);
+      expect(pageAllocFingerprint(p)).toBe(before);
+    });
+  }
+
+  // runtime/mranges.go · makeAddrRange @ go1.21: (base-arenaBaseOffset >= base) != (limit-arenaBaseOffset >= limit)
+  // throws. grow's range [base, base+size) gets there; the model throws before changing anything.
+  const growThrows: [string, number, number, string][] = [
+    ['a range crossing address 0 (from 0xffff... to 0x0000...)', -cb, 2 * cb, `base = 0xffffffffffc00000, limit = ${hex(cb)}`],
+    // limit = 2^64 wraps to 0, in the low half: 0 - arenaBaseOffset = 0x800000000000 >= 0.
+    ['the last chunk of the high half, whose limit wraps to 0', -cb, cb, 'base = 0xffffffffffc00000, limit = 0x0'],
+  ];
+  for (const [name, base, size, detail] of growThrows) {
+    test(`grow throws for ${name}, before any state changes`, () => {
+      const p = new PageAlloc(g);
+      const before = pageAllocFingerprint(p);
+      const e = catchThrow(() => p.grow(base, size));
+      expect([e.goMessage, e.site, e.detail]).toEqual(['addr range base and limit are not in the same memory segment', 'runtime/mranges.go · makeAddrRange', detail]);
       expect(pageAllocFingerprint(p)).toBe(before);
     });
   }

@@ -441,8 +441,10 @@ export class PageAlloc {
       refuse(op, `[${hex(base)}, +${size}) is not aligned to pallocChunkBytes (${g.pallocChunkBytes})`);
     }
     if (!g.inAddressSpace(base) || !g.inAddressSpace(base + size - 1)) refuse(op, `[${hex(base)}, +${size}) is outside the ${g.heapAddrBits}-bit address space`);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: only `g.arenaBaseOffset !== 0` -> true and `base + size - 1 < 0` -> `<= 0` are equivalent: with arenaBaseOffset 0, line above (inAddressSpace) already requires base >= 0 and base + size - 1 >= 0, so the first conjunct is false; base + size - 1 is -1 mod pallocChunkBytes (base and size aligned), never 0. The others here (base < 0 -> false, base <= 0, base + size - 1 < 0 -> false, !== 0 -> === 0) are caught (mpagealloc.test.ts: grow accepts/refuses)
-    if (base < 0 !== base + size - 1 < 0 && g.arenaBaseOffset !== 0) refuse(op, `[${hex(base)}, +${size}) crosses the address space's segment boundary`);
+    // Go's grow throws this from makeAddrRange only when it adds [base, limit) to inUse, after
+    // sysGrow has mapped summaries; a throw ends a Go program, so the model raises it first and
+    // leaves the heap unchanged. It also catches the last chunk of the high half, whose limit wraps to 0.
+    makeAddrRange(g, base, base + size);
     for (const r of this.inUse.ranges) {
       if (base < r.limit.addr() && r.base.addr() < base + size) refuse(op, `[${hex(base)}, +${size}) overlaps memory already grown [${hex(r.base.addr())}, ${hex(r.limit.addr())})`);
     }

@@ -5,7 +5,7 @@ import { arenaHintAddrs } from './malloc.js';
 import { gcMarkTermination, gcStart } from './mgc.js';
 import { sweepAll } from './mgcsweep.js';
 import { MHeap } from './mheap.js';
-import { makeSpanClass, spanAllocStack, spanAllocWorkBuf } from './spanclass.js';
+import { makeSpanClass, spanAllocHeap, spanAllocStack, spanAllocWorkBuf } from './spanclass.js';
 import { GoThrow, ModelError } from './throw.js';
 import { catchRefusal } from '../testing/heap.js';
 
@@ -246,3 +246,43 @@ describe('runtime/mheap.go · the mheap methods initSpan, setSpans, freeSpanLock
   });
 });
 
+
+describe('runtime/mheap.go · the mheap methods allocSpan, allocNeedsZero, tryAllocMSpan, spanOfUnchecked, inheap @ go1.21', () => {
+  test('tryAllocMSpan is nil for no P or an empty mspancache, and takes one structure from a filled one', () => {
+    const h = new MHeap({});
+    const p = h.p(0);
+    // `if pp == nil || pp.mspancache.len == 0 { return nil }`
+    expect([h.tryAllocMSpan(null), h.tryAllocMSpan(p)]).toEqual([null, null]);
+    // allocSpan's allocMSpanLocked refills the empty cache (to len(buf)/2) and takes one.
+    h.allocSpan(3, spanAllocHeap, heapClass, p);
+    const len = p.mspancache.len;
+    expect(len).toBeGreaterThan(0);
+    expect(h.tryAllocMSpan(p)).not.toBe(null);
+    expect(p.mspancache.len).toBe(len - 1);
+  });
+
+  test('allocSpan hands out an in-use span that spanOfUnchecked and inheap find on each of its pages', () => {
+    const h = new MHeap({});
+    const s = h.allocSpan(3, spanAllocHeap, heapClass, h.p(0))!;
+    expect([s.npages, s.state.get()]).toEqual([3, 'mSpanInUse']);
+    const pages = [0, 1, 2].map((i) => s.base() + i * 8192);
+    expect(pages.map((a) => h.spanOfUnchecked(a))).toEqual([s, s, s]);
+    // inheap is spanOfHeap(b) != nil, and spanOf refuses b >= s.limit: allocSpan leaves a heap
+    // span's limit 0 for its caller to set (mcache.allocLarge: s.limit = s.base() + size).
+    expect(pages.map((a) => h.inheap(a + 100))).toEqual([false, false, false]);
+    s.limit = s.base() + 3 * 8192;
+    // Then every page of it is in the heap; address 0 is in no arena.
+    expect([...pages.map((a) => h.inheap(a + 100)), h.inheap(0)]).toEqual([true, true, true, false]);
+  });
+
+  test('allocNeedsZero: memory below the arena\'s zeroedBase was handed out before; fresh memory is zero once, then not', () => {
+    const h = new MHeap({});
+    const s = h.allocSpan(3, spanAllocHeap, heapClass, h.p(0))!;
+    // allocSpan asked for s's pages, so zeroedBase is s's limit: s's pages would need zeroing now.
+    expect(h.allocNeedsZero(s.base(), 1)).toBe(true);
+    const next = s.base() + 3 * 8192;
+    expect(h.allocNeedsZero(next, 2)).toBe(false);
+    // The call moved zeroedBase past [next, +2 pages): asking again, they need zeroing.
+    expect(h.allocNeedsZero(next, 2)).toBe(true);
+  });
+});

@@ -192,8 +192,9 @@ export class PageAlloc {
       // Fast path: one chunk; if its summary did not change, nothing above does.
       this.chunkOf(sc).summarizeTo(sum);
       if (!this.setSummary(leaf, sc, sum[0]!, sum[1]!, sum[2]!)) return;
+    } else
     // Stryker disable next-line ConditionalExpression: `contig` -> false is equivalent: contig is only an optimisation (callers pass true only for one contiguous alloc or free, whose inner chunks' bitmaps are all ones or all zeros, which the per-chunk loop summarizes to the same 0 or P); the other mutant here, `contig` -> true, is caught (mpagealloc.test.ts: contig = false summarizes every chunk)
-    } else if (contig) {
+    if (contig) {
       this.chunkOf(sc).summarizeTo(sum);
       this.setSummary(leaf, sc, sum[0]!, sum[1]!, sum[2]!);
       const whole = alloc ? 0 : g.pallocChunkPages;

@@ -97,12 +97,14 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
           ffBound = last;
           // Stryker disable next-line BooleanLiteral: ffDone is an optimisation (see `if (!ffDone)`): leaving it false only sends the later, higher entries through foundFree, which leaves the window alone for entries above it
           ffDone = true;
+        } else
         // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: an entry reaching this test is not inside the window, and is then above it (the window is an aligned entry range of this or a higher level, or the whole space, and a level only scans the children of the entry it descended into, which lie inside or above the window), so `true` is the same test; `<=` differs only at ffBound == addr, impossible as ffBound + 1 and addr are both entry-aligned; `{}` skips an optimisation (see `if (!ffDone)`) (the `false` and `>=` mutants, caught, are disabled with them)
-        } else if (ffBound < addr) {
+        if (ffBound < addr) {
           // Stryker disable next-line BooleanLiteral: as for the first `ffDone = true`, ffDone is an optimisation; later entries lie above the window
           ffDone = true;
+        } else
         // Stryker disable next-line BooleanLiteral,ConditionalExpression,EqualityOperator,BlockStatement: unreachable: an entry here is neither inside nor above the window (the two tests before it), and none is ever below it or partly overlapping it (aligned entry ranges nest or are disjoint, and find only descends into entries at or above the window), so this partial-overlap throw never runs
-        } else if (!(last < ffBase)) {
+        if (!(last < ffBase)) {
           rangePartiallyOverlaps(addr, entryBytes, ffBase, ffBound);
         }
       }
@@ -175,8 +177,9 @@ export function find(p: PageAlloc, npages: number): [number, OffAddr] {
   if (ffBase <= searchAddr && last <= ffBound) {
     ffBase = searchAddr;
     ffBound = last;
+  } else
   // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: the chunk's suffix [searchAddr, chunkBase(ci+1)) is inside the window or wholly above it (the window is the chunk's entry or an aligned range of at least a chunk that the descent never goes below), so the partial-overlap throw never runs and every mutant that does not throw when the suffix lies above the window (`false`, `|| -> true`, `last < ffBase -> false`, `<=`, `>=`, `ffBound <= searchAddr`, `{}`) is equivalent (`true`, `&&`, `ffBound < searchAddr -> false` and `>=` there, caught, are disabled with them)
-  } else if (!(last < ffBase || ffBound < searchAddr)) {
+  if (!(last < ffBase || ffBound < searchAddr)) {
     // Stryker disable next-line ArithmeticOperator: unreachable (see the else-if above): the throw's size is never computed
     rangePartiallyOverlaps(searchAddr, last + 1 - searchAddr, ffBase, ffBound);
   }

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 
 // Stryker's instrumenter (DirectiveBookkeeper) reads a `// Stryker disable next-line` directive only
 // from a syntax node's leading comments and applies it to the line that node starts on. A comment
-// before `} else if (...)` leads no node (it trails the block), so it silently disables nothing:
+// before `} else if (...)` or `else x` leads no node (it trails the block or statement before), so it silently disables nothing:
 // the mutants it means to set aside still run and survive. Such a comment goes after `} else`.
 
 /** 1-based lines of SOURCE where a disable next-line directive is followed by a line no node starts on. */
@@ -14,7 +14,7 @@ function misplacedDirectives(source: string): number[] {
     if (!/\/\/\s?Stryker disable next-line/.test(l)) return;
     let j = i + 1;
     while (j < lines.length && lines[j]!.trim().startsWith('//')) j++;
-    if (/^\s*[})\]]/.test(lines[j] ?? '')) out.push(j + 1);
+    if (/^\s*([})\]]|else\b)/.test(lines[j] ?? '')) out.push(j + 1);
   });
   return out;
 }
@@ -25,6 +25,8 @@ describe('Stryker directives in model/', () => {
     expect(misplacedDirectives(['if (a) {', '  x();', d, '} else if (b) {', '}'].join('\n'))).toEqual([4]);
     expect(misplacedDirectives(['if (a) {', '  x();', '} else', d, 'if (b) {', '}'].join('\n'))).toEqual([]);
     expect(misplacedDirectives([d, '// more words', 'if (b) return;'].join('\n'))).toEqual([]);
+    // Before `else x` it trails the if's consequent (mranges.ts had one).
+    expect(misplacedDirectives(['if (a) y();', d, 'else x();'].join('\n'))).toEqual([3]);
   });
 
   test('every disable next-line comment in model/ is followed by a line a node starts on', () => {

@@ -124,11 +124,20 @@ export function allocSpan(h: MHeap, npages: number, typ: SpanAllocType, spanclas
   const st = h.heapStats;
   st.committed += scav;
   st.released -= scav;
-  if (typ === spanAllocHeap) st.inHeap += nbytes;
-  else if (typ === spanAllocStack) st.inStacks += nbytes;
-  else if (typ === spanAllocPtrScalarBits) st.inPtrScalarBits += nbytes;
-  // Stryker disable next-line ConditionalExpression: the last of the four spanAllocTypes (typ is a SpanAllocType; allocManual refuses anything else): reaching this else means typ is spanAllocWorkBuf (this also ignores the `false` mutant, which tests kill).
-  else if (typ === spanAllocWorkBuf) st.inWorkBufs += nbytes;
+  switch (typ) {
+    case spanAllocHeap:
+      st.inHeap += nbytes;
+      break;
+    case spanAllocStack:
+      st.inStacks += nbytes;
+      break;
+    case spanAllocPtrScalarBits:
+      st.inPtrScalarBits += nbytes;
+      break;
+    case spanAllocWorkBuf:
+      st.inWorkBufs += nbytes;
+      break;
+  }
   h.ghostAllocType.set(s!, typ);
   return s;
 }

@@ -69,3 +69,22 @@ describe('runtime/mheap.go · (*mheap).freeSpanLocked throws @ go1.21', () => {
     expect(e.detail).toBe(`span ptr ${hex(s.base())} allocCount 0 sweepgen ${h.sweepgen - 2}/${h.sweepgen}`);
   });
 });
+
+describe('runtime/mheap.go · allocSpan and freeSpanLocked: heapStats by spanAllocType @ go1.21', () => {
+  // allocSpan: `switch typ { case spanAllocHeap: stats.inHeap += nbytes; case spanAllocStack: ...
+  // inStacks; ... inPtrScalarBits; ... inWorkBufs }`; freeSpanLocked subtracts the same.
+  const fields = { spanAllocHeap: 'inHeap', spanAllocStack: 'inStacks', spanAllocPtrScalarBits: 'inPtrScalarBits', spanAllocWorkBuf: 'inWorkBufs' } as const;
+  for (const [typ, field] of Object.entries(fields) as [keyof typeof fields, (typeof fields)[keyof typeof fields]][]) {
+    test(`a ${typ} span of 3 pages adds 3 * 8192 to ${field} alone, and freeing it takes them back`, () => {
+      const h = new MHeap({});
+      const p = h.p(0);
+      const stats = (): number[] => Object.values(fields).map((f) => h.heapStats[f]);
+      const before = stats();
+      const s = typ === 'spanAllocHeap' ? h.alloc(3, makeSpanClass(0, true), p)! : h.allocManual(3, typ, p)!;
+      expect(stats()).toEqual(Object.values(fields).map((f, i) => before[i]! + (f === field ? 3 * 8192 : 0)));
+      if (typ === 'spanAllocHeap') h.freeSpan(s, p);
+      else h.freeManual(s, typ, p);
+      expect(stats()).toEqual(before);
+    });
+  }
+});

@@ -81,11 +81,20 @@ export function freeSpanLocked(h: MHeap, s: MSpan, typ: SpanAllocType, pp: P | n
   h.gcController.heapFree.add(nbytes);
   if (typ === spanAllocHeap) h.gcController.heapInUse.add(-nbytes);
   const st = h.heapStats;
-  if (typ === spanAllocHeap) st.inHeap -= nbytes;
-  else if (typ === spanAllocStack) st.inStacks -= nbytes;
-  else if (typ === spanAllocPtrScalarBits) st.inPtrScalarBits -= nbytes;
-  // Stryker disable next-line ConditionalExpression: the last of the four spanAllocTypes (typ is a SpanAllocType; checkFree refuses anything else): reaching this else means typ is spanAllocWorkBuf (this also ignores the `false` mutant, which tests kill).
-  else if (typ === spanAllocWorkBuf) st.inWorkBufs -= nbytes;
+  switch (typ) {
+    case spanAllocHeap:
+      st.inHeap -= nbytes;
+      break;
+    case spanAllocStack:
+      st.inStacks -= nbytes;
+      break;
+    case spanAllocPtrScalarBits:
+      st.inPtrScalarBits -= nbytes;
+      break;
+    case spanAllocWorkBuf:
+      st.inWorkBufs -= nbytes;
+      break;
+  }
   // Mark the space as free.
   h.pages.free(s.base(), s.npages);
   // Free the span structure.

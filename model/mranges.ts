@@ -186,9 +186,12 @@ export class AddrRanges {
       // Stryker disable next-line ConditionalExpression: `false` is equivalent: for addr inside ranges[i], the search goes on with bot = i + 1 (addr >= base), and ranges[i + 1].base >= ranges[i].limit > addr, so it returns i + 1 all the same (`true`, caught, is disabled with it)
       if (r.contains(addr)) return i + 1;
       // Stryker disable next-line EqualityOperator: `<=` differs only at addr == r.base.a, which the contains test above returns on first (every range in the set is non-empty: add refuses zero size) (`>=`, caught, is disabled with it)
-      if (addr < r.base.a) top = i;
-      // Stryker disable next-line ArithmeticOperator: bot = i - 1 is still at or below the successor (ranges[i - 1] and ranges[i] both start at or below addr) and still shrinks the window (i - 1 >= bot + 3 while top - bot > 8), so the linear scan returns the same index
-      else bot = i + 1;
+      if (addr < r.base.a) {
+        top = i;
+      } else {
+        // Stryker disable next-line ArithmeticOperator: bot = i - 1 is still at or below the successor (ranges[i - 1] and ranges[i] both start at or below addr) and still shrinks the window (i - 1 >= bot + 3 while top - bot > 8), so the linear scan returns the same index
+        bot = i + 1;
+      }
     }
     for (let i = bot; i < top; i++) {
       if (addr < this.ranges[i]!.base.a) return i;

@@ -253,6 +253,19 @@ describe('runtime/mpagealloc.go · (*pageAlloc).update @ go1.21', () => {
   });
 });
 
+describe('pageAlloc.chunks: peekChunk, the readers\' view of chunkOf', () => {
+  // Go's p.chunks[ci.l1()] is nil until grow maps that L2 block; the spec's readers ask for a
+  // chunk without creating its block, so an unmapped block reads as no bitmaps at all.
+  test('peekChunk is undefined where no L2 block exists, and the grown chunk\'s bitmaps after grow', () => {
+    const p = new PageAlloc(g);
+    expect(p.peekChunk(C)).toBeUndefined();
+    p.grow(chunkBase(g, C), g.pallocChunkBytes);
+    expect(p.peekChunk(C)).toBe(p.chunkOf(C));
+    // A chunk in another L1 block is still unmapped.
+    expect(p.peekChunk(C + g.chunksL2Size)).toBeUndefined();
+  });
+});
+
 describe('runtime/mpagealloc.go · (*pageAlloc).findMappedAddr @ go1.21', () => {
   // if p.test || mheap_.arenas[ai.l1()] == nil || mheap_.arenas[ai.l1()][ai.l2()] == nil { consult inUse } else { return addr }
   const below = chunkBase(g, C) - g.pallocChunkBytes;

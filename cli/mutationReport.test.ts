@@ -1,8 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { MutantResult, StrykerReport } from './mutationReport.js';
-import { countedMutants, countsByFile, mutationMarkdown, score, unmeasuredFiles } from './mutationReport.js';
+import { countedMutants, countsByFile, mutationMarkdown, readSurvivorReasons, score, unmeasuredFiles } from './mutationReport.js';
 import { applyMutant, importCycle, relativeImports, typecheckMutants } from './mutationTypecheck.js';
 
 // A small Stryker report: every status, two files, and two mutants a type
@@ -49,10 +49,12 @@ Every mutant was type-checked with the project's tsc (its tsconfig, less \`noUnu
 
 ## Survivors (2)
 
-| where | mutator | original | replacement | status |
-|---|---|---|---|---|
-| model/pick.ts:2:7 | ConditionalExpression | \`a < b\` | \`false\` | survived |
-| model/twice.ts:6:45 | ArithmeticOperator | \`n + n\` | \`n - n\` | no coverage |
+0 of them are equivalent mutants that a line's disable comment cannot set aside alone (it would also set aside that line's caught mutants of the same mutator); \`stryker.survivors.json\` gives the reason for each. **2 unexplained**: kill them, or give the reason there.
+
+| where | mutator | original | replacement | status | why it is left |
+|---|---|---|---|---|---|
+| model/pick.ts:2:7 | ConditionalExpression | \`a < b\` | \`false\` | survived | **unexplained** |
+| model/twice.ts:6:45 | ArithmeticOperator | \`n + n\` | \`n - n\` | no coverage | **unexplained** |
 
 ## Equivalent mutants, marked in place (1)
 
@@ -77,6 +79,50 @@ Mutants that are not programs: not counted. Stryker ran them all; what it said i
 | model/pick.ts:1:52 | BlockStatement | \`{}\` | Killed | 1:45 TS2355: A function whose declared type is neither 'undefined', 'void', nor 'any' must return a value. |
 | model/pick.ts:5:32 | StringLiteral | \`""\` | Killed | 5:32 TS2322: Type '""' is not assignable to type '"x" \\| "y"'. |
 `);
+  });
+});
+
+describe('mutation-report: survivors explained in stryker.survivors.json', () => {
+  const explained = {
+    'model/pick.ts:2:7 ConditionalExpression: a < b -> false': 'a reason | with a pipe',
+    'model/gone.ts:1:1 BlockStatement: { x } -> {}': 'a survivor since killed',
+  };
+  const md = mutationMarkdown(fixture, compileErrors, { typechecked: true, explained });
+
+  test('a reason is printed beside its survivor (key: where, mutator, original -> replacement); one without is unexplained', () => {
+    expect(md).toContain('| model/pick.ts:2:7 | ConditionalExpression | `a < b` | `false` | survived | a reason \\| with a pipe |');
+    expect(md).toContain('| model/twice.ts:6:45 | ArithmeticOperator | `n + n` | `n - n` | no coverage | **unexplained** |');
+    expect(md).toContain('1 of them are equivalent mutants that a line\'s disable comment cannot set aside alone');
+    expect(md).toContain('**1 unexplained**: kill them, or give the reason there.');
+  });
+
+  test('a reason that matches no survivor is listed as stale', () => {
+    expect(md).toContain('**Reasons in `stryker.survivors.json` that match no survivor (1)**');
+    expect(md).toContain('- `model/gone.ts:1:1 BlockStatement: { x } -> {}`');
+  });
+
+  test('readSurvivorReasons: a missing file is no reasons; "//" is a comment; a bad file is one clear line', () => {
+    const dir = join('.cache', 'survivor-reasons-test');
+    mkdirSync(dir, { recursive: true });
+    try {
+      expect(readSurvivorReasons(join(dir, 'none.json'))).toEqual({});
+      writeFileSync(join(dir, 'ok.json'), JSON.stringify({ '//': 'about this file', k: 'why' }));
+      expect(readSurvivorReasons(join(dir, 'ok.json'))).toEqual({ k: 'why' });
+      writeFileSync(join(dir, 'empty.json'), JSON.stringify({ k: ' ' }));
+      expect(() => readSurvivorReasons(join(dir, 'empty.json'))).toThrow(`${join(dir, 'empty.json')}: the reason for "k" must be a non-empty string`);
+      writeFileSync(join(dir, 'list.json'), '[]');
+      expect(() => readSurvivorReasons(join(dir, 'list.json'))).toThrow('must be an object of survivor keys to reasons');
+      writeFileSync(join(dir, 'bad.json'), '{');
+      expect(() => readSurvivorReasons(join(dir, 'bad.json'))).toThrow(/^cannot read /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the project's stryker.survivors.json parses, and each key names a model file", () => {
+    const reasons = readSurvivorReasons('stryker.survivors.json');
+    expect(Object.keys(reasons).length).toBeGreaterThan(0);
+    for (const k of Object.keys(reasons)) expect(k).toMatch(/^model\/\w+\.ts:\d+:\d+ \w+: .+ -> .+$/);
   });
 });
 

@@ -11,7 +11,7 @@
 // with the project's tsc (mutationTypecheck.ts); one that does not compile is
 // a compile error, never killed and never a survivor.
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { writeAtomic } from '../properties/harness/files.js';
 import { parseFlags } from './flags.js';
 import type { Io } from './io.js';
@@ -135,6 +135,32 @@ export interface MarkdownOptions {
   readonly typechecked: boolean;
   /** Files Stryker is configured to mutate that the report has no results for. */
   readonly unmeasured?: readonly string[];
+  /** Why a survivor is left, by survivorKey (stryker.survivors.json). */
+  readonly explained?: Readonly<Record<string, string>>;
+}
+
+/** A survivor's key in stryker.survivors.json: `FILE:LINE:COLUMN MUTATOR: ORIGINAL -> REPLACEMENT`, whitespace collapsed. */
+export function survivorKey(source: string, m: CountedMutant): string {
+  const one = (t: string): string => t.replace(/\s+/g, ' ').trim();
+  return `${where(m)} ${m.mutatorName}: ${one(original(source, m))} -> ${one(m.replacement ?? '')}`;
+}
+
+/** stryker.survivors.json: survivor key -> reason (its "//" entry is a comment). */
+export function readSurvivorReasons(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${file} must be an object of survivor keys to reasons`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`${file}: the reason for ${JSON.stringify(k)} must be a non-empty string`);
+    if (k !== '//') out[k] = v;
+  }
+  return out;
 }
 
 /** The model files Stryker mutates (stryker.config.mjs: model/, not tests, not mutants.ts) that the report does not cover. */
@@ -178,15 +204,32 @@ export function mutationMarkdown(report: StrykerReport, compileErrors: CompileEr
   o.push(row('**total**', total));
   o.push('');
   const survivors = ms.filter((m) => m.counted === 'Survived' || m.counted === 'NoCoverage');
+  const explained = opts.explained ?? {};
+  const keys = new Set(survivors.map((m) => survivorKey(report.files[m.file]!.source, m)));
+  const unexplained = [...keys].filter((k) => explained[k] === undefined).length;
   o.push(`## Survivors (${survivors.length})`);
   o.push('');
   if (survivors.length === 0) o.push('None.');
   else {
-    o.push('| where | mutator | original | replacement | status |');
-    o.push('|---|---|---|---|---|');
-    for (const m of survivors) o.push(`| ${where(m)} | ${m.mutatorName} | ${code(original(report.files[m.file]!.source, m))} | ${code(m.replacement ?? '')} | ${m.counted === 'NoCoverage' ? 'no coverage' : 'survived'} |`);
+    o.push(
+      `${survivors.length - unexplained} of them are equivalent mutants that a line's disable comment cannot set aside alone (it would also set aside that line's caught mutants of the same mutator); \`stryker.survivors.json\` gives the reason for each. ${unexplained === 0 ? 'None is unexplained.' : `**${unexplained} unexplained**: kill them, or give the reason there.`}`,
+    );
+    o.push('');
+    o.push('| where | mutator | original | replacement | status | why it is left |');
+    o.push('|---|---|---|---|---|---|');
+    for (const m of survivors) {
+      const why = explained[survivorKey(report.files[m.file]!.source, m)];
+      o.push(`| ${where(m)} | ${m.mutatorName} | ${code(original(report.files[m.file]!.source, m))} | ${code(m.replacement ?? '')} | ${m.counted === 'NoCoverage' ? 'no coverage' : 'survived'} | ${why === undefined ? '**unexplained**' : why.replace(/\s+/g, ' ').replace(/\|/g, '\\|')} |`);
+    }
   }
   o.push('');
+  const stale = Object.keys(explained).filter((k) => !keys.has(k)).sort();
+  if (stale.length > 0) {
+    o.push(`**Reasons in \`stryker.survivors.json\` that match no survivor (${stale.length})**: the line moved, or a test now kills the mutant; update or drop them.`);
+    o.push('');
+    for (const k of stale) o.push(`- ${code(k, 200)}`);
+    o.push('');
+  }
   const equivalent = ms.filter((m) => m.counted === 'Ignored');
   o.push(`## Equivalent mutants, marked in place (${equivalent.length})`);
   o.push('');
@@ -255,7 +298,8 @@ export function mutationReport(argv: string[], io: Io): number {
   const typechecked = values['no-typecheck'] !== true;
   const compileErrors = typechecked ? typecheckMutants(report, { log: (l) => io.log(l) }) : new Map<string, Map<string, string>>();
   const out = values.out ?? 'reports/mutation.md';
-  writeAtomic(out, mutationMarkdown(report, compileErrors, { typechecked, unmeasured: unmeasuredFiles(report) }));
+  const explained = readSurvivorReasons('stryker.survivors.json');
+  writeAtomic(out, mutationMarkdown(report, compileErrors, { typechecked, unmeasured: unmeasuredFiles(report), explained }));
   const { total } = countsByFile(countedMutants(report, compileErrors));
   const s = score(total);
   io.log(`wrote ${out}: mutation score ${pct(s)} (${total.killed + total.timeout} killed, ${total.survived} survived, ${total.noCoverage} no coverage, ${total.compileErrors} compile errors, ${total.equivalent} equivalent)`);

@@ -102,7 +102,8 @@ export class MutantTrees {
     this.tsc = join(dirname(createRequire(join(this.root, 'package.json')).resolve('typescript/package.json')), 'bin', 'tsc');
   }
 
-  private sourceOf(f: string): string {
+  /** FILE's source (root-relative), as copied into the scratch tree. */
+  sourceOf(f: string): string {
     let s = this.sources.get(f);
     if (s === undefined) this.sources.set(f, (s = existsSync(join(this.scratch, f)) ? readFileSync(join(this.scratch, f), 'utf8') : ''));
     return s;
@@ -178,12 +179,15 @@ export class MutantTrees {
   }
 }
 
-/** Every mutant (but the equivalent ones) that does not type-check, with tsc's first error. */
+/**
+ * Every mutant (but the equivalent ones, and those Stryker's tsc7 checker
+ * already found not to compile) that does not type-check, with tsc's first error.
+ */
 export function typecheckMutants(report: StrykerReport, opts: TypecheckOptions = {}): CompileErrors {
   const trees = new MutantTrees(opts.root ?? '.', opts.scratch ?? join('.cache', 'mutation-typecheck'));
   const log = opts.log ?? (() => undefined);
   const jobs: (MutantToCheck & { id: string })[] = [];
-  for (const [file, f] of Object.entries(report.files)) for (const m of f.mutants) if (m.status !== 'Ignored') jobs.push({ file, source: f.source, mutant: m, id: m.id });
+  for (const [file, f] of Object.entries(report.files)) for (const m of f.mutants) if (m.status !== 'Ignored' && m.status !== 'CompileError') jobs.push({ file, source: f.source, mutant: m, id: m.id });
   const errors = new Map<string, Map<string, string>>();
   let done = 0;
   for (const batch of trees.batchesOf(jobs, opts.batch ?? 3000)) {

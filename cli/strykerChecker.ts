@@ -7,9 +7,8 @@
 // builds first.
 //
 // Stryker starts its checker in the project's directory (not the sandbox),
-// so the sources read here are the unmutated ones.
+// so the sources the trees copy are the unmutated ones.
 
-import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { CheckStatus, type Checker, type CheckResult } from '@stryker-mutator/api/check';
 import type { Mutant } from '@stryker-mutator/api/core';
@@ -20,16 +19,18 @@ import { MutantTrees, type MutantToCheck } from './mutationTypecheck.js';
 /** Tree files per tsc run: a few seconds each, so test runs start soon and the checker's results stream. */
 const treeFilesPerGroup = 1500;
 
+/** A mutant's file as the trees name it: ROOT-relative, '/'-separated. */
+const fileOf = (root: string, m: Pick<Mutant, 'fileName'>): string => relative(root, m.fileName).split(sep).join('/');
+
 /** Stryker's positions are 0-based lines and columns; the report's (and applyMutant's) are 1-based. */
 export function toChecked(root: string, m: Pick<Mutant, 'fileName' | 'location' | 'replacement'>, source: string): MutantToCheck {
   const at = (p: { line: number; column: number }): { line: number; column: number } => ({ line: p.line + 1, column: p.column + 1 });
-  return { file: relative(root, m.fileName).split(sep).join('/'), source, mutant: { location: { start: at(m.location.start), end: at(m.location.end) }, replacement: m.replacement } };
+  return { file: fileOf(root, m), source, mutant: { location: { start: at(m.location.start), end: at(m.location.end) }, replacement: m.replacement } };
 }
 
 export class TscChecker implements Checker {
   static inject = tokens(commonTokens.logger);
   private trees: MutantTrees | undefined;
-  private readonly sources = new Map<string, string>();
 
   constructor(private readonly log: Logger) {}
 
@@ -40,22 +41,16 @@ export class TscChecker implements Checker {
     this.trees = new MutantTrees('.', this.scratch);
   }
 
-  private source(fileName: string): string {
-    let s = this.sources.get(fileName);
-    if (s === undefined) this.sources.set(fileName, (s = readFileSync(fileName, 'utf8')));
-    return s;
-  }
-
   async group(mutants: Mutant[]): Promise<string[][]> {
     const trees = this.trees!;
-    const files = mutants.map((m) => ({ id: m.id, file: relative(trees.root, m.fileName).split(sep).join('/') }));
+    const files = mutants.map((m) => ({ id: m.id, file: fileOf(trees.root, m) }));
     return trees.batchesOf(files, treeFilesPerGroup).map((g) => g.map((m) => m.id));
   }
 
   async check(mutants: Mutant[]): Promise<Record<string, CheckResult>> {
     const trees = this.trees!;
     const t0 = performance.now();
-    const errors = trees.check(mutants.map((m) => toChecked(trees.root, m, this.source(m.fileName))));
+    const errors = trees.check(mutants.map((m) => toChecked(trees.root, m, trees.sourceOf(fileOf(trees.root, m)))));
     const out: Record<string, CheckResult> = {};
     mutants.forEach((m, k) => (out[m.id] = errors[k] === undefined ? { status: CheckStatus.Passed } : { status: CheckStatus.CompileError, reason: errors[k] }));
     this.log.info(`tsc7: ${mutants.length} mutants, ${errors.filter((e) => e !== undefined).length} do not compile (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
